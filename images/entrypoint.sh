@@ -1,0 +1,80 @@
+#!/bin/bash
+# PID 1's child (under tini). Runs as root only long enough to set the container up, then sleeps
+# as an unprivileged user; sessions arrive later through `docker exec`.
+set -euo pipefail
+role=${1:-agent}
+state_dir=/run/claude-tui
+
+log() { printf 'claude-tui-entrypoint[%s]: %s\n' "$role" "$*"; }
+
+# Map the `claude` user onto the host user's UID/GID, so that what the agent writes in /workspace
+# stays editable on the host. Root (0) is never taken: the agent must not be root by accident.
+remap_claude_user() {
+  local want_uid=${HOST_UID:-} want_gid=${HOST_GID:-}
+  if [ -n "$want_gid" ] && [ "$want_gid" != 0 ] && [ "$(id -g claude)" != "$want_gid" ]; then
+    groupmod --non-unique --gid "$want_gid" claude
+    log "claude group is now gid $want_gid"
+  fi
+  if [ -n "$want_uid" ] && [ "$want_uid" != 0 ] && [ "$(id -u claude)" != "$want_uid" ]; then
+    usermod --non-unique --uid "$want_uid" claude
+    log "claude user is now uid $want_uid"
+  fi
+}
+
+# The home volume outlives containers and may have been written under another UID.
+prepare_home() {
+  local home=/home/claude uid gid
+  uid=$(id -u claude); gid=$(id -g claude)
+  if [ "$(stat -c %u:%g "$home")" != "$uid:$gid" ]; then
+    chown -R "$uid:$gid" "$home"
+  fi
+  for dir in .claude .cache .npm .config .local/state .local/bin; do
+    if [ ! -d "$home/$dir" ]; then
+      install -d -o "$uid" -g "$gid" -m 0700 "$home/$dir"
+    fi
+  done
+  install -d -o "$uid" -g "$gid" -m 0755 "$state_dir"
+}
+
+# The agent shares the gateway's network namespace. When the gateway restarts, it gets a new
+# namespace and this container is left in the dead one (loopback only); exiting lets the restart
+# policy start it again inside the new one.
+watch_network_namespace() {
+  local lost=0
+  while sleep 2; do
+    if grep -qvE '^\s*(lo|Inter-|face)' /proc/net/dev; then
+      lost=0
+    else
+      lost=$((lost + 1))
+      if [ "$lost" -ge 2 ]; then
+        log "the gateway's network namespace is gone; restarting to rejoin it"
+        exit 75
+      fi
+    fi
+  done
+}
+
+case "$role" in
+  agent)
+    remap_claude_user
+    prepare_home
+    date -u +%FT%TZ >"$state_dir/ready"
+    log "ready as $(id -u claude):$(id -g claude)"
+    exec setpriv --reuid=claude --regid=claude --init-groups --inh-caps=-all \
+      /usr/local/bin/claude-tui-entrypoint agent-wait
+    ;;
+  agent-wait)
+    watch_network_namespace
+    ;;
+  gateway)
+    mkdir -p "$state_dir"
+    # The egress firewall is not installed yet; say so rather than pretend.
+    echo "unprotected: the firewall is not set up in this version" >"$state_dir/firewall-status"
+    date -u +%FT%TZ >"$state_dir/ready"
+    log "ready"
+    exec sleep infinity
+    ;;
+  *)
+    exec "$@"
+    ;;
+esac

@@ -1,0 +1,55 @@
+import { UsageError } from '../errors.js';
+
+export interface FlagSpec {
+  name: string;
+  /** Takes a value (`--log-level debug`) rather than being a switch. */
+  value?: boolean;
+  description: string;
+}
+
+export interface ParsedArgs {
+  positionals: string[];
+  /** Everything after a literal `--`. */
+  rest: string[];
+  flags: Record<string, string | true>;
+}
+
+/** Flags every command understands. */
+export const globalFlags: FlagSpec[] = [
+  { name: 'help', description: 'show help for the command' },
+  { name: 'log-level', value: true, description: 'debug, info, warn or error (log file only)' },
+];
+
+export function parseArgs(argv: readonly string[], allowed: readonly FlagSpec[]): ParsedArgs {
+  const specs = new Map([...globalFlags, ...allowed].map((f) => [f.name, f]));
+  const parsed: ParsedArgs = { positionals: [], rest: [], flags: {} };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      parsed.rest = argv.slice(i + 1);
+      break;
+    }
+    if (arg === '-h') {
+      parsed.flags.help = true;
+      continue;
+    }
+    if (!arg.startsWith('--') || arg === '-') {
+      if (arg.startsWith('-') && arg !== '-') throw new UsageError(`Unknown option ${arg}.`, 'See --help.');
+      parsed.positionals.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const spec = specs.get(name);
+    if (!spec)
+      throw new UsageError(`Unknown option --${name}.`, 'See --help for the options of this command.');
+    if (!spec.value) {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value.`);
+      parsed.flags[name] = true;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value.`);
+    parsed.flags[name] = value;
+  }
+  return parsed;
+}

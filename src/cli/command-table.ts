@@ -1,0 +1,79 @@
+import type { FlagSpec } from './args.js';
+import type { CommandContext } from './context.js';
+
+/** A command returns its exit code (0 when it returns nothing). */
+export type CommandHandler = (ctx: CommandContext) => Promise<number | void>;
+
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  flags: FlagSpec[];
+  /** Loaded only when the command runs, so each command pays only for what it uses. */
+  load: () => Promise<CommandHandler>;
+}
+
+const json: FlagSpec = { name: 'json', description: 'print the result as JSON' };
+
+export const commands: CommandSpec[] = [
+  {
+    name: 'up',
+    usage: 'up [DIR]',
+    summary: "create or start the project's gateway and agent containers (builds the image when needed)",
+    flags: [json],
+    load: async () => (await import('./commands/up.js')).upCommand,
+  },
+  {
+    name: 'down',
+    usage: 'down [DIR]',
+    summary: "stop and remove the project's containers and network; volumes are kept",
+    flags: [json],
+    load: async () => (await import('./commands/down.js')).downCommand,
+  },
+  {
+    name: 'ls',
+    usage: 'ls',
+    summary: 'list projects and the state of their containers',
+    flags: [json],
+    load: async () => (await import('./commands/list.js')).listCommand,
+  },
+  {
+    name: 'status',
+    usage: 'status [DIR]',
+    summary: "show one project's containers, firewall and volumes",
+    flags: [json],
+    load: async () => (await import('./commands/status.js')).statusCommand,
+  },
+  {
+    name: 'shell',
+    usage: 'shell [DIR]',
+    summary: 'open a shell as `claude` in /workspace of the agent container',
+    flags: [],
+    load: async () => (await import('./commands/exec.js')).shellCommand,
+  },
+  {
+    name: 'exec',
+    usage: 'exec [DIR] -- COMMAND [ARGS...]',
+    summary: 'run one command as `claude` in /workspace; exits with its exit code',
+    flags: [],
+    load: async () => (await import('./commands/exec.js')).execCommand,
+  },
+  {
+    name: 'build',
+    usage: 'build [DIR] [--rebuild]',
+    summary: "build the project's agent image (only when its inputs changed, unless --rebuild)",
+    flags: [json, { name: 'rebuild', description: 'build even when an image with the same inputs exists' }],
+    load: async () => (await import('./commands/build.js')).buildCommand,
+  },
+  {
+    name: 'doctor',
+    usage: 'doctor [DIR]',
+    summary: 'check Docker, its socket and API version, and the image, and say what to fix',
+    flags: [json],
+    load: async () => (await import('./commands/doctor.js')).doctorCommand,
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return commands.find((c) => c.name === name);
+}

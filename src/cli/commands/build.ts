@@ -1,0 +1,19 @@
+import { ensureImage } from '../../image/ensure-image.js';
+import type { CommandHandler } from '../command-table.js';
+import { loadPlan, npmRegistryFor, projectArgument } from './shared.js';
+
+export const buildCommand: CommandHandler = async (ctx) => {
+  const project = projectArgument(ctx);
+  const { config, plan } = await loadPlan(ctx, project);
+  const result = await ensureImage(
+    { engine: ctx.engine, progress: ctx.out.progress, npmRegistry: npmRegistryFor(ctx, config) },
+    plan.inputs,
+    { rebuild: ctx.args.flags.rebuild === true },
+  );
+  ctx.out.progress.end();
+  if (ctx.args.flags.json) {
+    ctx.out.json({ image: result.tag, built: result.built, inputsHash: plan.inputs.hash });
+    return;
+  }
+  ctx.out.line(result.built ? `built ${result.tag}` : `${result.tag} is current; nothing to build`);
+};

@@ -1,0 +1,26 @@
+import { runDoctor, type CheckOutcome } from '../../project/doctor.js';
+import type { CommandHandler } from '../command-table.js';
+import { loadPlan, projectArgument } from './shared.js';
+
+const marks: Record<CheckOutcome, string> = { ok: '✓', warn: '!', fail: '✗' };
+
+export const doctorCommand: CommandHandler = async (ctx) => {
+  const project = projectArgument(ctx);
+  const results = await runDoctor({
+    engine: ctx.engine,
+    processes: ctx.processes,
+    nodeVersion: process.version,
+    plan: async () => (await loadPlan(ctx, project)).plan,
+  });
+  const failed = results.some((r) => r.outcome === 'fail');
+  if (ctx.args.flags.json) {
+    ctx.out.json({ ok: !failed, checks: results });
+  } else {
+    for (const r of results) {
+      ctx.out.line(`${marks[r.outcome]} ${r.name.padEnd(14)} ${r.detail}`);
+      if (r.fix) ctx.out.line(`  ${''.padEnd(14)} → ${r.fix}`);
+    }
+    ctx.out.line(failed ? '\nSome checks failed; fix those marked ✗.' : '\nReady.');
+  }
+  return failed ? 1 : 0;
+};

@@ -1,0 +1,18 @@
+import { down } from '../../project/down.js';
+import type { CommandHandler } from '../command-table.js';
+import { projectArgument } from './shared.js';
+
+export const downCommand: CommandHandler = async (ctx) => {
+  const project = projectArgument(ctx);
+  const result = await down(ctx.engine, project);
+  if (ctx.args.flags.json) {
+    ctx.out.json({ project: project.dir, ...result });
+    return;
+  }
+  if (!result.removed.length) {
+    ctx.out.line(`${project.slug} is not up; nothing to do.`);
+    return;
+  }
+  for (const name of result.removed) ctx.out.note(`  removed ${name}`);
+  ctx.out.line(`${project.slug} is down. Its volumes (the agent's home) are kept.`);
+};

@@ -1,0 +1,49 @@
+import type { BuildProgress } from '../image/ensure-image.js';
+
+/**
+ * Where command output goes: data and results on stdout, progress and notes on stderr, so that
+ * `--json` output stays clean for scripts.
+ */
+export interface Output {
+  line(text?: string): void;
+  json(data: unknown): void;
+  note(text: string): void;
+  /** Build progress: steps as lines; other output as one overwritten line on a terminal. */
+  progress: BuildProgress & { note(text: string): void; end(): void };
+  color: boolean;
+}
+
+export function createOutput(
+  stdout: NodeJS.WriteStream = process.stdout,
+  stderr: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): Output {
+  const color = Boolean(stderr.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
+  const dim = (text: string) => (color ? `\x1b[2m${text}\x1b[22m` : text);
+  let transient = false;
+  const clearTransient = () => {
+    if (transient) stderr.write('\r\x1b[K');
+    transient = false;
+  };
+  const note = (text: string) => {
+    clearTransient();
+    stderr.write(`${text}\n`);
+  };
+  return {
+    color,
+    line: (text = '') => stdout.write(`${text}\n`),
+    json: (data) => stdout.write(`${JSON.stringify(data, null, 2)}\n`),
+    note,
+    progress: {
+      note,
+      step: (text) => note(dim(text)),
+      output: (text) => {
+        if (!stderr.isTTY) return;
+        const width = Math.max(20, (stderr.columns || 80) - 4);
+        stderr.write(`\r\x1b[K${dim(`  ${text.replace(/\s+/g, ' ').slice(0, width)}`)}`);
+        transient = true;
+      },
+      end: clearTransient,
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { ProjectConfig } from './project-config-schema.js';
+
+export const projectConfigPath = (projectDir: string) => join(projectDir, '.claude', 'claude-tui.yaml');
+
+/**
+ * Reads the project's config from the host side. yaml and zod are loaded only when the file
+ * exists, so projects without one start faster.
+ */
+export async function loadProjectConfig(projectDir: string): Promise<ProjectConfig> {
+  const file = projectConfigPath(projectDir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(file, '', `cannot be read (${(error as Error).message})`);
+  }
+  return parseProjectConfig(file, text);
+}
+
+export async function parseProjectConfig(file: string, text: string): Promise<ProjectConfig> {
+  const [{ LineCounter, parseDocument, isNode }, { projectConfigSchema }] = await Promise.all([
+    import('yaml'),
+    import('./project-config-schema.js'),
+  ]);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const where = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return `${pos.line}:${pos.col}`;
+  };
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    throw new ConfigError(
+      file,
+      where(yamlError.pos[0]),
+      `is not valid YAML: ${yamlError.message.split('\n')[0]}`,
+    );
+  }
+  const result = projectConfigSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data;
+
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map(String);
+  // Point at the deepest node that exists along the path: a missing key is reported at its parent.
+  let location = '';
+  for (let depth = path.length; depth >= 0 && !location; depth--) {
+    const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) location = where(node.range[0]);
+  }
+  const keyPath = path.length ? path.join('.') : '(top level)';
+  const message =
+    'keys' in issue && Array.isArray(issue.keys) ? `unknown key ${issue.keys.join(', ')}` : issue.message;
+  throw new ConfigError(file, location, `${keyPath}: ${message}`);
+}

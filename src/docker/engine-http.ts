@@ -1,0 +1,290 @@
+import { request, type IncomingMessage } from 'node:http';
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { UserError } from '../errors.js';
+import { log } from '../log.js';
+import { connectionError, describeEndpoint, resolveDockerEndpoint, type DockerEndpoint } from './endpoint.js';
+import type {
+  BuildOptions,
+  ContainerCreateBody,
+  ContainerInspect,
+  ContainerSummary,
+  DockerEngine,
+  EngineVersion,
+  ExecResult,
+  ImageInspect,
+  ImageSummary,
+  LabelFilter,
+  Labels,
+  NetworkInspect,
+  VolumeInspect,
+} from './engine.js';
+
+/**
+ * The Engine API over node's own HTTP client. Plain JSON calls are made here directly because
+ * loading dockerode costs about a quarter of a second, more than a whole `up` that has nothing to
+ * do; dockerode is loaded only for what it does best, the streamed image build.
+ */
+export class DockerApiError extends UserError {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(`Docker Engine: ${message}`);
+  }
+}
+
+interface Response {
+  statusCode: number;
+  body: Buffer;
+}
+
+export function createDockerEngine(env: NodeJS.ProcessEnv = process.env): DockerEngine {
+  return new HttpDockerEngine(resolveDockerEndpoint(env));
+}
+
+function labelFilter(labels: LabelFilter): string {
+  const label = Object.entries(labels).map(([key, value]) => (value === true ? key : `${key}=${value}`));
+  return encodeURIComponent(JSON.stringify({ label }));
+}
+
+function enc(value: string): string {
+  return encodeURIComponent(value);
+}
+
+class HttpDockerEngine implements DockerEngine {
+  readonly endpoint: string;
+
+  constructor(private readonly target: DockerEndpoint) {
+    this.endpoint = describeEndpoint(target);
+  }
+
+  private send(method: string, path: string, body?: unknown): Promise<Response> {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const where = this.target.kind === 'socket' ? { socketPath: this.target.path } : this.target;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          ...where,
+          method,
+          path,
+          headers: payload
+            ? { 'content-type': 'application/json', 'content-length': payload.length }
+            : { 'content-length': 0 },
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => reject(connectionError(this.target, error.code)));
+      if (payload) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** A call whose 404 means "absent" rather than an error. */
+  private async getOptional<T>(path: string): Promise<T | undefined> {
+    const res = await this.send('GET', path);
+    if (res.statusCode === 404) return undefined;
+    return this.parse<T>(res, 'GET', path);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<T> {
+    const res = await this.send(method, path, body);
+    if (okStatuses.includes(res.statusCode)) return undefined as T;
+    return this.parse<T>(res, method, path);
+  }
+
+  private parse<T>(res: Response, method: string, path: string): T {
+    const text = res.body.toString('utf8');
+    if (res.statusCode >= 400) {
+      let message = text.trim();
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? message;
+      } catch {
+        // Not JSON: keep the raw text.
+      }
+      log.debug('docker api error', { method, path, status: res.statusCode, message });
+      throw new DockerApiError(res.statusCode, message || `HTTP ${res.statusCode} for ${method} ${path}`);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async ping(): Promise<void> {
+    const res = await this.send('GET', '/_ping');
+    if (res.statusCode !== 200) throw new DockerApiError(res.statusCode, res.body.toString('utf8'));
+  }
+
+  version(): Promise<EngineVersion> {
+    return this.call('GET', '/version');
+  }
+
+  listContainers(labels: LabelFilter): Promise<ContainerSummary[]> {
+    return this.call('GET', `/containers/json?all=true&filters=${labelFilter(labels)}`);
+  }
+
+  inspectContainer(nameOrId: string): Promise<ContainerInspect | undefined> {
+    return this.getOptional(`/containers/${enc(nameOrId)}/json`);
+  }
+
+  async createContainer(name: string, body: ContainerCreateBody): Promise<string> {
+    const created = await this.call<{ Id: string }>('POST', `/containers/create?name=${enc(name)}`, body);
+    return created.Id;
+  }
+
+  async startContainer(nameOrId: string): Promise<void> {
+    await this.call('POST', `/containers/${enc(nameOrId)}/start`, undefined, [204, 304]);
+  }
+
+  async stopContainer(nameOrId: string, timeoutSeconds: number): Promise<void> {
+    await this.call('POST', `/containers/${enc(nameOrId)}/stop?t=${timeoutSeconds}`, undefined, [204, 304]);
+  }
+
+  async restartContainer(nameOrId: string, timeoutSeconds: number): Promise<void> {
+    await this.call('POST', `/containers/${enc(nameOrId)}/restart?t=${timeoutSeconds}`, undefined, [204]);
+  }
+
+  async removeContainer(nameOrId: string): Promise<void> {
+    await this.call('DELETE', `/containers/${enc(nameOrId)}?force=true`, undefined, [204, 404]);
+  }
+
+  async renameContainer(nameOrId: string, newName: string): Promise<void> {
+    await this.call('POST', `/containers/${enc(nameOrId)}/rename?name=${enc(newName)}`, undefined, [204]);
+  }
+
+  async containerLogs(nameOrId: string, tail: number): Promise<string> {
+    const res = await this.send(
+      'GET',
+      `/containers/${enc(nameOrId)}/logs?stdout=true&stderr=true&tail=${tail}`,
+    );
+    if (res.statusCode >= 400) return '';
+    const { stdout, stderr } = demultiplex(res.body);
+    return stdout + stderr;
+  }
+
+  async exec(nameOrId: string, command: string[], options: { user?: string; workingDir?: string } = {}) {
+    const created = await this.call<{ Id: string }>('POST', `/containers/${enc(nameOrId)}/exec`, {
+      Cmd: command,
+      AttachStdout: true,
+      AttachStderr: true,
+      User: options.user ?? '',
+      WorkingDir: options.workingDir ?? '',
+    });
+    const res = await this.send('POST', `/exec/${created.Id}/start`, { Detach: false, Tty: false });
+    if (res.statusCode >= 400) this.parse(res, 'POST', 'exec start');
+    const inspect = await this.call<{ ExitCode: number | null }>('GET', `/exec/${created.Id}/json`);
+    return { exitCode: inspect.ExitCode ?? -1, ...demultiplex(res.body) } satisfies ExecResult;
+  }
+
+  inspectNetwork(name: string): Promise<NetworkInspect | undefined> {
+    return this.getOptional(`/networks/${enc(name)}`);
+  }
+
+  async createNetwork(name: string, labels: Labels): Promise<string> {
+    const created = await this.call<{ Id: string }>('POST', '/networks/create', {
+      Name: name,
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      Labels: labels,
+    });
+    return created.Id;
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    await this.call('DELETE', `/networks/${enc(name)}`, undefined, [204, 404]);
+  }
+
+  listNetworks(labels: LabelFilter): Promise<NetworkInspect[]> {
+    return this.call('GET', `/networks?filters=${labelFilter(labels)}`);
+  }
+
+  inspectVolume(name: string): Promise<VolumeInspect | undefined> {
+    return this.getOptional(`/volumes/${enc(name)}`);
+  }
+
+  async createVolume(name: string, labels: Labels): Promise<void> {
+    await this.call('POST', '/volumes/create', { Name: name, Labels: labels });
+  }
+
+  async listVolumes(labels: LabelFilter): Promise<VolumeInspect[]> {
+    const res = await this.call<{ Volumes: VolumeInspect[] | null }>(
+      'GET',
+      `/volumes?filters=${labelFilter(labels)}`,
+    );
+    return res.Volumes ?? [];
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await this.call('DELETE', `/volumes/${enc(name)}`, undefined, [204, 404]);
+  }
+
+  inspectImage(ref: string): Promise<ImageInspect | undefined> {
+    return this.getOptional(`/images/${enc(ref)}/json`);
+  }
+
+  listImages(labels: LabelFilter): Promise<ImageSummary[]> {
+    return this.call('GET', `/images/json?filters=${labelFilter(labels)}`);
+  }
+
+  async tagImage(id: string, repo: string, tag: string): Promise<void> {
+    await this.call('POST', `/images/${enc(id)}/tag?repo=${enc(repo)}&tag=${enc(tag)}`, undefined, [201]);
+  }
+
+  async buildImage(options: BuildOptions): Promise<void> {
+    const { default: Docker } = await import('dockerode');
+    const docker =
+      this.target.kind === 'socket'
+        ? new Docker({ socketPath: this.target.path })
+        : new Docker({ host: this.target.host, port: this.target.port, protocol: 'http' });
+    const src = await listFiles(options.contextDir);
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await docker.buildImage(
+        { context: options.contextDir, src },
+        { t: options.tag, buildargs: options.buildArgs, labels: options.labels, rm: true, forcerm: true },
+      );
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code) throw connectionError(this.target, code);
+      throw error;
+    }
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(
+        stream,
+        (error: Error | null) => (error ? reject(error) : resolve()),
+        (event: { stream?: string; status?: string; error?: string; errorDetail?: { message?: string } }) => {
+          const text = event.error ?? event.stream ?? event.status;
+          if (!text) return;
+          for (const line of text.replace(/\n$/, '').split('\n')) options.onOutput(line);
+          if (event.error) reject(new BuildStepError(event.error));
+        },
+      );
+    });
+  }
+}
+
+/** The engine reported a failing build step; the caller adds the step and the log tail. */
+export class BuildStepError extends Error {}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/** Splits Docker's multiplexed stdout/stderr stream (8-byte frame headers) for non-TTY output. */
+export function demultiplex(buffer: Buffer): { stdout: string; stderr: string } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const stream = buffer[offset];
+    const size = buffer.readUInt32BE(offset + 4);
+    const frame = buffer.subarray(offset + 8, offset + 8 + size);
+    (stream === 2 ? err : out).push(frame);
+    offset += 8 + size;
+  }
+  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}

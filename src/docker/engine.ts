@@ -1,0 +1,150 @@
+/**
+ * The small interface through which everything else reaches the Docker Engine. Domain code takes a
+ * DockerEngine as a parameter; the real one is in engine-http.ts, tests of pure logic pass a fake.
+ * Shapes follow the Engine API (v1.41+), trimmed to the fields we read.
+ */
+
+export type Labels = Record<string, string>;
+
+/** `{ key: value }` matches that value; `{ key: true }` matches any value. */
+export type LabelFilter = Record<string, string | true>;
+
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  State: string;
+  Status: string;
+  Labels: Labels;
+  HostConfig?: { NetworkMode?: string };
+  Mounts?: { Type: string; Name?: string; Source?: string; Destination: string }[];
+}
+
+export interface ContainerInspect {
+  Id: string;
+  Name: string;
+  Image: string;
+  RestartCount: number;
+  State: {
+    Status: string;
+    Running: boolean;
+    ExitCode: number;
+    StartedAt: string;
+    Error?: string;
+    Restarting?: boolean;
+  };
+  Config: { Labels: Labels | null; Image: string; User?: string; Env?: string[] };
+  HostConfig: {
+    NetworkMode?: string;
+    CapAdd?: string[] | null;
+    CapDrop?: string[] | null;
+    SecurityOpt?: string[] | null;
+    RestartPolicy?: { Name: string };
+  };
+  Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
+}
+
+export interface ContainerCreateBody {
+  Image: string;
+  Cmd?: string[];
+  Entrypoint?: string[];
+  User?: string;
+  WorkingDir?: string;
+  Hostname?: string;
+  Env?: string[];
+  Labels?: Labels;
+  Tty?: boolean;
+  StopSignal?: string;
+  HostConfig: Record<string, unknown>;
+  NetworkingConfig?: Record<string, unknown>;
+}
+
+export interface NetworkInspect {
+  Id: string;
+  Name: string;
+  Labels: Labels | null;
+  Driver: string;
+}
+
+export interface VolumeInspect {
+  Name: string;
+  Labels: Labels | null;
+  Mountpoint: string;
+  CreatedAt?: string;
+}
+
+export interface ImageSummary {
+  Id: string;
+  RepoTags: string[] | null;
+  Labels: Labels | null;
+  Size: number;
+  Created: number;
+}
+
+export interface ImageInspect {
+  Id: string;
+  RepoTags: string[];
+  Size: number;
+  Config: { Labels: Labels | null };
+}
+
+export interface EngineVersion {
+  Version: string;
+  ApiVersion: string;
+  MinAPIVersion?: string;
+  Os: string;
+  Arch: string;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface BuildOptions {
+  contextDir: string;
+  tag: string;
+  buildArgs: Record<string, string>;
+  labels: Labels;
+  /** Each line of build output as it arrives. */
+  onOutput: (line: string) => void;
+}
+
+export interface DockerEngine {
+  /** Where the engine is reached, for messages. */
+  readonly endpoint: string;
+  ping(): Promise<void>;
+  version(): Promise<EngineVersion>;
+
+  listContainers(labels: LabelFilter): Promise<ContainerSummary[]>;
+  inspectContainer(nameOrId: string): Promise<ContainerInspect | undefined>;
+  createContainer(name: string, body: ContainerCreateBody): Promise<string>;
+  startContainer(nameOrId: string): Promise<void>;
+  stopContainer(nameOrId: string, timeoutSeconds: number): Promise<void>;
+  restartContainer(nameOrId: string, timeoutSeconds: number): Promise<void>;
+  removeContainer(nameOrId: string): Promise<void>;
+  renameContainer(nameOrId: string, newName: string): Promise<void>;
+  containerLogs(nameOrId: string, tail: number): Promise<string>;
+  /** Runs a command to completion without a terminal and collects its output. */
+  exec(
+    nameOrId: string,
+    command: string[],
+    options?: { user?: string; workingDir?: string },
+  ): Promise<ExecResult>;
+
+  inspectNetwork(name: string): Promise<NetworkInspect | undefined>;
+  createNetwork(name: string, labels: Labels): Promise<string>;
+  removeNetwork(name: string): Promise<void>;
+  listNetworks(labels: LabelFilter): Promise<NetworkInspect[]>;
+
+  inspectVolume(name: string): Promise<VolumeInspect | undefined>;
+  createVolume(name: string, labels: Labels): Promise<void>;
+  listVolumes(labels: LabelFilter): Promise<VolumeInspect[]>;
+  removeVolume(name: string): Promise<void>;
+
+  inspectImage(ref: string): Promise<ImageInspect | undefined>;
+  listImages(labels: LabelFilter): Promise<ImageSummary[]>;
+  tagImage(id: string, repo: string, tag: string): Promise<void>;
+  buildImage(options: BuildOptions): Promise<void>;
+}

@@ -1,0 +1,41 @@
+import { VERSION } from '../version.js';
+import type { LabelFilter, Labels } from './engine.js';
+
+/**
+ * Every container, network, volume and image claude-tui makes carries these labels, so it finds
+ * what it owns by label and never by parsing names. Defined here once.
+ */
+export const LABEL = {
+  managed: 'dev.claude-tui.managed',
+  project: 'dev.claude-tui.project',
+  projectId: 'dev.claude-tui.project-id',
+  role: 'dev.claude-tui.role',
+  version: 'dev.claude-tui.version',
+  imageInputs: 'dev.claude-tui.image-inputs',
+} as const;
+
+export type ResourceRole = 'gateway' | 'agent' | 'network' | 'home' | 'image';
+
+export function managedLabels(role: ResourceRole, project?: { dir: string; id: string }): Labels {
+  const labels: Labels = { [LABEL.managed]: 'true', [LABEL.role]: role, [LABEL.version]: VERSION };
+  if (project) {
+    labels[LABEL.project] = project.dir;
+    labels[LABEL.projectId] = project.id;
+  }
+  return labels;
+}
+
+export function isManaged(labels: Labels | null | undefined): boolean {
+  return labels?.[LABEL.managed] === 'true';
+}
+
+/** True when the labels say the resource belongs to this project in this role. */
+export function belongsTo(labels: Labels | null | undefined, projectId: string, role: ResourceRole): boolean {
+  return isManaged(labels) && labels?.[LABEL.projectId] === projectId && labels[LABEL.role] === role;
+}
+
+export function projectFilter(projectId: string): LabelFilter {
+  return { [LABEL.managed]: 'true', [LABEL.projectId]: projectId };
+}
+
+export const everythingManaged: LabelFilter = { [LABEL.managed]: 'true' };

@@ -1,0 +1,58 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Logs go to a file in the XDG state directory, never to stdout: stdout belongs to command output
+ * and, later, to the dashboard. Level from --log-level or CLAUDE_TUI_LOG_LEVEL.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(base, 'claude-tui');
+}
+
+export function logFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(stateDir(env), 'claude-tui.log');
+}
+
+let threshold: number = order.info;
+let directoryReady = false;
+
+export function setLogLevel(level: LogLevel): void {
+  threshold = order[level];
+}
+
+export function isLogLevel(value: string): value is LogLevel {
+  return value in order;
+}
+
+function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
+  if (order[level] < threshold) return;
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    level,
+    pid: process.pid,
+    message,
+    ...fields,
+  });
+  try {
+    const file = logFilePath();
+    if (!directoryReady) {
+      mkdirSync(stateDir(), { recursive: true, mode: 0o700 });
+      directoryReady = true;
+    }
+    appendFileSync(file, line + '\n', { mode: 0o600 });
+  } catch {
+    // A log that cannot be written must never break the command it describes.
+  }
+}
+
+export const log = {
+  debug: (message: string, fields?: Record<string, unknown>) => write('debug', message, fields),
+  info: (message: string, fields?: Record<string, unknown>) => write('info', message, fields),
+  warn: (message: string, fields?: Record<string, unknown>) => write('warn', message, fields),
+  error: (message: string, fields?: Record<string, unknown>) => write('error', message, fields),
+};

@@ -1,0 +1,117 @@
+import type { ContainerCreateBody } from '../docker/engine.js';
+import { LABEL, managedLabels } from '../docker/labels.js';
+import type { HostUser } from './host-user.js';
+import type { ProjectIdentity } from './identity.js';
+
+/**
+ * What a project's containers look like, as pure data. The security-relevant choices live here,
+ * in one place that unit tests read.
+ */
+export interface ProjectRuntime {
+  image: string;
+  imageHash: string;
+  hostUser: HostUser;
+  env: Record<string, string>;
+  mounts: { source: string; target: string; readOnly: boolean }[];
+  /** Paths inside the project, relative, that exist and must be read-only for the agent. */
+  protectedPaths: string[];
+}
+
+/**
+ * Paths the agent must not be able to change: its own policy files (they would widen its rights)
+ * and files that run code on the host later. Mounted read-only over the writable workspace.
+ */
+export const PROTECTED_PATHS = [
+  '.claude/claude-tui.yaml',
+  '.claude/allowed-domains.txt',
+  '.claude/bridge.yaml',
+  '.aidevcontainer/allowed-domains.txt',
+  '.git/hooks',
+  '.git/config',
+  '.devcontainer',
+  '.vscode',
+  '.husky',
+] as const;
+
+export const WORKSPACE = '/workspace';
+export const AGENT_HOME = '/home/claude';
+export const AGENT_USER = 'claude';
+/** Cleared on every start (tmpfs); the entrypoint writes `ready` there when set up. */
+export const RUNTIME_STATE_DIR = '/run/claude-tui';
+
+const restartPolicy = { Name: 'unless-stopped' };
+const noNewPrivileges = ['no-new-privileges'];
+
+export function gatewaySpec(project: ProjectIdentity, runtime: ProjectRuntime): ContainerCreateBody {
+  return {
+    Image: runtime.image,
+    Cmd: ['gateway'],
+    Hostname: project.slug,
+    Labels: { ...managedLabels('gateway', project), [LABEL.imageInputs]: runtime.imageHash },
+    HostConfig: {
+      NetworkMode: project.names.network,
+      // The gateway owns the firewall, so it alone holds the network capabilities; it runs no
+      // agent code. SETUID/SETGID let its resolver drop to its own user.
+      CapDrop: ['ALL'],
+      CapAdd: [
+        'NET_ADMIN',
+        'NET_RAW',
+        'NET_BIND_SERVICE',
+        'SETUID',
+        'SETGID',
+        'CHOWN',
+        'DAC_OVERRIDE',
+        'FOWNER',
+        'KILL',
+      ],
+      SecurityOpt: noNewPrivileges,
+      RestartPolicy: restartPolicy,
+      Tmpfs: { [RUNTIME_STATE_DIR]: 'mode=0755' },
+      PidsLimit: 256,
+    },
+    NetworkingConfig: { EndpointsConfig: { [project.names.network]: { Aliases: ['gateway'] } } },
+  };
+}
+
+export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): ContainerCreateBody {
+  const env = {
+    ...runtime.env,
+    HOST_UID: String(runtime.hostUser.uid),
+    HOST_GID: String(runtime.hostUser.gid),
+  };
+  return {
+    Image: runtime.image,
+    Cmd: ['agent'],
+    WorkingDir: WORKSPACE,
+    Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+    Labels: { ...managedLabels('agent', project), [LABEL.imageInputs]: runtime.imageHash },
+    HostConfig: {
+      // Joins the gateway's network namespace: it has the gateway's network and firewall, and no
+      // capability to change either.
+      NetworkMode: `container:${project.names.gateway}`,
+      // Root in this container may only remap the user at start and manage files; nothing network.
+      CapDrop: ['ALL'],
+      CapAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETUID', 'SETGID', 'KILL'],
+      SecurityOpt: noNewPrivileges,
+      RestartPolicy: restartPolicy,
+      Tmpfs: { [RUNTIME_STATE_DIR]: 'mode=0755' },
+      PidsLimit: 4096,
+      Mounts: [
+        { Type: 'bind', Source: project.dir, Target: WORKSPACE },
+        { Type: 'volume', Source: project.names.homeVolume, Target: AGENT_HOME },
+        ...runtime.protectedPaths.map((path) => ({
+          Type: 'bind',
+          Source: `${project.dir}/${path}`,
+          Target: `${WORKSPACE}/${path}`,
+          ReadOnly: true,
+        })),
+        ...runtime.mounts.map((m) => ({
+          Type: 'bind',
+          Source: m.source,
+          Target: m.target,
+          ReadOnly: m.readOnly,
+        })),
+      ],
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import type { DockerEngine } from '../docker/engine.js';
+import { DockerUnavailableError, UserError } from '../errors.js';
+import { findImage } from '../image/ensure-image.js';
+import type { ProcessRunner } from '../system/process.js';
+import type { ProjectPlan } from './project-runtime.js';
+
+export type CheckOutcome = 'ok' | 'warn' | 'fail';
+
+export interface CheckResult {
+  name: string;
+  outcome: CheckOutcome;
+  detail: string;
+  /** What to do about it, when it is not ok. */
+  fix?: string;
+}
+
+export const MIN_API_VERSION = '1.41';
+export const MIN_NODE_MAJOR = 22;
+
+export function compareApiVersions(a: string, b: string): number {
+  const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
+  const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}
+
+export interface DoctorDeps {
+  engine: DockerEngine;
+  processes: ProcessRunner;
+  nodeVersion: string;
+  /** The project's plan, or the reason it could not be made (a config error, say). */
+  plan: () => Promise<ProjectPlan>;
+}
+
+/** Checks in order; a check that cannot run because an earlier one failed is not run. */
+export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const nodeMajor = Number(deps.nodeVersion.replace(/^v/, '').split('.')[0]);
+  results.push(
+    nodeMajor >= MIN_NODE_MAJOR
+      ? { name: 'node', outcome: 'ok', detail: deps.nodeVersion }
+      : {
+          name: 'node',
+          outcome: 'fail',
+          detail: `${deps.nodeVersion} is older than ${MIN_NODE_MAJOR}`,
+          fix: `Install Node ${MIN_NODE_MAJOR} or newer.`,
+        },
+  );
+
+  const cli = await deps.processes
+    .run('docker', ['--version'], { allowFailure: true })
+    .catch(() => undefined);
+  results.push(
+    cli?.exitCode === 0
+      ? { name: 'docker CLI', outcome: 'ok', detail: cli.stdout.trim() }
+      : {
+          name: 'docker CLI',
+          outcome: 'fail',
+          detail: 'the docker command is not on PATH',
+          fix: 'Install the Docker CLI; `shell` and `exec` run through it.',
+        },
+  );
+
+  try {
+    await deps.engine.ping();
+    results.push({ name: 'docker socket', outcome: 'ok', detail: `answers at ${deps.engine.endpoint}` });
+  } catch (error) {
+    if (!(error instanceof DockerUnavailableError)) throw error;
+    results.push({ name: 'docker socket', outcome: 'fail', detail: error.message, fix: error.hint });
+    return results;
+  }
+
+  const version = await deps.engine.version();
+  const apiOk = compareApiVersions(version.ApiVersion, MIN_API_VERSION) >= 0;
+  results.push({
+    name: 'docker engine',
+    outcome: apiOk ? 'ok' : 'fail',
+    detail: `Engine ${version.Version}, API ${version.ApiVersion} (${version.Os}/${version.Arch})`,
+    ...(apiOk
+      ? {}
+      : { fix: `Upgrade the Docker Engine to one with API ${MIN_API_VERSION} or newer (20.10+).` }),
+  });
+
+  try {
+    const plan = await deps.plan();
+    const present = await findImage(deps.engine, plan.inputs);
+    results.push(
+      present
+        ? { name: 'agent image', outcome: 'ok', detail: `${plan.inputs.tag} is built` }
+        : {
+            name: 'agent image',
+            outcome: 'warn',
+            detail: `${plan.inputs.tag} is not built yet`,
+            fix: '`claude-tui up` builds it (a few minutes the first time), or run `claude-tui build` now.',
+          },
+    );
+    const base = plan.inputs.buildArgs.BASE_IMAGE!;
+    const baseImage = await deps.engine.inspectImage(base);
+    results.push(
+      baseImage || present
+        ? {
+            name: 'base image',
+            outcome: 'ok',
+            detail: `${base}${baseImage ? ' is present' : ' (not needed: image built)'}`,
+          }
+        : {
+            name: 'base image',
+            outcome: 'warn',
+            detail: `${base} is not present locally`,
+            fix: 'The first build pulls it; that needs a registry.',
+          },
+    );
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    results.push({ name: 'project', outcome: 'fail', detail: error.message, fix: error.hint });
+  }
+  return results;
+}

@@ -1,0 +1,116 @@
+import type { ContainerSummary, DockerEngine, VolumeInspect } from '../docker/engine.js';
+import { LABEL, everythingManaged, projectFilter } from '../docker/labels.js';
+import { RUNTIME_STATE_DIR } from './container-specs.js';
+import { projectIdentity, type ProjectIdentity } from './identity.js';
+
+export interface ContainerStatus {
+  name: string;
+  state: string;
+  status: string;
+  image: string;
+}
+
+export type ProjectState = 'up' | 'partial' | 'stopped' | 'down';
+
+export interface ProjectStatus {
+  dir: string;
+  id: string;
+  name: string;
+  state: ProjectState;
+  gateway: ContainerStatus | null;
+  agent: ContainerStatus | null;
+  volumes: string[];
+  /** protected / unprotected: reason / off / unknown (gateway not running). */
+  firewall: string;
+}
+
+function toStatus(container: ContainerSummary | undefined): ContainerStatus | null {
+  if (!container) return null;
+  return {
+    name: container.Names[0]?.replace(/^\//, '') ?? container.Id.slice(0, 12),
+    state: container.State,
+    status: container.Status,
+    image: container.Image,
+  };
+}
+
+export function projectState(gateway: ContainerStatus | null, agent: ContainerStatus | null): ProjectState {
+  if (!gateway && !agent) return 'down';
+  if (gateway?.state === 'running' && agent?.state === 'running') return 'up';
+  if (gateway && agent && gateway.state !== 'running' && agent.state !== 'running') return 'stopped';
+  return 'partial';
+}
+
+function summarize(
+  project: ProjectIdentity,
+  containers: ContainerSummary[],
+  volumes: VolumeInspect[],
+  firewall: string,
+): ProjectStatus {
+  const role = (r: string) => containers.find((c) => c.Labels[LABEL.role] === r);
+  const gateway = toStatus(role('gateway'));
+  const agent = toStatus(role('agent'));
+  return {
+    dir: project.dir,
+    id: project.id,
+    name: project.slug,
+    state: projectState(gateway, agent),
+    gateway,
+    agent,
+    volumes: volumes.map((v) => v.Name).sort(),
+    firewall,
+  };
+}
+
+export async function readFirewallStatus(engine: DockerEngine, gatewayName: string): Promise<string> {
+  const result = await engine
+    .exec(gatewayName, ['cat', `${RUNTIME_STATE_DIR}/firewall-status`])
+    .catch(() => undefined);
+  return result?.exitCode === 0 ? result.stdout.trim() : 'unknown: the gateway is not answering';
+}
+
+export async function projectStatus(engine: DockerEngine, project: ProjectIdentity): Promise<ProjectStatus> {
+  const [containers, volumes] = await Promise.all([
+    engine.listContainers(projectFilter(project.id)),
+    engine.listVolumes(projectFilter(project.id)),
+  ]);
+  const gateway = containers.find((c) => c.Labels[LABEL.role] === 'gateway');
+  const firewall =
+    gateway?.State === 'running'
+      ? await readFirewallStatus(engine, gateway.Id)
+      : 'unknown: the gateway is not running';
+  return summarize(project, containers, volumes, firewall);
+}
+
+/**
+ * Every project claude-tui knows: found by label in Docker, plus those the person has used
+ * (from the app settings) that have nothing in Docker right now.
+ */
+export async function listProjects(
+  engine: DockerEngine,
+  knownDirs: readonly string[],
+): Promise<ProjectStatus[]> {
+  const [containers, volumes] = await Promise.all([
+    engine.listContainers(everythingManaged),
+    engine.listVolumes(everythingManaged),
+  ]);
+  const dirs = new Set(knownDirs);
+  for (const labels of [...containers.map((c) => c.Labels), ...volumes.map((v) => v.Labels ?? {})]) {
+    const dir = labels[LABEL.project];
+    if (dir) dirs.add(dir);
+  }
+  return [...dirs].sort().map((dir) => {
+    const project = projectIdentity(dir);
+    const mine = (labels: Record<string, string> | null) => labels?.[LABEL.projectId] === project.id;
+    const own = containers.filter((c) => mine(c.Labels));
+    const gateway = own.find((c) => c.Labels[LABEL.role] === 'gateway');
+    const firewall =
+      gateway?.State === 'running' ? 'see `claude-tui status`' : 'unknown: the gateway is not running';
+    return summarize(
+      project,
+      own,
+      volumes.filter((v) => mine(v.Labels)),
+      firewall,
+    );
+  });
+}

@@ -1,0 +1,172 @@
+import type {
+  ContainerCreateBody,
+  ContainerInspect,
+  ContainerSummary,
+  DockerEngine,
+} from '../docker/engine.js';
+import { LABEL, managedLabels, projectFilter } from '../docker/labels.js';
+import { ensureImage, type BuildProgress } from '../image/ensure-image.js';
+import { log } from '../log.js';
+import { agentSpec, gatewaySpec } from './container-specs.js';
+import type { ProjectIdentity } from './identity.js';
+import { assertOwned } from './ownership.js';
+import type { ProjectPlan } from './project-runtime.js';
+import { UndoStack } from './undo-stack.js';
+import { waitUntilReady } from './wait-ready.js';
+
+export interface UpDeps {
+  engine: DockerEngine;
+  progress: BuildProgress & { note(message: string): void };
+  npmRegistry: () => Promise<string>;
+  readyTimeoutMs?: number;
+}
+
+export interface UpResult {
+  /** False when everything was already up and current: nothing was touched. */
+  changed: boolean;
+  imageBuilt: boolean;
+  actions: string[];
+}
+
+type ContainerAction = 'kept' | 'started' | 'restarted' | 'created' | 'replaced';
+
+/**
+ * Brings a project's network, home volume, gateway and agent to the state the plan describes.
+ * Running twice is a no-op; a failure part-way takes back what this run changed.
+ */
+export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPlan): Promise<UpResult> {
+  const { engine } = deps;
+  if (isCurrent(await engine.listContainers(projectFilter(project.id)), project, plan)) {
+    return { changed: false, imageBuilt: false, actions: [] };
+  }
+
+  const { names } = project;
+  const [gateway, agent, network, home] = await Promise.all([
+    engine.inspectContainer(names.gateway),
+    engine.inspectContainer(names.agent),
+    engine.inspectNetwork(names.network),
+    engine.inspectVolume(names.homeVolume),
+  ]);
+  if (gateway) assertOwned(project, 'container', names.gateway, 'gateway', gateway.Config.Labels);
+  if (agent) assertOwned(project, 'container', names.agent, 'agent', agent.Config.Labels);
+  if (network) assertOwned(project, 'network', names.network, 'network', network.Labels);
+  if (home) assertOwned(project, 'volume', names.homeVolume, 'home', home.Labels);
+
+  const image = await ensureImage(
+    { engine, progress: deps.progress, npmRegistry: deps.npmRegistry },
+    plan.inputs,
+  );
+  const actions: string[] = [];
+  const undo = new UndoStack();
+  const onSuccess: (() => Promise<void>)[] = [];
+  try {
+    // Runs last on a rollback, once the gateway is back: a running agent must end up running.
+    if (agent?.State.Running) undo.push('agent running again', () => engine.startContainer(names.agent));
+    if (!network) {
+      await engine.createNetwork(names.network, managedLabels('network', project));
+      undo.push('network', () => engine.removeNetwork(names.network));
+      actions.push(`created network ${names.network}`);
+    }
+    if (!home) {
+      await engine.createVolume(names.homeVolume, managedLabels('home', project));
+      undo.push('home volume', () => engine.removeVolume(names.homeVolume));
+      actions.push(`created volume ${names.homeVolume}`);
+    }
+    const context = { engine, undo, onSuccess, actions };
+    const gatewayResult = await ensureContainer(
+      context,
+      names.gateway,
+      gateway,
+      gatewaySpec(project, plan.runtime),
+      {
+        replace: gateway !== undefined && isOutdated(gateway.Config.Labels, plan),
+        restartIfRunning: false,
+      },
+    );
+    // The agent lives in the gateway's network namespace: a new gateway needs a new agent, and a
+    // gateway that was just started has a namespace a running agent is not in.
+    const joinsGateway = agent?.HostConfig.NetworkMode === `container:${gatewayResult.id}`;
+    await ensureContainer(context, names.agent, agent, agentSpec(project, plan.runtime), {
+      replace: agent !== undefined && (isOutdated(agent.Config.Labels, plan) || !joinsGateway),
+      restartIfRunning: gatewayResult.action !== 'kept',
+    });
+    deps.progress.note('waiting for the containers to finish starting');
+    await waitUntilReady(engine, names.gateway, { timeoutMs: deps.readyTimeoutMs });
+    await waitUntilReady(engine, names.agent, { timeoutMs: deps.readyTimeoutMs });
+  } catch (error) {
+    log.warn('up failed; rolling back', { project: project.dir, error: String(error) });
+    await undo.rollBack();
+    throw error;
+  }
+  for (const step of onSuccess) await step();
+  return { changed: true, imageBuilt: image.built, actions };
+}
+
+function isOutdated(labels: Record<string, string> | null, plan: ProjectPlan): boolean {
+  return labels?.[LABEL.imageInputs] !== plan.inputs.hash;
+}
+
+/** One list call decides the common case: both containers running, current, and joined. */
+export function isCurrent(
+  containers: ContainerSummary[],
+  project: ProjectIdentity,
+  plan: ProjectPlan,
+): boolean {
+  const byName = (name: string) => containers.find((c) => c.Names.includes(`/${name}`));
+  const gateway = byName(project.names.gateway);
+  const agent = byName(project.names.agent);
+  if (!gateway || !agent) return false;
+  return (
+    gateway.State === 'running' &&
+    agent.State === 'running' &&
+    !isOutdated(gateway.Labels, plan) &&
+    !isOutdated(agent.Labels, plan) &&
+    agent.HostConfig?.NetworkMode === `container:${gateway.Id}`
+  );
+}
+
+interface EnsureContext {
+  engine: DockerEngine;
+  undo: UndoStack;
+  onSuccess: (() => Promise<void>)[];
+  actions: string[];
+}
+
+async function ensureContainer(
+  { engine, undo, onSuccess, actions }: EnsureContext,
+  name: string,
+  existing: ContainerInspect | undefined,
+  spec: ContainerCreateBody,
+  options: { replace: boolean; restartIfRunning: boolean },
+): Promise<{ id: string; action: ContainerAction }> {
+  if (existing && !options.replace) {
+    if (existing.State.Running && !options.restartIfRunning) return { id: existing.Id, action: 'kept' };
+    if (existing.State.Running) {
+      await engine.restartContainer(name, 5);
+      actions.push(`restarted ${name}`);
+      return { id: existing.Id, action: 'restarted' };
+    }
+    await engine.startContainer(name);
+    undo.push(`start ${name}`, () => engine.stopContainer(name, 5));
+    actions.push(`started ${name}`);
+    return { id: existing.Id, action: 'started' };
+  }
+
+  if (existing) {
+    // Set the old container aside rather than deleting it, so a failure can put it back.
+    const asideName = `${name}-replaced-${Date.now()}`;
+    const wasRunning = existing.State.Running;
+    await engine.renameContainer(existing.Id, asideName);
+    undo.push(`rename ${name}`, () => engine.renameContainer(existing.Id, name));
+    if (wasRunning) {
+      await engine.stopContainer(existing.Id, 5);
+      undo.push(`stop ${name}`, () => engine.startContainer(existing.Id));
+    }
+    onSuccess.push(() => engine.removeContainer(existing.Id));
+  }
+  const id = await engine.createContainer(name, spec);
+  undo.push(`create ${name}`, () => engine.removeContainer(id));
+  await engine.startContainer(id);
+  actions.push(`${existing ? 'replaced' : 'created'} ${name}`);
+  return { id, action: existing ? 'replaced' : 'created' };
+}

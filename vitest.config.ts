@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Integration tests share one Docker Engine and build one image; run files one at a time.
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 900_000,
+    globalSetup: ['test/support/global-setup.ts'],
+  },
+});
