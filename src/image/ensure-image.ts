@@ -72,8 +72,11 @@ async function buildImage(deps: EnsureImageDeps, inputs: ImageInputs): Promise<v
           deps.progress.step(line);
           return;
         }
-        tail.push(line);
-        if (tail.length > logTailLines) tail.shift();
+        // The classic builder's own bookkeeping says nothing about why a step failed.
+        if (line.trim() && !/^\s*(---> |Removing intermediate container )/.test(line)) {
+          tail.push(line);
+          if (tail.length > logTailLines) tail.shift();
+        }
         deps.progress.output(line);
       },
     });

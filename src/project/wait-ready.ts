@@ -14,19 +14,24 @@ export async function waitUntilReady(
   options: { timeoutMs?: number; pollMs?: number } = {},
 ): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const restartsBefore = (await engine.inspectContainer(name))?.RestartCount ?? 0;
   for (;;) {
     const probe = await engine
       .exec(name, ['test', '-s', `${RUNTIME_STATE_DIR}/ready`])
       .catch(() => undefined);
     if (probe?.exitCode === 0) return;
     const state = await engine.inspectContainer(name);
-    if (!state || (!state.State.Running && !state.State.Restarting) || Date.now() > deadline) {
+    // A restart while starting means the entrypoint failed; the restart policy would loop on it.
+    const crashed =
+      state !== undefined &&
+      (!state.State.Running || state.State.Restarting === true || state.RestartCount > restartsBefore);
+    if (!state || crashed || Date.now() > deadline) {
       const logs = (await engine.containerLogs(name, 15)).trimEnd();
       const why = !state
         ? 'was removed'
-        : state.State.Running
-          ? 'did not become ready in time'
-          : `stopped (exit ${state.State.ExitCode})`;
+        : crashed
+          ? `stopped (exit ${state.State.ExitCode})`
+          : 'did not become ready in time';
       throw new ContainerFailedError(
         `The container ${name} ${why} while starting.${logs ? `\nIts last log lines:\n${logs.replace(/^/gm, '    ')}` : ''}`,
         'Nothing was left half-done. Check the log above, then run `claude-tui up` again.',

@@ -1,0 +1,75 @@
+import { execa } from 'execa';
+import { chownSync, mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { projectIdentity, type ProjectIdentity } from '../../src/project/identity.js';
+import { TEST_ROOT } from './docker-resources.js';
+
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+export interface CliResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** Runs the built binary the way a person does, with a private config and state dir. */
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const result = await execa(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: { ...testEnv(), ...options.env },
+    input: options.input ?? '',
+    reject: false,
+    timeout: options.timeoutMs ?? 300_000,
+  });
+  return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 };
+}
+
+const home = mkdtempSync(join('/tmp', 'claude-tui-home-'));
+
+export function testEnv(): Record<string, string> {
+  return {
+    CLAUDE_TUI_CONFIG_DIR: join(home, 'config'),
+    XDG_STATE_HOME: join(home, 'state'),
+    NO_COLOR: '1',
+  };
+}
+
+/** A fresh project folder under the test root, owned by `owner` (a non-root UID by default). */
+export function makeProject(name: string, owner = 1234): ProjectIdentity {
+  mkdirSync(TEST_ROOT, { recursive: true });
+  const dir = mkdtempSync(join(TEST_ROOT, `${name}-`));
+  chownSync(dir, owner, owner);
+  return projectIdentity(realpathSync(dir));
+}
+
+export async function docker(args: string[], options: { reject?: boolean } = {}): Promise<CliResult> {
+  const result = await execa('docker', args, { reject: options.reject ?? true });
+  return {
+    stdout: String(result.stdout).trim(),
+    stderr: String(result.stderr),
+    exitCode: result.exitCode ?? -1,
+  };
+}
+
+export function dockerAvailable(): boolean {
+  return inject('dockerAvailable');
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
