@@ -1,6 +1,7 @@
 import { createAppSettingsStore, type AppSettingsStore } from '../config/app-settings.js';
 import type { DockerEngine } from '../docker/engine.js';
 import { createDockerEngine } from '../docker/engine-http.js';
+import type { Terminal } from '../docker/interactive-exec.js';
 import { systemProcessRunner, type ProcessRunner } from '../system/process.js';
 import type { ParsedArgs } from './args.js';
 import type { Output } from './output.js';
@@ -14,8 +15,7 @@ export interface CommandContext {
   engine: DockerEngine;
   processes: ProcessRunner;
   settings: AppSettingsStore;
-  stdin: { isTTY: boolean };
-  stdout: { isTTY: boolean };
+  terminal: Terminal;
 }
 
 export function createContext(args: ParsedArgs, out: Output): CommandContext {
@@ -28,7 +28,6 @@ export function createContext(args: ParsedArgs, out: Output): CommandContext {
     engine: createDockerEngine(process.env),
     processes: systemProcessRunner,
     settings: createAppSettingsStore(process.env),
-    stdin: { isTTY: Boolean(process.stdin.isTTY) },
-    stdout: { isTTY: Boolean(process.stdout.isTTY) },
+    terminal: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
   };
 }

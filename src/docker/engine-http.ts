@@ -1,9 +1,10 @@
-import { request, type IncomingMessage } from 'node:http';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
 import { connectionError, describeEndpoint, resolveDockerEndpoint, type DockerEndpoint } from './endpoint.js';
+import { httpRequest, type HttpResponse } from './http-over-socket.js';
+import { runInteractiveExec, type InteractiveExecRequest, type Terminal } from './interactive-exec.js';
 import type {
   BuildOptions,
   ContainerCreateBody,
@@ -21,9 +22,9 @@ import type {
 } from './engine.js';
 
 /**
- * The Engine API over node's own HTTP client. Plain JSON calls are made here directly because
- * loading dockerode costs about a quarter of a second, more than a whole `up` that has nothing to
- * do; dockerode is loaded only for what it does best, the streamed image build.
+ * The Engine API for everyday calls, made directly (http-over-socket.ts) because loading dockerode
+ * costs about a quarter of a second, more than a whole `up` that has nothing to do; dockerode is
+ * loaded only for what it does best, the streamed image build.
  */
 export class DockerApiError extends UserError {
   constructor(
@@ -32,11 +33,6 @@ export class DockerApiError extends UserError {
   ) {
     super(`Docker Engine: ${message}`);
   }
-}
-
-interface Response {
-  statusCode: number;
-  body: Buffer;
 }
 
 export function createDockerEngine(env: NodeJS.ProcessEnv = process.env): DockerEngine {
@@ -59,30 +55,8 @@ class HttpDockerEngine implements DockerEngine {
     this.endpoint = describeEndpoint(target);
   }
 
-  private send(method: string, path: string, body?: unknown): Promise<Response> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const where = this.target.kind === 'socket' ? { socketPath: this.target.path } : this.target;
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          ...where,
-          method,
-          path,
-          headers: payload
-            ? { 'content-type': 'application/json', 'content-length': payload.length }
-            : { 'content-length': 0 },
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', (error: NodeJS.ErrnoException) => reject(connectionError(this.target, error.code)));
-      if (payload) req.write(payload);
-      req.end();
-    });
+  private send(method: string, path: string, body?: unknown): Promise<HttpResponse> {
+    return httpRequest(this.target, method, path, body);
   }
 
   /** A call whose 404 means "absent" rather than an error. */
@@ -98,7 +72,7 @@ class HttpDockerEngine implements DockerEngine {
     return this.parse<T>(res, method, path);
   }
 
-  private parse<T>(res: Response, method: string, path: string): T {
+  private parse<T>(res: HttpResponse, method: string, path: string): T {
     const text = res.body.toString('utf8');
     if (res.statusCode >= 400) {
       let message = text.trim();
@@ -177,6 +151,10 @@ class HttpDockerEngine implements DockerEngine {
     if (res.statusCode >= 400) this.parse(res, 'POST', 'exec start');
     const inspect = await this.call<{ ExitCode: number | null }>('GET', `/exec/${created.Id}/json`);
     return { exitCode: inspect.ExitCode ?? -1, ...demultiplex(res.body) } satisfies ExecResult;
+  }
+
+  execInteractive(request: InteractiveExecRequest, terminal: Terminal): Promise<number> {
+    return runInteractiveExec(this.target, request, terminal);
   }
 
   inspectNetwork(name: string): Promise<NetworkInspect | undefined> {

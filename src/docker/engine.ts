@@ -1,3 +1,5 @@
+import type { InteractiveExecRequest, Terminal } from './interactive-exec.js';
+
 /**
  * The small interface through which everything else reaches the Docker Engine. Domain code takes a
  * DockerEngine as a parameter; the real one is in engine-http.ts, tests of pure logic pass a fake.
@@ -132,6 +134,8 @@ export interface DockerEngine {
     command: string[],
     options?: { user?: string; workingDir?: string },
   ): Promise<ExecResult>;
+  /** `docker exec -i [-t]` on the caller's terminal; resolves to the command's exit code. */
+  execInteractive(request: InteractiveExecRequest, terminal: Terminal): Promise<number>;
 
   inspectNetwork(name: string): Promise<NetworkInspect | undefined>;
   createNetwork(name: string, labels: Labels): Promise<string>;

@@ -1,39 +1,61 @@
 import { UserError } from '../errors.js';
 import type { DockerEngine } from '../docker/engine.js';
+import { ExecRefusedError, type Terminal } from '../docker/interactive-exec.js';
 import { AGENT_USER, WORKSPACE } from './container-specs.js';
 import type { ProjectIdentity } from './identity.js';
 
-/** The project is not up, or its agent container is gone or stopped: say which, and what to do. */
-export async function assertAgentRunning(engine: DockerEngine, project: ProjectIdentity): Promise<void> {
-  const agent = await engine.inspectContainer(project.names.agent);
+/**
+ * Runs a command as `claude` in /workspace of the project's agent container, on the caller's
+ * terminal, and returns its exit code. The happy path makes no extra call: only when the Engine
+ * refuses is the project looked at, to say what is wrong and what to do.
+ */
+export async function execInAgent(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  command: readonly string[],
+  terminal: Terminal,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const tty = Boolean(terminal.stdin.isTTY && terminal.stdout.isTTY);
+  try {
+    return await engine.execInteractive(
+      {
+        container: project.names.agent,
+        command,
+        user: AGENT_USER,
+        workingDir: WORKSPACE,
+        env: tty && env.TERM ? [`TERM=${env.TERM}`] : [],
+        tty,
+      },
+      terminal,
+    );
+  } catch (error) {
+    if (error instanceof ExecRefusedError) throw await whyAgentUnavailable(engine, project, error.message);
+    throw error;
+  }
+}
+
+async function whyAgentUnavailable(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  detail: string,
+): Promise<UserError> {
   const dir = project.dir;
+  const agent = await engine.inspectContainer(project.names.agent);
   if (!agent) {
     const gateway = await engine.inspectContainer(project.names.gateway);
-    throw new UserError(
+    return new UserError(
       gateway
         ? `The agent container of ${dir} is missing (removed outside claude-tui?).`
         : `The project ${dir} is not up.`,
       `Run \`claude-tui up ${dir}\` first.`,
     );
   }
-  if (!agent.State.Running) {
-    throw new UserError(
+  if (!agent.State.Running || agent.State.Restarting) {
+    return new UserError(
       `The agent container of ${dir} is ${agent.State.Restarting ? 'restarting' : `stopped (${agent.State.Status})`}.`,
       `Run \`claude-tui up ${dir}\` to start it.`,
     );
   }
-}
-
-/** `docker exec` arguments that run a command as `claude` in /workspace of the project. */
-export function dockerExecArgs(
-  project: ProjectIdentity,
-  command: readonly string[],
-  terminal: { stdinIsTTY: boolean; stdoutIsTTY: boolean; term?: string },
-): string[] {
-  const args = ['exec', '-i'];
-  if (terminal.stdinIsTTY && terminal.stdoutIsTTY) args.push('-t');
-  args.push('-u', AGENT_USER, '-w', WORKSPACE);
-  if (terminal.term) args.push('-e', `TERM=${terminal.term}`);
-  args.push(project.names.agent, ...command);
-  return args;
+  return new UserError(`The Docker Engine refused to run the command: ${detail}`);
 }

@@ -1,7 +1,6 @@
 import type { DockerEngine } from '../docker/engine.js';
 import { DockerUnavailableError, UserError } from '../errors.js';
 import { findImage } from '../image/ensure-image.js';
-import type { ProcessRunner } from '../system/process.js';
 import type { ProjectPlan } from './project-runtime.js';
 
 export type CheckOutcome = 'ok' | 'warn' | 'fail';
@@ -25,7 +24,6 @@ export function compareApiVersions(a: string, b: string): number {
 
 export interface DoctorDeps {
   engine: DockerEngine;
-  processes: ProcessRunner;
   nodeVersion: string;
   /** The project's plan, or the reason it could not be made (a config error, say). */
   plan: () => Promise<ProjectPlan>;
@@ -43,20 +41,6 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
           outcome: 'fail',
           detail: `${deps.nodeVersion} is older than ${MIN_NODE_MAJOR}`,
           fix: `Install Node ${MIN_NODE_MAJOR} or newer.`,
-        },
-  );
-
-  const cli = await deps.processes
-    .run('docker', ['--version'], { allowFailure: true })
-    .catch(() => undefined);
-  results.push(
-    cli?.exitCode === 0
-      ? { name: 'docker CLI', outcome: 'ok', detail: cli.stdout.trim() }
-      : {
-          name: 'docker CLI',
-          outcome: 'fail',
-          detail: 'the docker command is not on PATH',
-          fix: 'Install the Docker CLI; `shell` and `exec` run through it.',
         },
   );
 

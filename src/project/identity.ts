@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 
 /**
@@ -8,7 +7,7 @@ import { basename } from 'node:path';
 export interface ProjectIdentity {
   /** Absolute, symlinks resolved. */
   dir: string;
-  /** 8 hex digits of sha256(dir). */
+  /** 8 hex digits of a hash of dir. */
   id: string;
   slug: string;
   names: {
@@ -32,8 +31,22 @@ export function slugify(folderName: string): string {
   return slug || 'project';
 }
 
+/**
+ * FNV-1a (64-bit) of the path's UTF-8 bytes, as 8 hex digits. Not for security, only to tell
+ * folders apart; computed here rather than with node:crypto, whose loading alone costs more than
+ * a whole `claude-tui exec` may spend on itself. Names depend on it: never change it.
+ */
+export function pathHash(path: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(path, 'utf8')) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return (hash >> 32n).toString(16).padStart(8, '0');
+}
+
 export function projectIdentity(absoluteDir: string): ProjectIdentity {
-  const id = createHash('sha256').update(absoluteDir).digest('hex').slice(0, 8);
+  const id = pathHash(absoluteDir);
   const slug = slugify(basename(absoluteDir));
   const base = `claude-tui-${slug}-${id}`;
   return {

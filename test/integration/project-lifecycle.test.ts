@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import { LABEL } from '../../src/docker/labels.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
-import { docker, dockerAvailable, makeProject, runCli, waitFor } from '../support/cli.js';
+import { docker, dockerAvailable, inTerminal, makeProject, runCli, waitFor } from '../support/cli.js';
 
 const engine = createDockerEngine();
 
@@ -76,6 +76,19 @@ describe.skipIf(!dockerAvailable())('a project: up, down, status, exec (real Doc
     expect(who.stdout.trim()).toBe('claude /workspace /home/claude');
     const failing = await runCli(['exec', project.dir, '--', 'sh', '-c', 'exit 7']);
     expect(failing.exitCode).toBe(7);
+  });
+
+  it('passes stdin through and closes it when ours ends', async () => {
+    const result = await runCli(['exec', project.dir, '--', 'sh', '-c', 'tr a-z A-Z; echo done'], {
+      input: 'piped text\n',
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('PIPED TEXT\ndone');
+  });
+
+  it('gives a command in a terminal the size of that terminal', async () => {
+    const output = await inTerminal(['exec', project.dir, '--', 'stty', 'size'], { cols: 97, rows: 31 });
+    expect(output).toContain('31 97');
   });
 
   it('maps claude to the UID/GID that owns the project, so files stay editable on the host', async () => {

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { chownSync, mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as pty from 'node-pty';
 import { inject } from 'vitest';
 import { projectIdentity, type ProjectIdentity } from '../../src/project/identity.js';
 import { TEST_ROOT } from './docker-resources.js';
@@ -72,4 +73,24 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Runs the built binary in a real pseudo-terminal and returns everything it printed. */
+export function inTerminal(args: string[], size: { cols: number; rows: number }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const term = pty.spawn(process.execPath, [CLI, ...args], {
+      ...size,
+      env: { ...process.env, ...testEnv(), TERM: 'xterm-256color' },
+    });
+    let output = '';
+    const timer = setTimeout(() => {
+      term.kill();
+      reject(new Error(`timed out; output so far: ${output}`));
+    }, 60_000);
+    term.onData((data) => (output += data));
+    term.onExit(() => {
+      clearTimeout(timer);
+      resolve(output);
+    });
+  });
 }

@@ -1,6 +1,7 @@
 import { ensureImage } from '../../image/ensure-image.js';
 import type { CommandHandler } from '../command-table.js';
-import { loadPlan, npmRegistryFor, projectArgument } from './shared.js';
+import { projectArgument } from './project-argument.js';
+import { loadPlan, npmRegistryFor } from './shared.js';
 
 export const buildCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);

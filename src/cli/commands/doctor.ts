@@ -1,6 +1,7 @@
 import { runDoctor, type CheckOutcome } from '../../project/doctor.js';
 import type { CommandHandler } from '../command-table.js';
-import { loadPlan, projectArgument } from './shared.js';
+import { projectArgument } from './project-argument.js';
+import { loadPlan } from './shared.js';
 
 const marks: Record<CheckOutcome, string> = { ok: '✓', warn: '!', fail: '✗' };
 
@@ -8,7 +9,6 @@ export const doctorCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
   const results = await runDoctor({
     engine: ctx.engine,
-    processes: ctx.processes,
     nodeVersion: process.version,
     plan: async () => (await loadPlan(ctx, project)).plan,
   });

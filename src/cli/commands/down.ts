@@ -1,6 +1,6 @@
 import { down } from '../../project/down.js';
 import type { CommandHandler } from '../command-table.js';
-import { projectArgument } from './shared.js';
+import { projectArgument } from './project-argument.js';
 
 export const downCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);

@@ -1,18 +1,11 @@
 import { UsageError, UserError } from '../../errors.js';
-import { assertAgentRunning, dockerExecArgs } from '../../project/agent-exec.js';
+import { execInAgent } from '../../project/agent-exec.js';
 import type { CommandContext } from '../context.js';
 import type { CommandHandler } from '../command-table.js';
-import { projectArgument } from './shared.js';
+import { projectArgument } from './project-argument.js';
 
-async function runInAgent(ctx: CommandContext, command: string[]): Promise<number> {
-  const project = projectArgument(ctx);
-  await assertAgentRunning(ctx.engine, project);
-  const args = dockerExecArgs(project, command, {
-    stdinIsTTY: ctx.stdin.isTTY,
-    stdoutIsTTY: ctx.stdout.isTTY,
-    term: ctx.env.TERM,
-  });
-  return ctx.processes.runInteractive('docker', args);
+function runInAgent(ctx: CommandContext, command: string[]): Promise<number> {
+  return execInAgent(ctx.engine, projectArgument(ctx), command, ctx.terminal, ctx.env);
 }
 
 export const execCommand: CommandHandler = (ctx) => {
@@ -23,7 +16,7 @@ export const execCommand: CommandHandler = (ctx) => {
 };
 
 export const shellCommand: CommandHandler = (ctx) => {
-  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) {
+  if (!ctx.terminal.stdin.isTTY || !ctx.terminal.stdout.isTTY) {
     throw new UserError(
       'shell needs a terminal, and stdin or stdout is not one.',
       'Run it from a terminal, or use `claude-tui exec -- COMMAND` in scripts.',

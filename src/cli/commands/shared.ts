@@ -1,19 +1,9 @@
 import { loadProjectConfig } from '../../config/load-project-config.js';
 import type { ProjectConfig } from '../../config/project-config-schema.js';
-import { UsageError } from '../../errors.js';
 import { resolveNpmRegistry } from '../../image/npm-registry.js';
 import type { ProjectIdentity } from '../../project/identity.js';
-import { locateProject } from '../../project/locate.js';
 import { planProject, type ProjectPlan } from '../../project/project-runtime.js';
 import type { CommandContext } from '../context.js';
-
-/** The optional DIR argument; more than one positional is a usage error. */
-export function projectArgument(ctx: CommandContext): ProjectIdentity {
-  const [dir, ...extra] = ctx.args.positionals;
-  if (extra.length)
-    throw new UsageError(`Unexpected argument "${extra[0]}".`, 'Pass at most one project directory.');
-  return locateProject(dir, ctx.cwd);
-}
 
 export async function loadPlan(
   ctx: CommandContext,

@@ -1,6 +1,6 @@
 import { projectStatus, type ContainerStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
-import { projectArgument } from './shared.js';
+import { projectArgument } from './project-argument.js';
 
 export const statusCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);

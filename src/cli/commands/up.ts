@@ -1,7 +1,8 @@
 import { up } from '../../project/up.js';
 import { readFirewallStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
-import { loadPlan, npmRegistryFor, projectArgument } from './shared.js';
+import { projectArgument } from './project-argument.js';
+import { loadPlan, npmRegistryFor } from './shared.js';
 
 export const upCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);

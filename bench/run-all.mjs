@@ -1,0 +1,14 @@
+// `npm run bench`: every figure, one script after another (they share one Docker Engine).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const scripts = ['image-size.mjs', 'project-lifecycle.mjs'];
+let failed = false;
+for (const script of scripts) {
+  const result = spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
+    stdio: 'inherit',
+  });
+  failed ||= result.status !== 0;
+  console.log();
+}
+process.exitCode = failed ? 1 : 0;

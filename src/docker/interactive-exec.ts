@@ -1,0 +1,150 @@
+import type { Socket } from 'node:net';
+import type { DockerEndpoint } from './endpoint.js';
+import { httpRequest, httpUpgrade, type HttpResponse } from './http-over-socket.js';
+
+/**
+ * `docker exec -i [-t]` done through the Engine API itself: the exec is created, its start
+ * request takes over the connection, and bytes flow both ways until the command ends. No docker
+ * CLI process is started, which halves the cost of a short `claude-tui exec`.
+ */
+export interface InteractiveExecRequest {
+  container: string;
+  command: readonly string[];
+  user: string;
+  workingDir: string;
+  env: string[];
+  tty: boolean;
+}
+
+export interface Terminal {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export class ExecRefusedError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function refused(response: HttpResponse): ExecRefusedError {
+  let message = response.body.toString('utf8').trim();
+  try {
+    message = (JSON.parse(message) as { message?: string }).message ?? message;
+  } catch {
+    // Plain text answer.
+  }
+  return new ExecRefusedError(response.statusCode, message);
+}
+
+function terminalSize(stdout: NodeJS.WriteStream): { rows: number; cols: number } | undefined {
+  return stdout.rows && stdout.columns ? { rows: stdout.rows, cols: stdout.columns } : undefined;
+}
+
+export function withTerminalSize(command: readonly string[], size: { rows: number; cols: number }): string[] {
+  const script = 'stty rows "$1" cols "$2" 2>/dev/null; shift 2; exec "$@"';
+  return ['sh', '-c', script, 'claude-tui-exec', String(size.rows), String(size.cols), ...command];
+}
+
+export async function runInteractiveExec(
+  target: DockerEndpoint,
+  request: InteractiveExecRequest,
+  terminal: Terminal,
+): Promise<number> {
+  const size = request.tty ? terminalSize(terminal.stdout) : undefined;
+  const created = await httpRequest(
+    target,
+    'POST',
+    `/containers/${encodeURIComponent(request.container)}/exec`,
+    {
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: request.tty,
+      // Engines with API 1.42+ size the terminal from the start; older ones only take a resize
+      // after the command has started, too late for its first look, so it sets its own size first.
+      ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}),
+      Cmd: size ? withTerminalSize(request.command, size) : request.command,
+      User: request.user,
+      WorkingDir: request.workingDir,
+      Env: request.env,
+    },
+  );
+  if (created.statusCode !== 201) throw refused(created);
+  const { Id: id } = JSON.parse(created.body.toString('utf8')) as { Id: string };
+
+  const started = await httpUpgrade(target, 'POST', `/exec/${id}/start`, { Detach: false, Tty: request.tty });
+  if (!('socket' in started)) throw refused(started);
+
+  await pipeUntilEnd(target, id, started.socket, started.head, request.tty, terminal);
+  const inspect = await httpRequest(target, 'GET', `/exec/${id}/json`);
+  const { ExitCode } = JSON.parse(inspect.body.toString('utf8')) as { ExitCode: number | null };
+  return ExitCode ?? 1;
+}
+
+function pipeUntilEnd(
+  target: DockerEndpoint,
+  id: string,
+  socket: Socket,
+  head: Buffer,
+  tty: boolean,
+  { stdin, stdout, stderr }: Terminal,
+): Promise<void> {
+  const write = tty ? (chunk: Buffer) => stdout.write(chunk) : demultiplexer(stdout, stderr);
+  if (head.length) write(head);
+  socket.on('data', write);
+
+  const resize = () => {
+    if (!stdout.columns || !stdout.rows) return;
+    void httpRequest(target, 'POST', `/exec/${id}/resize?h=${stdout.rows}&w=${stdout.columns}`).catch(
+      () => undefined,
+    );
+  };
+  const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+  if (tty) {
+    if (stdin.isTTY) stdin.setRawMode(true);
+    resize();
+    stdout.on('resize', resize);
+  }
+  const forward = (chunk: Buffer) => socket.write(chunk);
+  // Our stdin ending means the command's stdin ends: half-close, keep reading its output.
+  const endInput = () => socket.end();
+  stdin.on('data', forward);
+  stdin.on('end', endInput);
+  stdin.resume();
+
+  return new Promise((resolve) => {
+    socket.on('close', () => {
+      stdin.off('data', forward);
+      stdin.off('end', endInput);
+      stdin.pause();
+      if (tty) {
+        stdout.off('resize', resize);
+        if (stdin.isTTY) stdin.setRawMode(wasRaw);
+      }
+      resolve();
+    });
+    socket.on('error', () => socket.destroy());
+  });
+}
+
+/** Splits Docker's multiplexed stream (8-byte frame headers) as it arrives, frames may straddle reads. */
+export function demultiplexer(
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+): (chunk: Buffer) => void {
+  let pending: Buffer = Buffer.alloc(0);
+  return (chunk) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 8) {
+      const size = pending.readUInt32BE(4);
+      if (pending.length < 8 + size) break;
+      (pending[0] === 2 ? stderr : stdout).write(pending.subarray(8, 8 + size));
+      pending = pending.subarray(8 + size);
+    }
+  };
+}
