@@ -33,9 +33,11 @@ try {
   const { agent } = names();
   const ours = [];
   const raw = [];
+  const nodeStart = [];
   for (let i = 0; i < rounds * 2; i++) {
     raw.push(timeRun('docker', ['exec', '-u', 'claude', '-w', '/workspace', agent, 'true']));
     ours.push(timeRun(process.execPath, cli('exec', dir, '--', 'true'), { env }));
+    nodeStart.push(timeRun(process.execPath, ['-e', '0']));
   }
 
   console.log(`claude-tui bench: project lifecycle (${rounds} rounds, medians)`);
@@ -45,6 +47,7 @@ try {
   });
   report('up when already up', median(warm), 'ms', { text: '< 300 ms', test: (v) => v < 300 });
   report('docker exec true (baseline)', median(raw), 'ms');
+  report('node -e 0 (Node start alone, for scale)', median(nodeStart), 'ms');
   report('claude-tui exec -- true', median(ours), 'ms');
   report('exec ratio (claude-tui / docker)', median(ours) / median(raw), 'x', {
     text: '<= 1.5x',
