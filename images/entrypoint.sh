@@ -11,6 +11,9 @@ log() { printf 'claude-tui-entrypoint[%s]: %s\n' "$role" "$*"; }
 # stays editable on the host. Root (0) is never taken: the agent must not be root by accident.
 remap_claude_user() {
   local want_uid=${HOST_UID:-} want_gid=${HOST_GID:-}
+  if [ "$want_uid" = 60053 ]; then
+    log "uid 60053 is the gateway resolver's; the agent cannot run as it"; exit 64
+  fi
   if [ -n "$want_gid" ] && [ "$want_gid" != 0 ] && [ "$(id -g claude)" != "$want_gid" ]; then
     groupmod --non-unique --gid "$want_gid" claude
     log "claude group is now gid $want_gid"
@@ -68,10 +71,11 @@ case "$role" in
     ;;
   gateway)
     mkdir -p "$state_dir"
-    # The egress firewall is not installed yet; say so rather than pretend.
-    echo "unprotected: the firewall is not set up in this version" >"$state_dir/firewall-status"
+    # Deny first, then apply the policy the host wrote; on failure the rules stay closed and the
+    # reason is in the status file for claude-tui to show.
+    /usr/local/lib/claude-tui/firewall start || log "firewall: $(cat "$state_dir/firewall-status")"
     date -u +%FT%TZ >"$state_dir/ready"
-    log "ready"
+    log "ready: $(cat "$state_dir/firewall-status")"
     exec sleep infinity
     ;;
   *)

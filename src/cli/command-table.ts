@@ -14,13 +14,22 @@ export interface CommandSpec {
 }
 
 const json: FlagSpec = { name: 'json', description: 'print the result as JSON' };
+const yes: FlagSpec = {
+  name: 'yes',
+  description: "approve the project's allowlist files as they are now (they changed outside claude-tui)",
+};
+const projectFlag: FlagSpec = {
+  name: 'project',
+  value: true,
+  description: 'the project directory (default: .)',
+};
 
 export const commands: CommandSpec[] = [
   {
     name: 'up',
-    usage: 'up [DIR]',
+    usage: 'up [DIR] [--yes]',
     summary: "create or start the project's gateway and agent containers (builds the image when needed)",
-    flags: [json],
+    flags: [json, yes],
     load: async () => (await import('./commands/up.js')).upCommand,
   },
   {
@@ -43,6 +52,14 @@ export const commands: CommandSpec[] = [
     summary: "show one project's containers, firewall and volumes",
     flags: [json],
     load: async () => (await import('./commands/status.js')).statusCommand,
+  },
+  {
+    name: 'allow',
+    usage: 'allow ls|apply|approve|refused [DIR] | allow add|rm ENTRY... [--project DIR]',
+    summary:
+      "show and edit the project's egress allowlist, apply it to the running gateway at once, approve outside edits, list refused traffic",
+    flags: [json, yes, projectFlag],
+    load: async () => (await import('./commands/allow.js')).allowCommand,
   },
   {
     name: 'shell',

@@ -13,6 +13,10 @@ import { ConfigError } from '../errors.js';
 export interface AppSettings {
   projects: { dir: string; lastUsed: string }[];
   caCertificates: string[];
+  /** Fetch GitHub's address ranges for the default allowlist (default true). */
+  githubMeta?: boolean;
+  /** Default firewall self-check targets (host:port) for projects that set none. */
+  selfCheck?: { blocked?: string[]; allowed?: string[] };
 }
 
 export interface AppSettingsStore {
@@ -64,6 +68,8 @@ export function createAppSettingsStore(env: NodeJS.ProcessEnv = process.env): Ap
       return {
         projects: Array.isArray(stored.projects) ? stored.projects : [],
         caCertificates: Array.isArray(stored.caCertificates) ? stored.caCertificates : [],
+        ...(typeof stored.githubMeta === 'boolean' ? { githubMeta: stored.githubMeta } : {}),
+        ...(stored.selfCheck && typeof stored.selfCheck === 'object' ? { selfCheck: stored.selfCheck } : {}),
       };
     },
     async rememberProject(projectDir) {

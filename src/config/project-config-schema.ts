@@ -8,6 +8,10 @@ const dockerImageRef = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'a Docker image reference such as debian:bookworm-slim');
 
+const hostPort = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:\d{1,5}$/i, 'host:port, such as example.com:443 or 192.0.2.1:80');
+
 export const projectConfigSchema = z
   .strictObject({
     image: z
@@ -25,6 +29,24 @@ export const projectConfigSchema = z
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.string())
       .optional(),
+    firewall: z
+      .strictObject({
+        /** false turns the firewall off, explicitly; the status then says so. */
+        enabled: z.boolean().optional(),
+        /** false leaves out the default allowlist (GitHub, Anthropic, package registries). */
+        defaults: z.boolean().optional(),
+        hostPorts: z.array(z.number().int().min(1).max(65535)).optional(),
+        dnsUpstream: z.ipv4({ error: 'an IPv4 address' }).optional(),
+        selfCheck: z
+          .strictObject({
+            blocked: z.array(hostPort).optional(),
+            allowed: z.array(hostPort).optional(),
+          })
+          .optional(),
+      })
+      .optional(),
+    /** Docker networks the gateway joins besides its own (sidecars, shared services). */
+    networks: z.array(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a Docker network name')).optional(),
     mounts: z
       .array(
         z.strictObject({

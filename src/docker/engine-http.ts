@@ -175,6 +175,10 @@ class HttpDockerEngine implements DockerEngine {
     await this.call('DELETE', `/networks/${enc(name)}`, undefined, [204, 404]);
   }
 
+  async connectNetwork(network: string, container: string): Promise<void> {
+    await this.call('POST', `/networks/${enc(network)}/connect`, { Container: container }, [200]);
+  }
+
   listNetworks(labels: LabelFilter): Promise<NetworkInspect[]> {
     return this.call('GET', `/networks?filters=${labelFilter(labels)}`);
   }

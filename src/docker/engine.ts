@@ -140,6 +140,7 @@ export interface DockerEngine {
   inspectNetwork(name: string): Promise<NetworkInspect | undefined>;
   createNetwork(name: string, labels: Labels): Promise<string>;
   removeNetwork(name: string): Promise<void>;
+  connectNetwork(network: string, container: string): Promise<void>;
   listNetworks(labels: LabelFilter): Promise<NetworkInspect[]>;
 
   inspectVolume(name: string): Promise<VolumeInspect | undefined>;

@@ -12,6 +12,8 @@ export const LABEL = {
   role: 'dev.claude-tui.role',
   version: 'dev.claude-tui.version',
   imageInputs: 'dev.claude-tui.image-inputs',
+  /** A hash of the container's create body: a different one means the container is outdated. */
+  spec: 'dev.claude-tui.spec',
 } as const;
 
 export type ResourceRole = 'gateway' | 'agent' | 'network' | 'home' | 'image';

@@ -1,5 +1,5 @@
 import type { ContainerCreateBody } from '../docker/engine.js';
-import { LABEL, managedLabels } from '../docker/labels.js';
+import { managedLabels } from '../docker/labels.js';
 import type { HostUser } from './host-user.js';
 import type { ProjectIdentity } from './identity.js';
 
@@ -9,12 +9,17 @@ import type { ProjectIdentity } from './identity.js';
  */
 export interface ProjectRuntime {
   image: string;
-  imageHash: string;
   hostUser: HostUser;
   env: Record<string, string>;
   mounts: { source: string; target: string; readOnly: boolean }[];
   /** Paths inside the project, relative, that exist and must be read-only for the agent. */
   protectedPaths: string[];
+  /** Host folder with the firewall policy, mounted read-only into the gateway. */
+  policyDir: string;
+  /** The agent's resolv.conf (only the gateway's resolver); absent when the firewall is off. */
+  resolvConf: string | undefined;
+  /** Docker networks the gateway joins besides the project's own. */
+  networks: string[];
 }
 
 /**
@@ -38,6 +43,7 @@ export const AGENT_HOME = '/home/claude';
 export const AGENT_USER = 'claude';
 /** Cleared on every start (tmpfs); the entrypoint writes `ready` there when set up. */
 export const RUNTIME_STATE_DIR = '/run/claude-tui';
+export const GATEWAY_POLICY_DIR = '/etc/claude-tui/policy';
 
 const restartPolicy = { Name: 'unless-stopped' };
 const noNewPrivileges = ['no-new-privileges'];
@@ -47,9 +53,12 @@ export function gatewaySpec(project: ProjectIdentity, runtime: ProjectRuntime): 
     Image: runtime.image,
     Cmd: ['gateway'],
     Hostname: project.slug,
-    Labels: { ...managedLabels('gateway', project), [LABEL.imageInputs]: runtime.imageHash },
+    Labels: managedLabels('gateway', project),
     HostConfig: {
       NetworkMode: project.names.network,
+      Mounts: [{ Type: 'bind', Source: runtime.policyDir, Target: GATEWAY_POLICY_DIR, ReadOnly: true }],
+      // Where host ports listed in the config are reached.
+      ExtraHosts: ['host.docker.internal:host-gateway'],
       // The gateway owns the firewall, so it alone holds the network capabilities; it runs no
       // agent code. SETUID/SETGID let its resolver drop to its own user.
       CapDrop: ['ALL'],
@@ -84,7 +93,7 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
     Cmd: ['agent'],
     WorkingDir: WORKSPACE,
     Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
-    Labels: { ...managedLabels('agent', project), [LABEL.imageInputs]: runtime.imageHash },
+    Labels: managedLabels('agent', project),
     HostConfig: {
       // Joins the gateway's network namespace: it has the gateway's network and firewall, and no
       // capability to change either.
@@ -111,6 +120,9 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
           Target: m.target,
           ReadOnly: m.readOnly,
         })),
+        ...(runtime.resolvConf
+          ? [{ Type: 'bind', Source: runtime.resolvConf, Target: '/etc/resolv.conf', ReadOnly: true }]
+          : []),
       ],
     },
   };

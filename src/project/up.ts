@@ -5,12 +5,16 @@ import type {
   DockerEngine,
 } from '../docker/engine.js';
 import { LABEL, managedLabels, projectFilter } from '../docker/labels.js';
+import { UserError } from '../errors.js';
+import { reloadFirewall } from '../firewall/gateway-control.js';
+import { writePolicy } from '../firewall/policy-store.js';
 import { ensureImage, type BuildProgress } from '../image/ensure-image.js';
 import { log } from '../log.js';
 import { agentSpec, gatewaySpec } from './container-specs.js';
-import type { ProjectIdentity } from './identity.js';
+import { pathHash, type ProjectIdentity } from './identity.js';
 import { assertOwned } from './ownership.js';
 import type { ProjectPlan } from './project-runtime.js';
+import { readFirewallStatus } from './status.js';
 import { UndoStack } from './undo-stack.js';
 import { waitUntilReady } from './wait-ready.js';
 
@@ -25,21 +29,80 @@ export interface UpResult {
   /** False when everything was already up and current: nothing was touched. */
   changed: boolean;
   imageBuilt: boolean;
+  /** The firewall was re-applied to a running gateway because its policy changed. */
+  firewallReloaded: boolean;
+  firewall: string;
   actions: string[];
 }
 
 type ContainerAction = 'kept' | 'started' | 'restarted' | 'created' | 'replaced';
 
+/** The specs with a label holding their own hash: a container whose hash differs is outdated. */
+function specsFor(project: ProjectIdentity, plan: ProjectPlan) {
+  const stamp = (spec: ContainerCreateBody): ContainerCreateBody => ({
+    ...spec,
+    Labels: {
+      ...spec.Labels,
+      [LABEL.imageInputs]: plan.inputs.hash,
+      [LABEL.spec]: pathHash(JSON.stringify(spec)),
+    },
+  });
+  return {
+    gateway: stamp(gatewaySpec(project, plan.runtime)),
+    agent: stamp(agentSpec(project, plan.runtime)),
+  };
+}
+
+const specOf = (labels: Record<string, string> | null | undefined) => labels?.[LABEL.spec];
+
 /**
- * Brings a project's network, home volume, gateway and agent to the state the plan describes.
- * Running twice is a no-op; a failure part-way takes back what this run changed.
+ * Brings a project's network, home volume, gateway, agent and firewall policy to the state the
+ * plan describes. Running it twice is a no-op; a failure part-way takes back what this run changed.
  */
 export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPlan): Promise<UpResult> {
   const { engine } = deps;
-  if (isCurrent(await engine.listContainers(projectFilter(project.id)), project, plan)) {
-    return { changed: false, imageBuilt: false, actions: [] };
+  const specs = specsFor(project, plan);
+  const policy = await writePolicy(plan.stateDir, plan.firewall.policy);
+  try {
+    if (isCurrent(await engine.listContainers(projectFilter(project.id)), project, specs)) {
+      if (!policy.changed) {
+        return { changed: false, imageBuilt: false, firewallReloaded: false, firewall: '', actions: [] };
+      }
+      const firewall = await reloadFirewall(engine, project.names.gateway);
+      return {
+        changed: true,
+        imageBuilt: false,
+        firewallReloaded: true,
+        firewall,
+        actions: ['applied the firewall'],
+      };
+    }
+    const result = await bringUp(deps, project, plan, specs);
+    let firewall = await readFirewallStatus(engine, project.names.gateway);
+    if (result.gatewayKept && policy.changed) {
+      firewall = await reloadFirewall(engine, project.names.gateway);
+      result.actions.push('applied the firewall');
+    }
+    return {
+      changed: true,
+      imageBuilt: result.imageBuilt,
+      firewallReloaded: false,
+      firewall,
+      actions: result.actions,
+    };
+  } catch (error) {
+    await policy.restore();
+    throw error;
   }
+}
 
+async function bringUp(
+  deps: UpDeps,
+  project: ProjectIdentity,
+  plan: ProjectPlan,
+  specs: { gateway: ContainerCreateBody; agent: ContainerCreateBody },
+): Promise<{ imageBuilt: boolean; gatewayKept: boolean; actions: string[] }> {
+  const { engine } = deps;
   const { names } = project;
   const [gateway, agent, network, home] = await Promise.all([
     engine.inspectContainer(names.gateway),
@@ -51,6 +114,14 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
   if (agent) assertOwned(project, 'container', names.agent, 'agent', agent.Config.Labels);
   if (network) assertOwned(project, 'network', names.network, 'network', network.Labels);
   if (home) assertOwned(project, 'volume', names.homeVolume, 'home', home.Labels);
+  for (const extra of plan.runtime.networks) {
+    if (!(await engine.inspectNetwork(extra))) {
+      throw new UserError(
+        `The Docker network ${extra} (from networks in .claude/claude-tui.yaml) does not exist.`,
+        `Create it (docker network create ${extra}) or remove it from the config.`,
+      );
+    }
+  }
 
   const image = await ensureImage(
     { engine, progress: deps.progress, npmRegistry: deps.npmRegistry },
@@ -73,44 +144,37 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
       actions.push(`created volume ${names.homeVolume}`);
     }
     const context = { engine, undo, onSuccess, actions };
-    const gatewayResult = await ensureContainer(
-      context,
-      names.gateway,
-      gateway,
-      gatewaySpec(project, plan.runtime),
-      {
-        replace: gateway !== undefined && isOutdated(gateway.Config.Labels, plan),
-        restartIfRunning: false,
-      },
-    );
+    const gatewayResult = await ensureContainer(context, names.gateway, gateway, specs.gateway, {
+      replace: gateway !== undefined && specOf(gateway.Config.Labels) !== specOf(specs.gateway.Labels),
+      restartIfRunning: false,
+      networks: plan.runtime.networks,
+    });
     // The agent lives in the gateway's network namespace: a new gateway needs a new agent, and a
     // gateway that was just started has a namespace a running agent is not in.
     const joinsGateway = agent?.HostConfig.NetworkMode === `container:${gatewayResult.id}`;
-    await ensureContainer(context, names.agent, agent, agentSpec(project, plan.runtime), {
-      replace: agent !== undefined && (isOutdated(agent.Config.Labels, plan) || !joinsGateway),
+    await ensureContainer(context, names.agent, agent, specs.agent, {
+      replace:
+        agent !== undefined && (specOf(agent.Config.Labels) !== specOf(specs.agent.Labels) || !joinsGateway),
       restartIfRunning: gatewayResult.action !== 'kept',
+      networks: [],
     });
     deps.progress.note('waiting for the containers to finish starting');
     await waitUntilReady(engine, names.gateway, { timeoutMs: deps.readyTimeoutMs });
     await waitUntilReady(engine, names.agent, { timeoutMs: deps.readyTimeoutMs });
+    for (const step of onSuccess) await step();
+    return { imageBuilt: image.built, gatewayKept: gatewayResult.action === 'kept', actions };
   } catch (error) {
     log.warn('up failed; rolling back', { project: project.dir, error: String(error) });
     await undo.rollBack();
     throw error;
   }
-  for (const step of onSuccess) await step();
-  return { changed: true, imageBuilt: image.built, actions };
-}
-
-function isOutdated(labels: Record<string, string> | null, plan: ProjectPlan): boolean {
-  return labels?.[LABEL.imageInputs] !== plan.inputs.hash;
 }
 
 /** One list call decides the common case: both containers running, current, and joined. */
 export function isCurrent(
   containers: ContainerSummary[],
   project: ProjectIdentity,
-  plan: ProjectPlan,
+  specs: { gateway: ContainerCreateBody; agent: ContainerCreateBody },
 ): boolean {
   const byName = (name: string) => containers.find((c) => c.Names.includes(`/${name}`));
   const gateway = byName(project.names.gateway);
@@ -119,8 +183,8 @@ export function isCurrent(
   return (
     gateway.State === 'running' &&
     agent.State === 'running' &&
-    !isOutdated(gateway.Labels, plan) &&
-    !isOutdated(agent.Labels, plan) &&
+    specOf(gateway.Labels) === specOf(specs.gateway.Labels) &&
+    specOf(agent.Labels) === specOf(specs.agent.Labels) &&
     agent.HostConfig?.NetworkMode === `container:${gateway.Id}`
   );
 }
@@ -137,7 +201,7 @@ async function ensureContainer(
   name: string,
   existing: ContainerInspect | undefined,
   spec: ContainerCreateBody,
-  options: { replace: boolean; restartIfRunning: boolean },
+  options: { replace: boolean; restartIfRunning: boolean; networks: string[] },
 ): Promise<{ id: string; action: ContainerAction }> {
   if (existing && !options.replace) {
     if (existing.State.Running && !options.restartIfRunning) return { id: existing.Id, action: 'kept' };
@@ -155,10 +219,9 @@ async function ensureContainer(
   if (existing) {
     // Set the old container aside rather than deleting it, so a failure can put it back.
     const asideName = `${name}-replaced-${Date.now()}`;
-    const wasRunning = existing.State.Running;
     await engine.renameContainer(existing.Id, asideName);
     undo.push(`rename ${name}`, () => engine.renameContainer(existing.Id, name));
-    if (wasRunning) {
+    if (existing.State.Running) {
       await engine.stopContainer(existing.Id, 5);
       undo.push(`stop ${name}`, () => engine.startContainer(existing.Id));
     }
@@ -166,6 +229,7 @@ async function ensureContainer(
   }
   const id = await engine.createContainer(name, spec);
   undo.push(`create ${name}`, () => engine.removeContainer(id));
+  for (const network of options.networks) await engine.connectNetwork(network, id);
   await engine.startContainer(id);
   actions.push(`${existing ? 'replaced' : 'created'} ${name}`);
   return { id, action: existing ? 'replaced' : 'created' };

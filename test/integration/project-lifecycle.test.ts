@@ -58,12 +58,12 @@ describe.skipIf(!dockerAvailable())('a project: up, down, status, exec (real Doc
     expect(after?.State.StartedAt).toBe(before?.State.StartedAt);
   });
 
-  it('shows the project in status and ls, with the firewall marked unprotected', async () => {
+  it('shows the project in status and ls, with the firewall protected', async () => {
     const status = await runCli(['status', project.dir, '--json']);
     expect(status.exitCode).toBe(0);
     const parsed = JSON.parse(status.stdout) as { state: string; firewall: string; volumes: string[] };
     expect(parsed.state).toBe('up');
-    expect(parsed.firewall).toMatch(/^unprotected: /);
+    expect(parsed.firewall).toMatch(/^protected: \d+ names/);
     expect(parsed.volumes).toEqual([project.names.homeVolume]);
 
     const list = await runCli(['ls', '--json']);

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { chownSync, mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
@@ -31,6 +31,13 @@ export async function runCli(
 }
 
 const home = mkdtempSync(join('/tmp', 'claude-tui-home-'));
+// Tests reach only their own hosts: no GitHub ranges fetched, and no default self-check target
+// outside this machine (the firewall tests name their own).
+mkdirSync(join(home, 'config'), { recursive: true });
+writeFileSync(
+  join(home, 'config', 'config.json'),
+  JSON.stringify({ githubMeta: false, selfCheck: { blocked: [], allowed: [] } }),
+);
 
 export function testEnv(): Record<string, string> {
   return {

@@ -1,12 +1,11 @@
 import { up } from '../../project/up.js';
-import { readFirewallStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
-import { loadPlan, npmRegistryFor } from './shared.js';
+import { loadPlan, npmRegistryFor, reportAllowlistNotes } from './shared.js';
 
 export const upCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const { config, plan } = await loadPlan(ctx, project);
+  const { config, plan } = await loadPlan(ctx, project, { approveAllowlist: ctx.args.flags.yes === true });
   const result = await up(
     { engine: ctx.engine, progress: ctx.out.progress, npmRegistry: npmRegistryFor(ctx, config) },
     project,
@@ -14,9 +13,14 @@ export const upCommand: CommandHandler = async (ctx) => {
   );
   ctx.out.progress.end();
   if (result.changed) await ctx.settings.rememberProject(project.dir);
-  const firewall = result.changed ? await readFirewallStatus(ctx.engine, project.names.gateway) : undefined;
+  reportAllowlistNotes(ctx, plan.firewall, project.dir);
   if (ctx.args.flags.json) {
-    ctx.out.json({ project: project.dir, name: project.slug, ...result, ...(firewall ? { firewall } : {}) });
+    ctx.out.json({
+      project: project.dir,
+      name: project.slug,
+      ...result,
+      pendingAllowlist: plan.firewall.pending ?? null,
+    });
     return;
   }
   if (!result.changed) {
@@ -25,6 +29,8 @@ export const upCommand: CommandHandler = async (ctx) => {
   }
   for (const action of result.actions) ctx.out.note(`  ${action}`);
   ctx.out.line(`${project.slug} is up (${project.dir}).`);
-  if (firewall) ctx.out.line(`firewall: ${firewall}`);
-  ctx.out.line(`Open a shell with \`claude-tui shell\`, or run a command with \`claude-tui exec -- CMD\`.`);
+  ctx.out.line(`firewall: ${result.firewall}`);
+  if (!result.firewallReloaded) {
+    ctx.out.line('Open a shell with `claude-tui shell`, or run a command with `claude-tui exec -- CMD`.');
+  }
 };

@@ -1,0 +1,37 @@
+import type { DockerEngine } from '../docker/engine.js';
+import type { ProjectIdentity } from '../project/identity.js';
+import { reloadFirewall } from './gateway-control.js';
+import type { FirewallPolicy } from './policy.js';
+import { writePolicy } from './policy-store.js';
+
+export interface ApplyResult {
+  /** The gateway's status line after the reload, or why nothing was reloaded. */
+  status: string;
+  applied: boolean;
+}
+
+/**
+ * Writes the policy and has a running gateway apply it at once (no restart; connections already
+ * open stay open). A gateway that is not running applies it when it starts. A failed reload puts
+ * the previous policy files back.
+ */
+export async function applyFirewall(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  projectStateDir: string,
+  policy: FirewallPolicy,
+): Promise<ApplyResult> {
+  const written = await writePolicy(projectStateDir, policy);
+  const gateway = await engine.inspectContainer(project.names.gateway);
+  if (!gateway?.State.Running) {
+    return { status: 'the project is not up; the gateway applies this when it starts', applied: false };
+  }
+  try {
+    return { status: await reloadFirewall(engine, project.names.gateway), applied: true };
+  } catch (error) {
+    // Back to the rules that were in force: the old files, applied again.
+    await written.restore();
+    await reloadFirewall(engine, project.names.gateway).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AGENT_RESOLV_CONF, renderPolicyFiles, type FirewallPolicy } from './policy.js';
+
+export const policyDir = (projectStateDir: string) => join(projectStateDir, 'policy');
+export const resolvConfPath = (projectStateDir: string) => join(projectStateDir, 'resolv.conf');
+
+/**
+ * Writes the policy where the gateway reads it (a folder mounted read-only into it). Files are
+ * replaced one by one by rename, never the folder, which would detach the mount. Returns whether
+ * anything changed, so an unchanged policy is not reloaded.
+ */
+export async function writePolicy(
+  projectStateDir: string,
+  policy: FirewallPolicy,
+): Promise<{ changed: boolean; restore: () => Promise<void> }> {
+  const dir = policyDir(projectStateDir);
+  await mkdir(dir, { recursive: true });
+  const previous = new Map<string, string | undefined>();
+  for (const [name, content] of Object.entries(renderPolicyFiles(policy))) {
+    const path = join(dir, name);
+    const current = await readFile(path, 'utf8').catch(() => undefined);
+    if (current === content) continue;
+    previous.set(path, current);
+    await replaceFile(path, content);
+  }
+  const resolv = resolvConfPath(projectStateDir);
+  if ((await readFile(resolv, 'utf8').catch(() => undefined)) !== AGENT_RESOLV_CONF) {
+    await writeFile(resolv, AGENT_RESOLV_CONF, { mode: 0o644 });
+  }
+  return {
+    changed: previous.size > 0,
+    // Puts back what was there, for an operation that failed part-way.
+    restore: async () => {
+      for (const [path, content] of previous) await replaceFile(path, content ?? '');
+    },
+  };
+}
+
+async function replaceFile(path: string, content: string): Promise<void> {
+  await writeFile(`${path}.tmp`, content, { mode: 0o644 });
+  await rename(`${path}.tmp`, path);
+}

@@ -1,0 +1,93 @@
+import { fileURLToPath } from 'node:url';
+import { docker } from './cli.js';
+
+/**
+ * The firewall tests' own hosts, on a Docker network of the test's own: HTTP servers with aliases
+ * and a DNS server that logs every query it receives. Nothing points outside this machine.
+ */
+export const TEST_HOSTS_IMAGE = 'claude-tui-test-hosts:latest';
+const TEST_LABEL = 'dev.claude-tui.test-host=true';
+
+export interface TestNetwork {
+  name: string;
+  dnsIp: string;
+  ip(container: string, family?: 4 | 6): Promise<string>;
+  dnsLog(): Promise<string>;
+  remove(): Promise<void>;
+}
+
+export async function buildTestHostsImage(): Promise<void> {
+  const context = fileURLToPath(new URL('../fixtures/test-hosts', import.meta.url));
+  await docker(['build', '-q', '-t', TEST_HOSTS_IMAGE, '--label', TEST_LABEL, context]);
+}
+
+/** Starts the network, one HTTP server per alias group, and the logging resolver. */
+export async function startTestNetwork(
+  name: string,
+  servers: Record<string, string[]>,
+): Promise<TestNetwork> {
+  await docker(['network', 'create', '--label', TEST_LABEL, '--ipv6', '--subnet', 'fd00:c1a0::/64', name]);
+  const containers: string[] = [];
+  for (const [server, aliases] of Object.entries(servers)) {
+    const container = `${name}-${server}`;
+    await docker([
+      'run',
+      '-d',
+      '--name',
+      container,
+      '--label',
+      TEST_LABEL,
+      '--network',
+      name,
+      ...aliases.flatMap((alias) => ['--network-alias', alias]),
+      '-e',
+      `HOST_NAME=${server}`,
+      TEST_HOSTS_IMAGE,
+      'serve-http',
+    ]);
+    containers.push(container);
+  }
+  const dns = `${name}-dns`;
+  await docker([
+    'run',
+    '-d',
+    '--name',
+    dns,
+    '--label',
+    TEST_LABEL,
+    '--network',
+    name,
+    TEST_HOSTS_IMAGE,
+    'dnsmasq',
+    '-k',
+    '--log-queries',
+    '--log-facility=-',
+    '--no-resolv',
+    '--no-hosts',
+    '--server=127.0.0.11',
+  ]);
+  containers.push(dns);
+  const ip = async (container: string, family: 4 | 6 = 4) => {
+    const field = family === 4 ? 'IPAddress' : 'GlobalIPv6Address';
+    const result = await docker([
+      'inspect',
+      '-f',
+      `{{(index .NetworkSettings.Networks "${name}").${field}}}`,
+      container,
+    ]);
+    return result.stdout;
+  };
+  return {
+    name,
+    dnsIp: await ip(dns),
+    ip: (server, family) => ip(`${name}-${server}`, family),
+    dnsLog: async () => {
+      const result = await docker(['logs', dns]);
+      return result.stdout + result.stderr;
+    },
+    remove: async () => {
+      await docker(['rm', '-f', ...containers], { reject: false });
+      await docker(['network', 'rm', name], { reject: false });
+    },
+  };
+}
