@@ -124,6 +124,7 @@ export function parseAllowlist(text: string, source: string): ParsedAllowlist {
 type EntryOutcome = { entry: Omit<AllowEntry, 'source' | 'line'>; warning?: string } | { reason: string };
 
 export function parseEntry(entry: string): EntryOutcome {
+  if (forbiddenCharacters.test(entry)) return { reason: 'has characters a domain name cannot have' };
   if (entry.includes('/')) return parseCidr(entry);
   if (/^[0-9.]+$/.test(entry) || entry.includes(':')) {
     return { reason: 'an IP address must be written as a CIDR range on purpose, e.g. 203.0.113.7/32' };
