@@ -11,8 +11,16 @@ const dir = realpathSync(mkdtempSync(join(tmpdir(), 'claude-tui-bench-fw-')));
 const config = join(dir, '.config-home');
 mkdirSync(config, { recursive: true });
 // No fetches during the figures: GitHub's ranges off, self-check targets none.
-writeFileSync(join(config, 'config.json'), JSON.stringify({ githubMeta: false, selfCheck: { blocked: [], allowed: [] } }));
-const env = { ...process.env, CLAUDE_TUI_CONFIG_DIR: config, XDG_STATE_HOME: join(dir, '.state'), NO_COLOR: '1' };
+writeFileSync(
+  join(config, 'config.json'),
+  JSON.stringify({ githubMeta: false, selfCheck: { blocked: [], allowed: [] } }),
+);
+const env = {
+  ...process.env,
+  CLAUDE_TUI_CONFIG_DIR: config,
+  XDG_STATE_HOME: join(dir, '.state'),
+  NO_COLOR: '1',
+};
 const cli = (...args) => run(process.execPath, [CLI, ...args], { env });
 const allowlist = join(dir, '.claude', 'allowed-domains.txt');
 mkdirSync(join(dir, '.claude'), { recursive: true });
@@ -20,7 +28,10 @@ mkdirSync(join(dir, '.claude'), { recursive: true });
 /** Milliseconds `firewall reload` takes inside the gateway, timed there (no exec overhead). */
 function reloadInside(gateway) {
   const out = run('docker', [
-    'exec', gateway, 'bash', '-c',
+    'exec',
+    gateway,
+    'bash',
+    '-c',
     's=$(date +%s%N); /usr/local/lib/claude-tui/firewall reload >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 ))',
   ]);
   return Number(out) / 1000;
@@ -52,11 +63,25 @@ try {
 
   console.log(`claude-tui bench: firewall (${rounds} rounds, medians)`);
   report('apply in the gateway: defaults only', median(empty), 'ms');
-  report('apply in the gateway: defaults + 5,000 CIDRs', median(large), 'ms', { text: '< 500 ms', test: (v) => v < 500 });
+  report('apply in the gateway: defaults + 5,000 CIDRs', median(large), 'ms', {
+    text: '< 500 ms',
+    test: (v) => v < 500,
+  });
   report('docker exec true into the gateway (baseline)', median(bare), 'ms');
   report('claude-tui allow add, end to end', median(adds), 'ms', { text: '< 500 ms', test: (v) => v < 500 });
 } finally {
   run(process.execPath, [CLI, 'down', dir], { env, allowFailure: true });
-  run('docker', ['volume', 'rm', '-f', ...run('docker', ['volume', 'ls', '-q', '--filter', `label=dev.claude-tui.project=${dir}`]).split('\n').filter(Boolean)], { allowFailure: true });
+  run(
+    'docker',
+    [
+      'volume',
+      'rm',
+      '-f',
+      ...run('docker', ['volume', 'ls', '-q', '--filter', `label=dev.claude-tui.project=${dir}`])
+        .split('\n')
+        .filter(Boolean),
+    ],
+    { allowFailure: true },
+  );
   rmSync(dir, { recursive: true, force: true });
 }

@@ -31,12 +31,13 @@ export function isLogLevel(value: string): value is LogLevel {
 
 function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
   if (order[level] < threshold) return;
+  // The line's own keys come last, so a field cannot overwrite them.
   const line = JSON.stringify({
+    ...fields,
     time: new Date().toISOString(),
     level,
     pid: process.pid,
     message,
-    ...fields,
   });
   try {
     const file = logFilePath();

@@ -48,7 +48,9 @@ export function parseArgs(argv: readonly string[], allowed: readonly FlagSpec[])
       continue;
     }
     const value = inline ?? argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value.`);
+    if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) {
+      throw new UsageError(`--${name} needs a value.`);
+    }
     parsed.flags[name] = value;
   }
   return parsed;

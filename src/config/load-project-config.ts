@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
+import type { core } from 'zod';
 import type { ProjectConfig } from './project-config-schema.js';
 
 export const projectConfigPath = (projectDir: string) => join(projectDir, '.claude', 'claude-tui.yaml');
@@ -52,7 +53,12 @@ export async function parseProjectConfig(file: string, text: string): Promise<Pr
     if (isNode(node) && node.range) location = where(node.range[0]);
   }
   const keyPath = path.length ? path.join('.') : '(top level)';
-  const message =
-    'keys' in issue && Array.isArray(issue.keys) ? `unknown key ${issue.keys.join(', ')}` : issue.message;
-  throw new ConfigError(file, location, `${keyPath}: ${message}`);
+  throw new ConfigError(file, location, `${keyPath}: ${issueMessage(issue)}`);
+}
+
+/** zod's words for an issue; a bad record key carries the key schema's own message inside. */
+function issueMessage(issue: core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message;
+  return issue.message;
 }

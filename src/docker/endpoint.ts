@@ -24,7 +24,8 @@ export function resolveDockerEndpoint(env: NodeJS.ProcessEnv = process.env): Doc
         );
       }
       const url = new URL(host.replace(/^tcp:/, 'http:'));
-      return { kind: 'tcp', host: url.hostname, port: Number(url.port || 2375) };
+      // An IPv6 host keeps its brackets in a URL; the socket wants the bare address.
+      return { kind: 'tcp', host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 2375) };
     }
     throw new DockerUnavailableError(
       `DOCKER_HOST=${host} is not a unix:// or tcp:// address.`,

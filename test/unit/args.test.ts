@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { globalFlags, parseArgs, type FlagSpec } from '../../src/cli/args.js';
+import { ExitCode, UsageError } from '../../src/errors.js';
+
+const json: FlagSpec = { name: 'json', description: 'json' };
+const project: FlagSpec = { name: 'project', value: true, description: 'dir' };
+const allowed = [json, project];
+
+function usageError(argv: string[], flags: readonly FlagSpec[] = allowed): UsageError {
+  try {
+    parseArgs(argv, flags);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  }
+  throw new Error(`parseArgs(${JSON.stringify(argv)}) did not throw`);
+}
+
+describe('parseArgs', () => {
+  it('separates positionals from switches', () => {
+    expect(parseArgs(['up', './dir', '--json'], allowed)).toEqual({
+      positionals: ['up', './dir'],
+      rest: [],
+      flags: { json: true },
+    });
+  });
+
+  it('reads a value from the next argument', () => {
+    expect(parseArgs(['--project', '/p', 'add', 'x'], allowed)).toEqual({
+      positionals: ['add', 'x'],
+      rest: [],
+      flags: { project: '/p' },
+    });
+  });
+
+  it('reads an inline --name=value, keeping further = signs in the value', () => {
+    expect(parseArgs(['--project=/a=b'], allowed).flags).toEqual({ project: '/a=b' });
+    expect(parseArgs(['--log-level=debug'], allowed).flags).toEqual({ 'log-level': 'debug' });
+  });
+
+  it('knows the global flags for every command', () => {
+    expect(globalFlags.map((f) => f.name)).toEqual(['help', 'log-level']);
+    expect(parseArgs(['--help', '--log-level', 'warn'], []).flags).toEqual({
+      help: true,
+      'log-level': 'warn',
+    });
+  });
+
+  it('treats -h as --help', () => {
+    expect(parseArgs(['-h'], []).flags).toEqual({ help: true });
+  });
+
+  it('keeps everything after -- untouched, flags included', () => {
+    const parsed = parseArgs(['exec', '.', '--', 'ls', '--json', '-la', '--'], allowed);
+    expect(parsed.positionals).toEqual(['exec', '.']);
+    expect(parsed.rest).toEqual(['ls', '--json', '-la', '--']);
+    expect(parsed.flags).toEqual({});
+  });
+
+  it('gives an empty rest for a trailing --', () => {
+    expect(parseArgs(['x', '--'], allowed).rest).toEqual([]);
+  });
+
+  it('takes a lone - as a positional', () => {
+    expect(parseArgs(['-'], allowed).positionals).toEqual(['-']);
+  });
+
+  it('lets a later flag win over an earlier one', () => {
+    expect(parseArgs(['--project', 'a', '--project=b'], allowed).flags.project).toBe('b');
+  });
+
+  it('rejects an unknown long flag with a UsageError (exit 2) naming it', () => {
+    const error = usageError(['--nope']);
+    expect(error.exitCode).toBe(ExitCode.usage);
+    expect(error.message).toContain('--nope');
+    expect(error.hint).toMatch(/--help/);
+  });
+
+  it('rejects a flag that belongs to another command', () => {
+    expect(usageError(['--rebuild']).message).toContain('--rebuild');
+  });
+
+  it('rejects an unknown short flag', () => {
+    expect(usageError(['-x']).message).toContain('-x');
+    expect(usageError(['-la']).message).toContain('-la');
+  });
+
+  it('rejects a value given to a switch', () => {
+    expect(usageError(['--json=yes']).message).toBe('--json takes no value.');
+    expect(usageError(['--help=']).message).toBe('--help takes no value.');
+  });
+
+  it('rejects a value flag without its value', () => {
+    expect(usageError(['--project']).message).toBe('--project needs a value.');
+    expect(usageError(['--project=']).message).toBe('--project needs a value.');
+    expect(usageError(['--project', '']).message).toBe('--project needs a value.');
+  });
+});

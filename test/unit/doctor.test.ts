@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { connectionError } from '../../src/docker/endpoint.js';
+import type { DockerEngine, EngineVersion, ImageSummary } from '../../src/docker/engine.js';
+import { LABEL } from '../../src/docker/labels.js';
+import { UserError } from '../../src/errors.js';
+import {
+  MIN_API_VERSION,
+  compareApiVersions,
+  runDoctor,
+  type CheckResult,
+  type DoctorDeps,
+} from '../../src/project/doctor.js';
+import type { ProjectPlan } from '../../src/project/project-runtime.js';
+
+/** A DockerEngine with only the given methods; any other call fails the test. */
+function fakeEngine(methods: Partial<DockerEngine>): DockerEngine & { calls: string[] } {
+  const calls: string[] = [];
+  const base = { endpoint: '/var/run/docker.sock', calls, ...methods };
+  return new Proxy(base, {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && !(property in target)) {
+        return () => {
+          throw new Error(`unexpected engine call: ${property}`);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value === 'function' && typeof property === 'string') {
+        return (...args: unknown[]) => {
+          calls.push(property);
+          return (value as (...a: unknown[]) => unknown)(...args);
+        };
+      }
+      return value;
+    },
+  }) as DockerEngine & { calls: string[] };
+}
+
+const engineVersion = (ApiVersion: string): EngineVersion => ({
+  Version: '27.3.1',
+  ApiVersion,
+  Os: 'linux',
+  Arch: 'amd64',
+});
+
+const plan = {
+  inputs: {
+    hash: 'f'.repeat(64),
+    tag: 'claude-tui-agent:ffffffffffff',
+    buildArgs: { BASE_IMAGE: 'debian:bookworm-slim', CLAUDE_CODE_VERSION: '2.1.330' },
+    files: new Map(),
+  },
+} as unknown as ProjectPlan;
+
+const noPlan = () => Promise.reject(new UserError('/p/.claude/claude-tui.yaml:1:1: bad', 'Fix the file.'));
+
+const byName = (results: CheckResult[], name: string) => results.find((r) => r.name === name);
+
+function deps(engine: DockerEngine, overrides: Partial<DoctorDeps> = {}): DoctorDeps {
+  return { engine, nodeVersion: 'v24.1.0', plan: noPlan, ...overrides };
+}
+
+describe('compareApiVersions', () => {
+  it('compares major then minor numerically', () => {
+    expect(compareApiVersions('1.41', '1.41')).toBe(0);
+    expect(compareApiVersions('1.40', '1.41')).toBeLessThan(0);
+    expect(compareApiVersions('1.47', '1.41')).toBeGreaterThan(0);
+    expect(compareApiVersions('1.9', '1.41')).toBeLessThan(0);
+    expect(compareApiVersions('1.100', '1.41')).toBeGreaterThan(0);
+    expect(compareApiVersions('2.0', '1.99')).toBeGreaterThan(0);
+  });
+
+  it('treats a missing minor as 0', () => {
+    expect(compareApiVersions('2', '2.0')).toBe(0);
+    expect(compareApiVersions('1', '1.41')).toBeLessThan(0);
+  });
+});
+
+describe('runDoctor', () => {
+  it('fails the docker socket check with the fix for EACCES, and stops there', async () => {
+    const engine = fakeEngine({
+      ping: () => Promise.reject(connectionError({ kind: 'socket', path: '/var/run/docker.sock' }, 'EACCES')),
+    });
+    let planned = false;
+    const results = await runDoctor(
+      deps(engine, {
+        plan: () => {
+          planned = true;
+          return Promise.resolve(plan);
+        },
+      }),
+    );
+    expect(results.map((r) => r.name)).toEqual(['node', 'docker socket']);
+    const socket = byName(results, 'docker socket')!;
+    expect(socket.outcome).toBe('fail');
+    expect(socket.detail).toContain('No permission');
+    expect(socket.fix).toContain('docker group');
+    expect(engine.calls).toEqual(['ping']);
+    expect(planned).toBe(false);
+  });
+
+  it('rethrows a ping failure that is not a Docker-unavailable error (a bug)', async () => {
+    const engine = fakeEngine({ ping: () => Promise.reject(new TypeError('boom')) });
+    await expect(runDoctor(deps(engine))).rejects.toThrow('boom');
+  });
+
+  it('fails the engine check for an API older than the minimum, with the fix', async () => {
+    const engine = fakeEngine({
+      ping: () => Promise.resolve(),
+      version: () => Promise.resolve(engineVersion('1.40')),
+    });
+    const results = await runDoctor(deps(engine));
+    const check = byName(results, 'docker engine')!;
+    expect(check.outcome).toBe('fail');
+    expect(check.detail).toContain('API 1.40');
+    expect(check.fix).toContain(MIN_API_VERSION);
+    expect(byName(results, 'docker socket')?.outcome).toBe('ok');
+  });
+
+  it('passes the engine check at the minimum API version', async () => {
+    const engine = fakeEngine({
+      ping: () => Promise.resolve(),
+      version: () => Promise.resolve(engineVersion(MIN_API_VERSION)),
+    });
+    const check = byName(await runDoctor(deps(engine)), 'docker engine')!;
+    expect(check.outcome).toBe('ok');
+    expect(check.fix).toBeUndefined();
+    expect(check.detail).toBe(`Engine 27.3.1, API ${MIN_API_VERSION} (linux/amd64)`);
+  });
+
+  it('fails the node check for an old Node', async () => {
+    const engine = fakeEngine({
+      ping: () => Promise.resolve(),
+      version: () => Promise.resolve(engineVersion('1.47')),
+    });
+    const node = byName(await runDoctor(deps(engine, { nodeVersion: 'v20.11.1' })), 'node')!;
+    expect(node.outcome).toBe('fail');
+    expect(node.fix).toContain('22');
+    const ok = byName(await runDoctor(deps(engine, { nodeVersion: 'v22.0.0' })), 'node')!;
+    expect(ok.outcome).toBe('ok');
+  });
+
+  it('reports a project that cannot be planned as a failed check with its hint', async () => {
+    const engine = fakeEngine({
+      ping: () => Promise.resolve(),
+      version: () => Promise.resolve(engineVersion('1.47')),
+    });
+    const project = byName(await runDoctor(deps(engine)), 'project')!;
+    expect(project.outcome).toBe('fail');
+    expect(project.detail).toContain('claude-tui.yaml:1:1');
+    expect(project.fix).toBe('Fix the file.');
+  });
+
+  it('warns when neither the agent image nor the base image is present', async () => {
+    const engine = fakeEngine({
+      ping: () => Promise.resolve(),
+      version: () => Promise.resolve(engineVersion('1.47')),
+      listImages: () => Promise.resolve([]),
+      inspectImage: () => Promise.resolve(undefined),
+    });
+    const results = await runDoctor(deps(engine, { plan: () => Promise.resolve(plan) }));
+    expect(results.map((r) => [r.name, r.outcome])).toEqual([
+      ['node', 'ok'],
+      ['docker socket', 'ok'],
+      ['docker engine', 'ok'],
+      ['agent image', 'warn'],
+      ['base image', 'warn'],
+    ]);
+    expect(byName(results, 'agent image')?.detail).toContain('claude-tui-agent:ffffffffffff');
+  });
+
+  it('is all ok when the agent image with these inputs exists', async () => {
+    const image: ImageSummary = {
+      Id: 'sha256:abc',
+      RepoTags: ['claude-tui-agent:ffffffffffff'],
+      Labels: { [LABEL.imageInputs]: 'f'.repeat(64) },
+      Size: 1,
+      Created: 0,
+    };
+    let filter: unknown;
+    const engine = fakeEngine({
+      ping: () => Promise.resolve(),
+      version: () => Promise.resolve(engineVersion('1.47')),
+      listImages: (labels) => {
+        filter = labels;
+        return Promise.resolve([image]);
+      },
+      inspectImage: () => Promise.resolve(undefined),
+    });
+    const results = await runDoctor(deps(engine, { plan: () => Promise.resolve(plan) }));
+    expect(results.every((r) => r.outcome === 'ok')).toBe(true);
+    expect(filter).toEqual({ [LABEL.imageInputs]: 'f'.repeat(64) });
+    expect(byName(results, 'base image')?.detail).toContain('not needed');
+  });
+});

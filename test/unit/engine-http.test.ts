@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { demultiplex } from '../../src/docker/engine-http.js';
+
+/** One frame of Docker's multiplexed stream: [stream, 0, 0, 0, size (uint32 BE)] then the payload. */
+function frame(stream: 0 | 1 | 2, payload: string | Buffer): Buffer {
+  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(body.length, 4);
+  return Buffer.concat([header, body]);
+}
+
+describe('demultiplex', () => {
+  it('splits interleaved stdout and stderr frames, keeping the order within each', () => {
+    const buffer = Buffer.concat([
+      frame(1, 'out 1\n'),
+      frame(2, 'err 1\n'),
+      frame(1, 'out 2\n'),
+      frame(2, 'err 2\n'),
+    ]);
+    expect(demultiplex(buffer)).toEqual({ stdout: 'out 1\nout 2\n', stderr: 'err 1\nerr 2\n' });
+  });
+
+  it('reads the 4-byte big-endian size, not only its last byte', () => {
+    const big = 'x'.repeat(70_000);
+    const result = demultiplex(Buffer.concat([frame(1, big), frame(2, 'tail')]));
+    expect(result.stdout).toBe(big);
+    expect(result.stderr).toBe('tail');
+  });
+
+  it('handles empty frames and an empty buffer', () => {
+    expect(demultiplex(Buffer.alloc(0))).toEqual({ stdout: '', stderr: '' });
+    expect(demultiplex(Buffer.concat([frame(1, ''), frame(2, 'e'), frame(1, '')]))).toEqual({
+      stdout: '',
+      stderr: 'e',
+    });
+  });
+
+  it('joins a UTF-8 character split across two frames', () => {
+    const bytes = Buffer.from('é', 'utf8');
+    const result = demultiplex(Buffer.concat([frame(1, bytes.subarray(0, 1)), frame(1, bytes.subarray(1))]));
+    expect(result.stdout).toBe('é');
+  });
+
+  it('ignores a trailing partial header', () => {
+    const buffer = Buffer.concat([frame(1, 'done'), Buffer.from([2, 0, 0])]);
+    expect(demultiplex(buffer)).toEqual({ stdout: 'done', stderr: '' });
+  });
+});
