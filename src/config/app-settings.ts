@@ -10,11 +10,25 @@ import { ConfigError } from '../errors.js';
  * file directly, because loading conf costs more than the whole rest of such an `up`. Both use
  * settingsDir(), so they cannot disagree on where the file is.
  */
+export interface NotificationSettings {
+  bell?: boolean;
+  desktop?: boolean;
+  /** Run on the host with CLAUDE_TUI_PROJECT, CLAUDE_TUI_SESSION, CLAUDE_TUI_STATE in its env. */
+  command?: string;
+  /** POSTed the event as JSON. */
+  webhook?: string;
+  sms?: { to?: string; from?: string; accountSid?: string; authToken?: string; apiBase?: string };
+}
+
 export interface AppSettings {
   projects: { dir: string; lastUsed: string }[];
   caCertificates: string[];
   /** Fetch GitHub's address ranges for the default allowlist (default true). */
   githubMeta?: boolean;
+  /** How to tell the person a session waits or is done (bell, desktop, command, webhook, sms). */
+  notifications?: NotificationSettings;
+  /** The key that detaches from a session (default ctrl+q). */
+  detachKey?: string;
   /** Default firewall self-check targets (host:port) for projects that set none. */
   selfCheck?: { blocked?: string[]; allowed?: string[] };
 }
@@ -70,6 +84,10 @@ export function createAppSettingsStore(env: NodeJS.ProcessEnv = process.env): Ap
         caCertificates: Array.isArray(stored.caCertificates) ? stored.caCertificates : [],
         ...(typeof stored.githubMeta === 'boolean' ? { githubMeta: stored.githubMeta } : {}),
         ...(stored.selfCheck && typeof stored.selfCheck === 'object' ? { selfCheck: stored.selfCheck } : {}),
+        ...(typeof stored.detachKey === 'string' ? { detachKey: stored.detachKey } : {}),
+        ...(stored.notifications && typeof stored.notifications === 'object'
+          ? { notifications: stored.notifications }
+          : {}),
       };
     },
     async rememberProject(projectDir) {

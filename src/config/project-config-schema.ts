@@ -26,6 +26,14 @@ export const projectConfigSchema = z
         npmRegistry: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).optional(),
       })
       .optional(),
+    agent: z
+      .strictObject({
+        /** The agent CLI to run in sessions (default: claude). */
+        command: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+        /** Add --dangerously-skip-permissions to Claude (CLAUDE_YOLO=1 does the same). */
+        yolo: z.boolean().optional(),
+      })
+      .optional(),
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.string())
       .optional(),

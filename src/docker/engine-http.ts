@@ -4,7 +4,12 @@ import { UserError } from '../errors.js';
 import { log } from '../log.js';
 import { connectionError, describeEndpoint, resolveDockerEndpoint, type DockerEndpoint } from './endpoint.js';
 import { httpRequest, type HttpResponse } from './http-over-socket.js';
-import { runInteractiveExec, type InteractiveExecRequest, type Terminal } from './interactive-exec.js';
+import {
+  runInteractiveExec,
+  streamExec,
+  type InteractiveExecRequest,
+  type Terminal,
+} from './interactive-exec.js';
 import type {
   BuildOptions,
   ContainerCreateBody,
@@ -155,6 +160,10 @@ class HttpDockerEngine implements DockerEngine {
 
   execInteractive(request: InteractiveExecRequest, terminal: Terminal): Promise<number> {
     return runInteractiveExec(this.target, request, terminal);
+  }
+
+  execStream(request: Omit<InteractiveExecRequest, 'tty'>, onOutput: (text: string) => void) {
+    return streamExec(this.target, request, onOutput);
   }
 
   inspectNetwork(name: string): Promise<NetworkInspect | undefined> {

@@ -136,6 +136,11 @@ export interface DockerEngine {
   ): Promise<ExecResult>;
   /** `docker exec -i [-t]` on the caller's terminal; resolves to the command's exit code. */
   execInteractive(request: InteractiveExecRequest, terminal: Terminal): Promise<number>;
+  /** A long-running command whose output arrives through `onOutput`. */
+  execStream(
+    request: Omit<InteractiveExecRequest, 'tty'>,
+    onOutput: (text: string) => void,
+  ): { done: Promise<void>; close: () => void };
 
   inspectNetwork(name: string): Promise<NetworkInspect | undefined>;
   createNetwork(name: string, labels: Labels): Promise<string>;

@@ -148,3 +148,55 @@ export function demultiplexer(
     }
   };
 }
+
+/**
+ * Runs a command with no input and hands its output to `onOutput` as it arrives (a long-running
+ * watch, for instance). `close` ends it from our side.
+ */
+export function streamExec(
+  target: DockerEndpoint,
+  request: Omit<InteractiveExecRequest, 'tty'>,
+  onOutput: (text: string) => void,
+): { done: Promise<void>; close: () => void } {
+  let socket: Socket | undefined;
+  let closed = false;
+  const sink = {
+    write: (chunk: Buffer) => (onOutput(chunk.toString('utf8')), true),
+  } as unknown as NodeJS.WritableStream;
+  const done = (async () => {
+    const created = await httpRequest(
+      target,
+      'POST',
+      `/containers/${encodeURIComponent(request.container)}/exec`,
+      {
+        AttachStdout: true,
+        AttachStderr: false,
+        Tty: false,
+        Cmd: request.command,
+        User: request.user,
+        WorkingDir: request.workingDir,
+        Env: request.env,
+      },
+    );
+    if (created.statusCode !== 201) throw refused(created);
+    const { Id: id } = JSON.parse(created.body.toString('utf8')) as { Id: string };
+    const started = await httpUpgrade(target, 'POST', `/exec/${id}/start`, { Detach: false, Tty: false });
+    if (!('socket' in started)) throw refused(started);
+    socket = started.socket;
+    if (closed) socket.destroy();
+    const write = demultiplexer(sink, sink);
+    if (started.head.length) write(started.head);
+    socket.on('data', write);
+    await new Promise<void>((resolve) => {
+      socket!.on('close', () => resolve());
+      socket!.on('error', () => socket!.destroy());
+    });
+  })();
+  return {
+    done,
+    close: () => {
+      closed = true;
+      socket?.destroy();
+    },
+  };
+}

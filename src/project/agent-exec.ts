@@ -30,16 +30,21 @@ export async function execInAgent(
       terminal,
     );
   } catch (error) {
-    if (error instanceof ExecRefusedError) throw await whyAgentUnavailable(engine, project, error.message);
+    if (error instanceof ExecRefusedError) {
+      throw (
+        (await agentUnavailable(engine, project)) ??
+        new UserError(`The Docker Engine refused to run the command: ${error.message}`)
+      );
+    }
     throw error;
   }
 }
 
-async function whyAgentUnavailable(
+/** Why the project's agent container cannot take commands, or undefined when it can. */
+export async function agentUnavailable(
   engine: DockerEngine,
   project: ProjectIdentity,
-  detail: string,
-): Promise<UserError> {
+): Promise<UserError | undefined> {
   const dir = project.dir;
   const agent = await engine.inspectContainer(project.names.agent);
   if (!agent) {
@@ -57,5 +62,5 @@ async function whyAgentUnavailable(
       `Run \`claude-tui up ${dir}\` to start it.`,
     );
   }
-  return new UserError(`The Docker Engine refused to run the command: ${detail}`);
+  return undefined;
 }

@@ -22,6 +22,12 @@ export interface RunResult {
 
 export interface ProcessRunner {
   run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** Starts a process that outlives us (its own session, no terminal); returns its pid. */
+  spawnDetached(
+    command: string,
+    args: readonly string[],
+    options?: { env?: NodeJS.ProcessEnv },
+  ): Promise<number>;
 }
 
 export const systemProcessRunner: ProcessRunner = {
@@ -51,5 +57,13 @@ export const systemProcessRunner: ProcessRunner = {
       throw new ExternalCommandError(commandLine, exitCode, String(result.stderr));
     }
     return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode };
+  },
+
+  async spawnDetached(command, args, options = {}) {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(command, args, { detached: true, stdio: 'ignore', env: options.env ?? process.env });
+    child.unref();
+    log.debug('spawned detached', { command, args, pid: child.pid });
+    return child.pid ?? -1;
   },
 };

@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors.js';
 import type { ProjectIdentity } from '../../project/identity.js';
+import { agentUnavailable } from '../../project/agent-exec.js';
 import { locateProject } from '../../project/locate.js';
 import type { CommandContext } from '../context.js';
 
@@ -9,4 +10,10 @@ export function projectArgument(ctx: CommandContext): ProjectIdentity {
   if (extra.length)
     throw new UsageError(`Unexpected argument "${extra[0]}".`, 'Pass at most one project directory.');
   return locateProject(dir, ctx.cwd);
+}
+
+/** Stops early, with the reason and what to do, when the project's agent is not running. */
+export async function assertAgentUp(ctx: CommandContext, project: ProjectIdentity): Promise<void> {
+  const problem = await agentUnavailable(ctx.engine, project);
+  if (problem) throw problem;
 }

@@ -1,0 +1,73 @@
+import type { Pty, PtySpawner } from '../system/pty.js';
+import type { DetachKey } from './detach-key.js';
+import { RESET_TERMINAL_MODES, stripTerminalReplies } from './terminal-modes.js';
+
+export interface AttachTerminal {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+}
+
+export type AttachOutcome = { reason: 'detached' } | { reason: 'ended'; exitCode: number };
+
+/** Replies to queries made before we attached are dropped for this long. */
+const REPLY_GRACE_MS = 300;
+
+/**
+ * Hands the terminal to a command in a pty (`docker exec -it … tmux attach`): every byte both
+ * ways, raw, window size on start and on every resize, until the detach key or the end of the
+ * command. The terminal is restored fully either way. While attached, this is the only reader of
+ * stdin.
+ */
+export function attachTerminal(
+  spawner: PtySpawner,
+  command: { file: string; args: string[]; env: NodeJS.ProcessEnv },
+  terminal: AttachTerminal,
+  detachKey: DetachKey,
+): Promise<AttachOutcome> {
+  const { stdin, stdout } = terminal;
+  const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
+  const pty: Pty = spawner.spawn(command.file, command.args, { ...size(), env: command.env });
+  const startedAt = Date.now();
+  const otherReaders = stdin.listeners('data') as ((chunk: Buffer) => void)[];
+  for (const listener of otherReaders) stdin.off('data', listener);
+  const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+  if (stdin.isTTY) stdin.setRawMode(true);
+
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = (outcome: AttachOutcome) => {
+      if (finished) return;
+      finished = true;
+      stdin.off('data', onInput);
+      stdout.off('resize', onResize);
+      if (stdin.isTTY) stdin.setRawMode(wasRaw);
+      stdin.pause();
+      for (const listener of otherReaders) stdin.on('data', listener);
+      stdout.write(RESET_TERMINAL_MODES);
+      resolve(outcome);
+    };
+    const onInput = (chunk: Buffer) => {
+      let text = chunk.toString('utf8');
+      if (Date.now() - startedAt < REPLY_GRACE_MS) text = stripTerminalReplies(text);
+      const key = detachKey.find(text);
+      if (key) {
+        if (key.index > 0) pty.write(text.slice(0, key.index));
+        pty.kill('SIGHUP');
+        finish({ reason: 'detached' });
+        return;
+      }
+      if (text) pty.write(text);
+    };
+    const onResize = () => {
+      const { cols, rows } = size();
+      pty.resize(cols, rows);
+    };
+    pty.onData((data) => {
+      if (!finished) stdout.write(data);
+    });
+    pty.onExit(({ exitCode }) => finish({ reason: 'ended', exitCode }));
+    stdin.on('data', onInput);
+    stdout.on('resize', onResize);
+    stdin.resume();
+  });
+}

@@ -1,0 +1,100 @@
+import type { DockerEngine } from '../docker/engine.js';
+import { UserError } from '../errors.js';
+import { AGENT_USER, WORKSPACE } from '../project/container-specs.js';
+import type { ProjectIdentity } from '../project/identity.js';
+import { parseSessionList, type SessionInfo } from './session-state.js';
+
+/** The script in the image that manages sessions (images/session.sh). */
+export const SESSION_SCRIPT = '/usr/local/lib/claude-tui/session';
+export const SESSIONS_DIR = '/home/claude/.claude-tui/sessions';
+
+const asClaude = { user: AGENT_USER, workingDir: WORKSPACE };
+
+export async function listSessions(engine: DockerEngine, project: ProjectIdentity): Promise<SessionInfo[]> {
+  const result = await engine.exec(project.names.agent, [SESSION_SCRIPT, 'list'], asClaude);
+  if (result.exitCode !== 0) throw new UserError(`Could not list the sessions: ${result.stderr.trim()}`);
+  return parseSessionList(result.stdout, Date.now());
+}
+
+export async function findSession(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  name: string,
+): Promise<SessionInfo> {
+  const session = (await listSessions(engine, project)).find((s) => s.name === name);
+  if (!session) {
+    throw new UserError(
+      `There is no session named ${name} in ${project.dir}.`,
+      'See `claude-tui sessions` for the sessions there are.',
+    );
+  }
+  return session;
+}
+
+export async function startSession(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  name: string,
+  command: readonly string[],
+  size: { cols: number; rows: number },
+): Promise<void> {
+  const result = await engine.exec(
+    project.names.agent,
+    [SESSION_SCRIPT, 'start', name, String(size.cols), String(size.rows), '--', ...command],
+    asClaude,
+  );
+  if (result.exitCode === 3) {
+    throw new UserError(
+      `A session named ${name} is already running.`,
+      'Pick another name with --name, or attach to it.',
+    );
+  }
+  if (result.exitCode !== 0) throw new UserError(`The session could not start: ${result.stderr.trim()}`);
+}
+
+export async function stopSession(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  name: string,
+): Promise<void> {
+  const session = await findSession(engine, project, name);
+  if (!session.running) return;
+  await engine.exec(project.names.agent, ['tmux', 'kill-session', '-t', `=${name}`], asClaude);
+}
+
+/** The session's current screen, as text, from the tmux pane. */
+export async function peekSession(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  name: string,
+): Promise<string> {
+  const session = await findSession(engine, project, name);
+  if (!session.running) throw new UserError(`The session ${name} has ended (${describeEnd(session)}).`);
+  const result = await engine.exec(
+    project.names.agent,
+    ['tmux', 'capture-pane', '-p', '-t', `=${name}:`],
+    asClaude,
+  );
+  if (result.exitCode !== 0)
+    throw new UserError(`Could not read the screen of ${name}: ${result.stderr.trim()}`);
+  return result.stdout.replace(/\n+$/, '\n');
+}
+
+/** The transcript kept in the home volume: everything the agent printed. */
+export async function sessionTranscript(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  name: string,
+): Promise<string> {
+  await findSession(engine, project, name);
+  const result = await engine.exec(
+    project.names.agent,
+    ['cat', `${SESSIONS_DIR}/${name}/transcript`],
+    asClaude,
+  );
+  return result.exitCode === 0 ? result.stdout : '';
+}
+
+export function describeEnd(session: SessionInfo): string {
+  return session.exitCode === null ? 'it was stopped' : `the agent exited with code ${session.exitCode}`;
+}
