@@ -11,6 +11,7 @@
 #   session watch                            print the list again whenever a state changes
 #   session hook STATE                       called by the agent's hooks; CLAUDE_TUI_SESSION names it
 #   session install-hooks                    merge our hooks into ~/.claude/settings.json
+#   session attach NAME ROWS COLS            attach a tmux client, the terminal sized first
 set -uo pipefail
 root=$HOME/.claude-tui/sessions
 self=/usr/local/lib/claude-tui/session
@@ -46,12 +47,16 @@ case ${1:-} in
     install_hooks
     set_state "$name" working start
     tmux new-session -d -s "$name" -x "$cols" -y "$rows" -e "CLAUDE_TUI_SESSION=$name" -- "$self" run "$name" -- "$@" || exit 1
-    tmux pipe-pane -t "=$name:" -o "cat >>'$root/$name/transcript'"
     ;;
   run)
     name=$2
     shift 3
     export CLAUDE_TUI_SESSION=$name
+    # Ctrl+C belongs to the agent; this wrapper outlives it to record how it ended. A handler (not
+    # an ignore) so that the agent itself starts with the default action.
+    trap ':' INT QUIT
+    # The transcript starts before the agent prints anything.
+    tmux pipe-pane -t "$TMUX_PANE" -o "cat >>'$root/$name/transcript'"
     "$@"
     code=$?
     printf '%s\n' "$code" >"$root/$name/exit-code"
@@ -85,5 +90,11 @@ case ${1:-} in
     exit 0
     ;;
   install-hooks) install_hooks ;;
+  attach)
+    # docker exec gives the terminal its size only after the command started; tmux must not read
+    # it before.
+    stty rows "$3" cols "$4" 2>/dev/null
+    exec tmux -u attach-session -t "=$2"
+    ;;
   *) echo "usage: session start|run|list|watch|hook|install-hooks" >&2; exit 2 ;;
 esac

@@ -7,7 +7,13 @@ export interface AttachTerminal {
   stdout: NodeJS.WriteStream;
 }
 
-export type AttachOutcome = { reason: 'detached' } | { reason: 'ended'; exitCode: number };
+export type AttachOutcome =
+  { reason: 'detached'; closed: Promise<void> } | { reason: 'ended'; exitCode: number };
+
+/** Bound to detach-client in the image's tmux.conf (user-keys[0]). */
+export const TMUX_DETACH_SEQUENCE = '\x1b[57361;1337~';
+/** If tmux has not let go by then, the connection is cut. */
+const DETACH_GRACE_MS = 2000;
 
 /** Replies to queries made before we attached are dropped for this long. */
 const REPLY_GRACE_MS = 300;
@@ -51,9 +57,17 @@ export function attachTerminal(
       if (Date.now() - startedAt < REPLY_GRACE_MS) text = stripTerminalReplies(text);
       const key = detachKey.find(text);
       if (key) {
-        if (key.index > 0) pty.write(text.slice(0, key.index));
-        pty.kill('SIGHUP');
-        finish({ reason: 'detached' });
+        // tmux takes what was typed, then detaches: in order, so no keystroke is lost. The
+        // person gets the terminal back at once; the connection closes behind.
+        pty.write(text.slice(0, key.index) + TMUX_DETACH_SEQUENCE);
+        const timer = setTimeout(() => pty.kill('SIGHUP'), DETACH_GRACE_MS);
+        const closed = new Promise<void>((resolveClosed) =>
+          pty.onExit(() => {
+            clearTimeout(timer);
+            resolveClosed();
+          }),
+        );
+        finish({ reason: 'detached', closed });
         return;
       }
       if (text) pty.write(text);

@@ -36,20 +36,37 @@ export class TerminalHarness {
     this.term.resize(cols, rows);
   }
 
-  /** The screen as text, one line per row, trailing spaces trimmed. */
+  /** The screen as text, one line per row (a wrapped row joined to the one before), trimmed. */
   screen(): string {
     const buffer = this.term.buffer.active;
     const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+    for (let i = 0; i < buffer.length; i++) {
+      const line = buffer.getLine(i);
+      const text = line?.translateToString(true) ?? '';
+      if (line?.isWrapped && lines.length) lines[lines.length - 1] += text;
+      else lines.push(text);
+    }
     return lines.join('\n');
   }
 
   async waitFor(text: string | RegExp, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const matches = () => (typeof text === 'string' ? this.screen().includes(text) : text.test(this.screen()));
+    const matches = () =>
+      typeof text === 'string' ? this.screen().includes(text) : text.test(this.screen());
     while (!matches()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; screen:\n${this.screen()}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${String(text)}; screen:\n${this.screen()}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Waits for bytes in the raw output, e.g. the alternate-screen switch of an attached tmux. */
+  async waitForRaw(text: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.raw.includes(text)) {
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${JSON.stringify(text)} in the output`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 

@@ -2,7 +2,7 @@ import { UserError } from '../../errors.js';
 import { AGENT_USER } from '../../project/container-specs.js';
 import { attachTerminal } from '../../session/attach.js';
 import { DEFAULT_DETACH_KEY, parseDetachKey } from '../../session/detach-key.js';
-import { describeEnd, findSession } from '../../session/sessions.js';
+import { describeEnd, findSession, SESSION_SCRIPT } from '../../session/sessions.js';
 import { loadPtySpawner } from '../../system/pty.js';
 import type { CommandHandler } from '../command-table.js';
 import { assertAgentUp } from './project-argument.js';
@@ -25,7 +25,14 @@ export const attachCommand: CommandHandler = async (ctx) => {
   const term = ctx.env.TERM ?? 'xterm-256color';
   const args = ['exec', '-it', '-u', AGENT_USER, '-e', `TERM=${term}`];
   if (ctx.env.COLORTERM) args.push('-e', `COLORTERM=${ctx.env.COLORTERM}`);
-  args.push(project.names.agent, 'tmux', '-u', 'attach-session', '-t', `=${name}`);
+  args.push(
+    project.names.agent,
+    SESSION_SCRIPT,
+    'attach',
+    name,
+    String(stdout.rows || 24),
+    String(stdout.columns || 80),
+  );
   const outcome = await attachTerminal(
     await loadPtySpawner(),
     { file: 'docker', args, env: { ...ctx.env, TERM: term } },
@@ -34,6 +41,7 @@ export const attachCommand: CommandHandler = async (ctx) => {
   );
   if (outcome.reason === 'detached') {
     ctx.out.note(`Detached from ${name}; it keeps running. Reattach with \`claude-tui attach ${name}\`.`);
+    await outcome.closed;
     return 0;
   }
   const after = await findSession(ctx.engine, project, name).catch(() => undefined);

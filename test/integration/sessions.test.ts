@@ -1,0 +1,266 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { createDockerEngine } from '../../src/docker/engine-http.js';
+import type { ProjectIdentity } from '../../src/project/identity.js';
+import type { SessionInfo } from '../../src/session/session-state.js';
+import { RESET_TERMINAL_MODES } from '../../src/session/terminal-modes.js';
+import { dockerAvailable, makeProject, runCli, testEnv, waitFor } from '../support/cli.js';
+import { TerminalHarness } from '../support/terminal.js';
+
+const engine = createDockerEngine();
+const fakeAgentDir = fileURLToPath(new URL('../fixtures/fake-agent', import.meta.url));
+
+/** A local HTTP server standing in for the webhook and for Twilio's API: it records requests. */
+async function recorder(): Promise<{
+  server: Server;
+  url: string;
+  requests: { path: string; auth: string; body: string }[];
+}> {
+  const requests: { path: string; auth: string; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      requests.push({ path: req.url ?? '', auth: req.headers.authorization ?? '', body });
+      res.writeHead(req.url?.includes('/Messages.json') ? 201 : 200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux and pty; a fake agent)', () => {
+  let project: ProjectIdentity;
+  let hooks: Awaited<ReturnType<typeof recorder>>;
+  let env: Record<string, string>;
+  const cli = (args: string[], extra: Record<string, string> = {}) =>
+    runCli(args, { env: { ...env, ...extra } });
+  const attach = (name: string, size = { cols: 100, rows: 30 }) =>
+    new TerminalHarness(['attach', name, '--project', project.dir], size, env);
+  const sessions = async () =>
+    JSON.parse((await cli(['sessions', project.dir, '--json'])).stdout) as SessionInfo[];
+  const sendKeys = (name: string, keys: string) =>
+    engine.exec(project.names.agent, ['tmux', 'send-keys', '-t', `=${name}:`, keys, 'Enter'], {
+      user: 'claude',
+    });
+
+  beforeAll(async () => {
+    hooks = await recorder();
+    const config = mkdtempSync(join('/tmp', 'claude-tui-sessions-config-'));
+    writeFileSync(
+      join(config, 'config.json'),
+      JSON.stringify({
+        githubMeta: false,
+        selfCheck: { blocked: [], allowed: [] },
+        notifications: { webhook: `${hooks.url}/hook`, desktop: false },
+      }),
+    );
+    env = {
+      ...testEnv(),
+      CLAUDE_TUI_CONFIG_DIR: config,
+      TWILIO_ACCOUNT_SID: 'ACtest',
+      TWILIO_AUTH_TOKEN: 'secret-token',
+      TWILIO_FROM: '+15550000001',
+      TWILIO_TO: '+15550000002',
+      TWILIO_API_BASE: hooks.url,
+    };
+    project = makeProject('sessions');
+    mkdirSync(join(project.dir, '.claude'));
+    writeFileSync(
+      join(project.dir, '.claude', 'claude-tui.yaml'),
+      `agent:\n  command: /opt/fake-agent/fake-agent\nmounts:\n  - { source: ${fakeAgentDir}, target: /opt/fake-agent }\n`,
+    );
+    expect((await cli(['up', project.dir])).exitCode).toBe(0);
+    const start = await cli(['start', project.dir, '--name', 'main', '--', '--model', 'test']);
+    expect(start.stdout).toContain('Started session main (/opt/fake-agent/fake-agent --model test)');
+  });
+
+  afterAll(async () => {
+    await cli(['down', project.dir]);
+    hooks.server.close();
+  });
+
+  it('lists a started session with its state and where the state came from', async () => {
+    const main = await waitFor('the fake agent to reach its prompt', async () =>
+      (await sessions()).find((s) => s.name === 'main' && s.state === 'idle'),
+    );
+    expect(main).toMatchObject({ running: true, source: 'hook', exitCode: null });
+  });
+
+  it('rejects a bad or duplicate session name', async () => {
+    const bad = await cli(['start', project.dir, '--name', 'no spaces']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('not a valid session name');
+    const duplicate = await cli(['start', project.dir, '--name', 'main']);
+    expect(duplicate.exitCode).toBe(1);
+    expect(duplicate.stderr).toContain('already running');
+  });
+
+  it('attaches, passes typing through, and detaches on Ctrl+Q with the terminal restored', async () => {
+    const term = attach('main');
+    await term.waitFor('fake-agent ready (args: --model test)');
+    term.write('hello\r');
+    await term.waitFor('you said: hello');
+    term.write('\x11');
+    expect(await term.exitCode()).toBe(0);
+    expect(term.raw).toContain(RESET_TERMINAL_MODES);
+    await term.waitFor('Detached from main; it keeps running');
+    expect((await sessions()).find((s) => s.name === 'main')?.running).toBe(true);
+  });
+
+  it('detaches on the CSI-u and modifyOtherKeys forms too, and on the key inside a longer read', async () => {
+    for (const key of ['\x1b[113;5u', '\x1b[113;5:1u', '\x1b[27;5;113~', 'typed-before\x11']) {
+      const term = attach('main');
+      await term.waitFor('you said: hello');
+      term.write(key);
+      expect(await term.exitCode(), JSON.stringify(key)).toBe(0);
+    }
+    const term = attach('main');
+    await term.waitFor('you said: hello');
+    term.write('\r');
+    await term.waitFor('you said: typed-before');
+    term.write('\x11');
+    await term.exitCode();
+  });
+
+  it('shows the earlier screen at once on reattach, and follows resizes', async () => {
+    const term = attach('main', { cols: 100, rows: 30 });
+    await term.waitFor('you said: hello', 5000);
+    term.write('size\r');
+    await term.waitFor('size: 30 100');
+    term.resize(90, 25);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    term.write('size\r');
+    await term.waitFor('size: 25 90');
+    term.write('\x11');
+    await term.exitCode();
+  });
+
+  it('works with two viewers at once', async () => {
+    const one = attach('main');
+    const two = attach('main');
+    await one.waitFor('>');
+    await two.waitFor('>');
+    one.write('from-one\r');
+    await two.waitFor('you said: from-one');
+    one.write('\x11');
+    two.write('\x11');
+    expect(await one.exitCode()).toBe(0);
+    expect(await two.exitCode()).toBe(0);
+  });
+
+  it('keeps the session when the CLI is killed with SIGKILL', async () => {
+    const term = attach('main');
+    await term.waitFor('>');
+    term.proc.kill('SIGKILL');
+    await term.exit;
+    expect((await sessions()).find((s) => s.name === 'main')?.running).toBe(true);
+    const again = attach('main');
+    again.write('still-here\r');
+    await again.waitFor('you said: still-here');
+    again.write('\x11');
+    expect(await again.exitCode()).toBe(0);
+  });
+
+  it('moves working -> waiting -> done, and notifies a webhook and the SMS API', async () => {
+    expect((await cli(['start', project.dir, '--name', 'notify'])).exitCode).toBe(0);
+    await waitFor('the new session to be idle', async () =>
+      (await sessions()).find((s) => s.name === 'notify' && s.state === 'idle'),
+    );
+    await sendKeys('notify', 'busy 4');
+    await waitFor('working', async () =>
+      (await sessions()).find((s) => s.name === 'notify' && s.state === 'working'),
+    );
+    await sendKeys('notify', 'ask');
+    const states = (body: string) => (JSON.parse(body) as { session: string; state: string }).state;
+    const forNotify = () =>
+      hooks.requests.filter((r) => r.path === '/hook' && r.body.includes('"session":"notify"'));
+    await waitFor(
+      'a waiting notification',
+      () => Promise.resolve(forNotify().some((r) => states(r.body) === 'waiting')),
+      20_000,
+    );
+    await sendKeys('notify', 'y');
+    await waitFor('a done notification after waiting', () => {
+      const seen = forNotify().map((r) => states(r.body));
+      return Promise.resolve(seen.lastIndexOf('idle') > seen.indexOf('waiting'));
+    });
+    const sms = hooks.requests.filter((r) => r.path === '/2010-04-01/Accounts/ACtest/Messages.json');
+    expect(sms.length).toBeGreaterThanOrEqual(2);
+    expect(sms[0]?.auth).toBe(`Basic ${Buffer.from('ACtest:secret-token').toString('base64')}`);
+    const body = new URLSearchParams(sms.find((r) => r.body.includes('waiting'))?.body);
+    expect(body.get('To')).toBe('+15550000002');
+    expect(body.get('Body')).toMatch(
+      /^claude-tui: sessions-\w+\/notify is waiting for you$/.source ? /notify is waiting for you/ : /x/,
+    );
+  });
+
+  it('passes Ctrl+C to the agent: it ends, attach shows its exit code, the containers stay', async () => {
+    expect((await cli(['start', project.dir, '--name', 'interrupt'])).exitCode).toBe(0);
+    const term = attach('interrupt');
+    await term.waitFor('> ');
+    term.write('\x03');
+    expect(await term.exitCode()).toBe(130);
+    await term.waitFor('Session interrupt ended: the agent exited with code 130');
+    const agent = await engine.inspectContainer(project.names.agent);
+    expect(agent?.State.Running).toBe(true);
+    expect((await sessions()).find((s) => s.name === 'interrupt')).toMatchObject({
+      running: false,
+      exitCode: 130,
+    });
+    expect((await cli(['logs', 'interrupt', '--project', project.dir])).stdout).toContain('fake-agent ready');
+  });
+
+  it('survives 100 attach/detach cycles without losing a keystroke or leaving processes behind', async () => {
+    const listClients = async () =>
+      (
+        await engine.exec(project.names.agent, ['tmux', 'list-clients', '-F', '#{client_tty}'], {
+          user: 'claude',
+        })
+      ).stdout
+        .split('\n')
+        .filter(Boolean);
+    const clientsBefore = await listClients();
+    for (let i = 0; i < 100; i++) {
+      const term = attach('main');
+      // tmux switches to the alternate screen once attached: from then on every key is passed raw.
+      await term.waitForRaw('\x1b[?1049h');
+      term.write(`k${i}\r`);
+      await term.waitFor(new RegExp(`^you said: k${i}$`, 'm'));
+      term.write('\x11');
+      expect(await term.exitCode()).toBe(0);
+    }
+    const transcript = (await cli(['logs', 'main', '--project', project.dir])).stdout;
+    const echoed = [...transcript.matchAll(/you said: (k\d+)/g)].map((m) => m[1]);
+    expect(echoed).toEqual(Array.from({ length: 100 }, (_, i) => `k${i}`));
+    const { stdout: hostExecs } = await execa('sh', [
+      '-c',
+      `pgrep -fc "^docker exec -it .*${project.names.agent}" || true`,
+    ]);
+    expect(Number(hostExecs.trim())).toBe(0);
+    expect(await listClients()).toEqual(clientsBefore);
+  });
+
+  it('refuses to start a session while the firewall is not protected', async () => {
+    await engine.exec(project.names.gateway, [
+      'sh',
+      '-c',
+      'echo "unprotected: a test says so" > /run/claude-tui/firewall-status',
+    ]);
+    try {
+      const result = await cli(['start', project.dir, '--name', 'refused']);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain(
+        "Not starting a session: the project's firewall is unprotected: a test says so",
+      );
+    } finally {
+      await cli(['allow', 'apply', project.dir]);
+    }
+  });
+});
