@@ -53,13 +53,13 @@ export function attachTerminal(
       resolve(outcome);
     };
     const onInput = (chunk: Buffer) => {
-      let text = chunk.toString('utf8');
+      let text = chunk.toString('latin1');
       if (Date.now() - startedAt < REPLY_GRACE_MS) text = stripTerminalReplies(text);
       const key = detachKey.find(text);
       if (key) {
         // tmux takes what was typed, then detaches: in order, so no keystroke is lost. The
         // person gets the terminal back at once; the connection closes behind.
-        pty.write(text.slice(0, key.index) + TMUX_DETACH_SEQUENCE);
+        pty.write(Buffer.from(text.slice(0, key.index) + TMUX_DETACH_SEQUENCE, 'latin1'));
         const timer = setTimeout(() => pty.kill('SIGHUP'), DETACH_GRACE_MS);
         const closed = new Promise<void>((resolveClosed) =>
           pty.onExit(() => {
@@ -70,7 +70,8 @@ export function attachTerminal(
         finish({ reason: 'detached', closed });
         return;
       }
-      if (text) pty.write(text);
+      // latin1 keeps every byte as it came; nothing is decoded or re-encoded on the way.
+      if (text) pty.write(Buffer.from(text, 'latin1'));
     };
     const onResize = () => {
       const { cols, rows } = size();

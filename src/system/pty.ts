@@ -3,9 +3,10 @@
  * real one (node-pty) is loaded only by the commands that hand over the terminal.
  */
 export interface Pty {
-  onData(listener: (data: string) => void): void;
+  /** Raw bytes: no decoding on the hot path. */
+  onData(listener: (data: Buffer) => void): void;
   onExit(listener: (exit: { exitCode: number; signal?: number }) => void): void;
-  write(data: string): void;
+  write(data: string | Buffer): void;
   resize(cols: number, rows: number): void;
   kill(signal?: string): void;
 }
@@ -17,12 +18,14 @@ export interface PtySpawner {
 export async function loadPtySpawner(): Promise<PtySpawner> {
   const pty = await import('node-pty');
   return {
+    // encoding null: the data arrives as bytes (node-pty's typings say string regardless).
     spawn: (file, args, options) =>
       pty.spawn(file, args, {
         name: options.env.TERM ?? 'xterm-256color',
         cols: options.cols,
         rows: options.rows,
         env: options.env,
-      }),
+        encoding: null,
+      }) as unknown as Pty,
   };
 }

@@ -5,7 +5,7 @@ import { DEFAULT_DETACH_KEY, parseDetachKey } from '../../session/detach-key.js'
 import { describeEnd, findSession, SESSION_SCRIPT } from '../../session/sessions.js';
 import { loadPtySpawner } from '../../system/pty.js';
 import type { CommandHandler } from '../command-table.js';
-import { assertAgentUp } from './project-argument.js';
+import { agentUnavailable } from '../../project/agent-exec.js';
 import { sessionArgument } from './sessions.js';
 
 export const attachCommand: CommandHandler = async (ctx) => {
@@ -17,9 +17,6 @@ export const attachCommand: CommandHandler = async (ctx) => {
       `Run it from a terminal; in scripts, \`claude-tui peek ${name}\` shows the screen.`,
     );
   }
-  await assertAgentUp(ctx, project);
-  const session = await findSession(ctx.engine, project, name);
-  if (!session.running) throw new UserError(`The session ${name} has ended: ${describeEnd(session)}.`);
   const settings = await ctx.settings.read();
   const detachKey = parseDetachKey(ctx.env.CLAUDE_TUI_DETACH_KEY ?? settings.detachKey ?? DEFAULT_DETACH_KEY);
   const term = ctx.env.TERM ?? 'xterm-256color';
@@ -44,12 +41,16 @@ export const attachCommand: CommandHandler = async (ctx) => {
     await outcome.closed;
     return 0;
   }
-  const after = await findSession(ctx.engine, project, name).catch(() => undefined);
-  if (after && !after.running) {
+  // Nothing was checked before attaching (that would cost the person time on every attach):
+  // an attach that ended says now why.
+  const problem = await agentUnavailable(ctx.engine, project);
+  if (problem) throw problem;
+  const after = await findSession(ctx.engine, project, name);
+  if (!after.running) {
     ctx.out.note(`Session ${name} ended: ${describeEnd(after)}.`);
     return after.exitCode ?? 0;
   }
-  if (after?.running) {
+  if (outcome.exitCode === 0) {
     ctx.out.note(
       `The connection to ${name} closed; the session keeps running. Reattach with \`claude-tui attach ${name}\`.`,
     );

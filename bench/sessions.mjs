@@ -1,0 +1,182 @@
+// Figures for sessions, each against a direct `docker exec -it … tmux attach` in the same run:
+// attach (command to first screen byte), detach (key to prompt back), keystroke echo round trip,
+// output throughput of a large `cat`, and a state change to visible in `claude-tui watch`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as pty from 'node-pty';
+import { CLI, median, report, run } from './lib.mjs';
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+const dir = realpathSync(mkdtempSync(join(tmpdir(), 'claude-tui-bench-s-')));
+const config = join(dir, '.config-home');
+mkdirSync(config, { recursive: true });
+writeFileSync(
+  join(config, 'config.json'),
+  JSON.stringify({
+    githubMeta: false,
+    selfCheck: { blocked: [], allowed: [] },
+    notifications: { desktop: false },
+  }),
+);
+const env = {
+  ...process.env,
+  CLAUDE_TUI_CONFIG_DIR: config,
+  XDG_STATE_HOME: join(dir, '.state'),
+  NO_COLOR: '1',
+  TERM: 'xterm-256color',
+};
+const fakeAgent = fileURLToPath(new URL('../test/fixtures/fake-agent', import.meta.url));
+mkdirSync(join(dir, '.claude'));
+writeFileSync(
+  join(dir, '.claude', 'claude-tui.yaml'),
+  `agent:\n  command: /opt/fake-agent/fake-agent\nmounts:\n  - { source: ${fakeAgent}, target: /opt/fake-agent }\n`,
+);
+// 4 MB of text for the throughput figure, ending in a marker.
+writeFileSync(join(dir, 'big.txt'), 'x'.repeat(99).concat('\n').repeat(40_000) + 'END-OF-BIG\n');
+chownSync(dir, 1234, 1234);
+const cli = (...args) => run(process.execPath, [CLI, ...args], { env });
+const DETACH = '\x1b[57361;1337~';
+
+function session(kind, agent) {
+  const [file, args] =
+    kind === 'ours'
+      ? [process.execPath, [CLI, 'attach', 'bench', '--project', dir]]
+      : ['docker', ['exec', '-it', '-u', 'claude', agent, 'tmux', 'attach-session', '-t', '=bench']];
+  const started = performance.now();
+  const p = pty.spawn(file, args, { cols: 120, rows: 40, name: 'xterm-256color', env });
+  let output = '';
+  let firstByte;
+  const waiters = [];
+  p.onData((d) => {
+    firstByte ??= performance.now() - started;
+    output += d;
+    for (const w of [...waiters])
+      if (output.includes(w.text, w.from)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(performance.now());
+      }
+  });
+  const exit = new Promise((resolve) => p.onExit(() => resolve(performance.now())));
+  const waitFor = (text, from = output.length) =>
+    new Promise((resolve) => {
+      if (output.includes(text, from)) resolve(performance.now());
+      else waiters.push({ text, from, resolve });
+    });
+  return {
+    p,
+    exit,
+    waitFor,
+    firstByte: () => firstByte,
+    get length() {
+      return output.length;
+    },
+  };
+}
+
+async function measure(kind, agent) {
+  const s = session(kind, agent);
+  if (process.env.BENCH_DEBUG) console.error('measure', kind);
+  await s.waitFor('\x1b[?1049h', 0);
+  await s.waitFor('> ', 0);
+  const attachMs = s.firstByte();
+  if (process.env.BENCH_DEBUG) console.error(' attached');
+  // Keystroke echo: one character out, its echo back.
+  const echoes = [];
+  for (let i = 0; i < 20; i++) {
+    const key = String.fromCharCode(97 + i);
+    const from = s.length;
+    const t = performance.now();
+    s.p.write(key);
+    echoes.push((await s.waitFor(key, from)) - t);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  if (process.env.BENCH_DEBUG) console.error(' echoed');
+  s.p.write('\x15'); // clear the typed line (the fake agent reads lines)
+  await new Promise((r) => setTimeout(r, 100));
+  const from = s.length;
+  const t = performance.now();
+  s.p.write('cat /workspace/big.txt\r');
+  const catMs = (await s.waitFor('END-OF-BIG', from)) - t;
+  await new Promise((r) => setTimeout(r, 200));
+  const td = performance.now();
+  s.p.write(kind === 'ours' ? '\x11' : DETACH);
+  const detachMs = (await s.exit) - td;
+  return { attachMs, echoMs: median(echoes), catMs, detachMs };
+}
+
+try {
+  cli('up', dir);
+  cli('start', dir, '--name', 'bench');
+  const agent = JSON.parse(cli('status', dir, '--json')).agent.name;
+  await new Promise((r) => setTimeout(r, 1000));
+  const results = { ours: [], direct: [] };
+  for (let i = 0; i < rounds; i++) {
+    results.direct.push(await measure('direct', agent));
+    results.ours.push(await measure('ours', agent));
+  }
+  const pick = (kind, key) => median(results[kind].map((r) => r[key]));
+
+  // State change to visible: `claude-tui watch` prints the change; time from the prompt to it.
+  const watch = spawn(process.execPath, [CLI, 'watch', dir], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  let watchOut = '';
+  watch.stdout.on('data', (d) => (watchOut += d));
+  await new Promise((r) => setTimeout(r, 1500));
+  const visible = [];
+  for (let i = 0; i < rounds; i++) {
+    const from = watchOut.length;
+    const t = performance.now();
+    run('docker', [
+      'exec',
+      '-u',
+      'claude',
+      agent,
+      'tmux',
+      'send-keys',
+      '-t',
+      '=bench:',
+      i % 2 ? 'y' : 'ask',
+      'Enter',
+    ]);
+    const want = i % 2 ? /bench {2}idle/ : /bench {2}waiting/;
+    while (!want.test(watchOut.slice(from))) await new Promise((r) => setTimeout(r, 5));
+    visible.push(performance.now() - t);
+  }
+  watch.kill();
+
+  const bytes = 4_000_000 + 11;
+  console.log(
+    `claude-tui bench: sessions (${rounds} rounds, medians; "direct" is docker exec -it … tmux attach)`,
+  );
+  report('attach, direct: command to first screen byte', pick('direct', 'attachMs'), 'ms');
+  report('attach, claude-tui', pick('ours', 'attachMs'), 'ms', { text: '< 300 ms', test: (v) => v < 300 });
+  report('detach, claude-tui: key to prompt back', pick('ours', 'detachMs'), 'ms', {
+    text: '< 100 ms',
+    test: (v) => v < 100,
+  });
+  report('keystroke echo, direct', pick('direct', 'echoMs'), 'ms');
+  report('keystroke echo, claude-tui', pick('ours', 'echoMs'), 'ms');
+  report('echo ratio (claude-tui / direct)', pick('ours', 'echoMs') / pick('direct', 'echoMs'), 'x', {
+    text: '<= 1.1x',
+    test: (v) => v <= 1.1,
+  });
+  report('cat 4 MB, direct', bytes / 1e6 / (pick('direct', 'catMs') / 1000), 'MB/s');
+  report('cat 4 MB, claude-tui', bytes / 1e6 / (pick('ours', 'catMs') / 1000), 'MB/s');
+  report('throughput ratio (claude-tui / direct)', pick('direct', 'catMs') / pick('ours', 'catMs'), 'x', {
+    text: '>= 0.9x',
+    test: (v) => v >= 0.9,
+  });
+  report('state change to visible in `claude-tui watch`', median(visible), 'ms', {
+    text: '< 1000 ms',
+    test: (v) => v < 1000,
+  });
+} finally {
+  run(process.execPath, [CLI, 'down', dir], { env, allowFailure: true });
+  const volumes = run('docker', ['volume', 'ls', '-q', '--filter', `label=dev.claude-tui.project=${dir}`], {
+    allowFailure: true,
+  });
+  if (volumes) run('docker', ['volume', 'rm', '-f', ...volumes.split('\n')], { allowFailure: true });
+  rmSync(dir, { recursive: true, force: true });
+}
