@@ -1,26 +1,12 @@
 // Figures for the firewall: applying the default list plus 5,000 CIDR ranges inside the gateway
 // (against an empty list, same run), and `claude-tui allow add` end to end from the host (against
 // a bare `docker exec` into the gateway, same run).
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, median, report, run, timeRun } from './lib.mjs';
+import { benchProject, CLI, median, report, run, timeRun } from './lib.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
-const dir = realpathSync(mkdtempSync(join(tmpdir(), 'claude-tui-bench-fw-')));
-const config = join(dir, '.config-home');
-mkdirSync(config, { recursive: true });
-// No fetches during the figures: GitHub's ranges off, self-check targets none.
-writeFileSync(
-  join(config, 'config.json'),
-  JSON.stringify({ githubMeta: false, selfCheck: { blocked: [], allowed: [] } }),
-);
-const env = {
-  ...process.env,
-  CLAUDE_TUI_CONFIG_DIR: config,
-  XDG_STATE_HOME: join(dir, '.state'),
-  NO_COLOR: '1',
-};
+const { dir, env } = benchProject('claude-tui-bench-fw-');
 const cli = (...args) => run(process.execPath, [CLI, ...args], { env });
 const allowlist = join(dir, '.claude', 'allowed-domains.txt');
 mkdirSync(join(dir, '.claude'), { recursive: true });

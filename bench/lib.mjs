@@ -1,5 +1,8 @@
 // Small helpers shared by the bench scripts: timing child processes and printing medians.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -43,4 +46,25 @@ export function report(name, value, unit, target) {
         : `${value.toFixed(1)} ${unit}`;
   const verdict = target ? (target.test(value) ? 'meets' : 'MISSES') + ` target ${target.text}` : '';
   console.log(`${name.padEnd(48)} ${shown.padStart(10)}  ${verdict}`);
+}
+
+/**
+ * A project folder for a bench, with its own claude-tui config and state: no GitHub ranges
+ * fetched and no self-check target outside this machine, so the figures involve no network.
+ */
+export function benchProject(prefix, settings = {}) {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const config = join(dir, '.config-home');
+  mkdirSync(config, { recursive: true });
+  writeFileSync(
+    join(config, 'config.json'),
+    JSON.stringify({ githubMeta: false, selfCheck: { blocked: [], allowed: [] }, ...settings }),
+  );
+  const env = {
+    ...process.env,
+    CLAUDE_TUI_CONFIG_DIR: config,
+    XDG_STATE_HOME: join(dir, '.state'),
+    NO_COLOR: '1',
+  };
+  return { dir, env };
 }

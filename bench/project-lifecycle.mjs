@@ -1,13 +1,10 @@
 // Figures for issue 2: `up` from nothing (image cached), `up` when already up, and
 // `claude-tui exec -- true` against a raw `docker exec true` in the same run.
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CLI, median, report, run, timeRun } from './lib.mjs';
+import { rmSync } from 'node:fs';
+import { benchProject, CLI, median, report, run, timeRun } from './lib.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
-const dir = realpathSync(mkdtempSync(join(tmpdir(), 'claude-tui-bench-')));
-const env = { ...process.env, CLAUDE_TUI_CONFIG_DIR: join(dir, '.config-home'), NO_COLOR: '1' };
+const { dir, env } = benchProject('claude-tui-bench-');
 const cli = (...args) => [CLI, ...args];
 
 function names() {

@@ -2,32 +2,16 @@
 // attach (command to first screen byte), detach (key to prompt back), keystroke echo round trip,
 // output throughput of a large `cat`, and a state change to visible in `claude-tui watch`.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, chownSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
-import { CLI, median, report, run } from './lib.mjs';
+import { benchProject, CLI, median, report, run } from './lib.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
-const dir = realpathSync(mkdtempSync(join(tmpdir(), 'claude-tui-bench-s-')));
-const config = join(dir, '.config-home');
-mkdirSync(config, { recursive: true });
-writeFileSync(
-  join(config, 'config.json'),
-  JSON.stringify({
-    githubMeta: false,
-    selfCheck: { blocked: [], allowed: [] },
-    notifications: { desktop: false },
-  }),
-);
-const env = {
-  ...process.env,
-  CLAUDE_TUI_CONFIG_DIR: config,
-  XDG_STATE_HOME: join(dir, '.state'),
-  NO_COLOR: '1',
-  TERM: 'xterm-256color',
-};
+const project = benchProject('claude-tui-bench-s-', { notifications: { desktop: false } });
+const { dir } = project;
+const env = { ...project.env, TERM: 'xterm-256color' };
 const fakeAgent = fileURLToPath(new URL('../test/fixtures/fake-agent', import.meta.url));
 mkdirSync(join(dir, '.claude'));
 writeFileSync(

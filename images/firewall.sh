@@ -193,7 +193,7 @@ probe() {
 }
 
 self_check() {
-  local warnings='' code target address
+  local target address
   kdig @127.0.0.1 +timeout=1 +retry=0 "$check_name" 2>/dev/null | grep -q 'status: REFUSED' ||
     { echo "the resolver answered a name that is not allowed"; return 1; }
   # Any answer at all from Docker's resolver (it knows the alias "gateway") means a way around.
@@ -209,12 +209,22 @@ self_check() {
       *) echo "the blocked target $target answered"; return 1 ;;
     esac
   done
+  return 0
+}
+
+# Allowed targets should answer, but a silent one is only a warning, so it is checked after the
+# status is written, without holding up the start; a failure is added to the status line.
+check_allowed_targets() {
+  local status=$1 warnings='' target address code
   for target in $CHECK_ALLOWED; do
     address=$(kdig @127.0.0.1 +short +timeout=2 +retry=0 "${target%:*}" A 2>/dev/null | grep -E '^[0-9.]+$' | head -n1)
     code=$([ -n "$address" ] && probe "$address" "${target##*:}" || echo unresolved)
     [ "$code" = connected ] || warnings+="${warnings:+; }allowed target $target did not answer ($code)"
   done
-  printf '%s' "$warnings"
+  # Only if no newer apply has written the status since.
+  if [ -n "$warnings" ] && [ "$(cat "$status_file")" = "$status" ]; then
+    say_status "$status (warning: $warnings)"
+  fi
 }
 
 apply() {
@@ -240,12 +250,15 @@ apply() {
   egress_rules 4 | iptables-restore || fail "the IPv4 rules were refused"
   if ipv6_enabled; then egress_rules 6 | ip6tables-restore || fail "the IPv6 rules were refused"; fi
   restart_dnsmasq || fail "the resolver did not start"
-  local warnings
-  warnings=$(self_check) || fail "self-check failed: $warnings"
-  local names ranges
+  local problem
+  problem=$(self_check) || fail "self-check failed: $problem"
+  local names ranges status
   names=$(printf '%s\n' "$after" | grep -c .)
   ranges=$(cat "$policy_dir"/cidrs4.txt "$policy_dir"/cidrs6.txt 2>/dev/null | grep -cvE '^\s*(#|$)')
-  say_status "protected: $names names, $ranges ranges, applied $(date -u +%FT%TZ)${warnings:+ (warning: $warnings)}"
+  status="protected: $names names, $ranges ranges, applied $(date -u +%FT%TZ)"
+  say_status "$status"
+  [ -n "$CHECK_ALLOWED" ] && check_allowed_targets "$status" </dev/null >/dev/null 2>&1 &
+  return 0
 }
 
 start_reject_log() {

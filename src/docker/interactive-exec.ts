@@ -50,37 +50,46 @@ export function withTerminalSize(command: readonly string[], size: { rows: numbe
   return ['sh', '-c', script, 'claude-tui-exec', String(size.rows), String(size.cols), ...command];
 }
 
+/** Creates an exec and starts it on a connection it takes over; returns the exec id and socket. */
+async function startExec(
+  target: DockerEndpoint,
+  container: string,
+  body: Record<string, unknown>,
+): Promise<{ id: string; socket: Socket; head: Buffer }> {
+  const created = await httpRequest(
+    target,
+    'POST',
+    `/containers/${encodeURIComponent(container)}/exec`,
+    body,
+  );
+  if (created.statusCode !== 201) throw refused(created);
+  const { Id: id } = JSON.parse(created.body.toString('utf8')) as { Id: string };
+  const started = await httpUpgrade(target, 'POST', `/exec/${id}/start`, { Detach: false, Tty: body.Tty });
+  if (!('socket' in started)) throw refused(started);
+  return { id, ...started };
+}
+
 export async function runInteractiveExec(
   target: DockerEndpoint,
   request: InteractiveExecRequest,
   terminal: Terminal,
 ): Promise<number> {
   const size = request.tty ? terminalSize(terminal.stdout) : undefined;
-  const created = await httpRequest(
-    target,
-    'POST',
-    `/containers/${encodeURIComponent(request.container)}/exec`,
-    {
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: request.tty,
-      // Engines with API 1.42+ size the terminal from the start; older ones only take a resize
-      // after the command has started, too late for its first look, so it sets its own size first.
-      ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}),
-      Cmd: size ? withTerminalSize(request.command, size) : request.command,
-      User: request.user,
-      WorkingDir: request.workingDir,
-      Env: request.env,
-    },
-  );
-  if (created.statusCode !== 201) throw refused(created);
-  const { Id: id } = JSON.parse(created.body.toString('utf8')) as { Id: string };
+  const { id, socket, head } = await startExec(target, request.container, {
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: request.tty,
+    // Engines with API 1.42+ size the terminal from the start; older ones only take a resize
+    // after the command has started, too late for its first look, so it sets its own size first.
+    ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}),
+    Cmd: size ? withTerminalSize(request.command, size) : request.command,
+    User: request.user,
+    WorkingDir: request.workingDir,
+    Env: request.env,
+  });
 
-  const started = await httpUpgrade(target, 'POST', `/exec/${id}/start`, { Detach: false, Tty: request.tty });
-  if (!('socket' in started)) throw refused(started);
-
-  await pipeUntilEnd(target, id, started.socket, started.head, request.tty, terminal);
+  await pipeUntilEnd(target, id, socket, head, request.tty, terminal);
   const inspect = await httpRequest(target, 'GET', `/exec/${id}/json`);
   const { ExitCode } = JSON.parse(inspect.body.toString('utf8')) as { ExitCode: number | null };
   return ExitCode ?? 1;
@@ -164,24 +173,15 @@ export function streamExec(
     write: (chunk: Buffer) => (onOutput(chunk.toString('utf8')), true),
   } as unknown as NodeJS.WritableStream;
   const done = (async () => {
-    const created = await httpRequest(
-      target,
-      'POST',
-      `/containers/${encodeURIComponent(request.container)}/exec`,
-      {
-        AttachStdout: true,
-        AttachStderr: false,
-        Tty: false,
-        Cmd: request.command,
-        User: request.user,
-        WorkingDir: request.workingDir,
-        Env: request.env,
-      },
-    );
-    if (created.statusCode !== 201) throw refused(created);
-    const { Id: id } = JSON.parse(created.body.toString('utf8')) as { Id: string };
-    const started = await httpUpgrade(target, 'POST', `/exec/${id}/start`, { Detach: false, Tty: false });
-    if (!('socket' in started)) throw refused(started);
+    const started = await startExec(target, request.container, {
+      AttachStdout: true,
+      AttachStderr: false,
+      Tty: false,
+      Cmd: request.command,
+      User: request.user,
+      WorkingDir: request.workingDir,
+      Env: request.env,
+    });
     socket = started.socket;
     if (closed) socket.destroy();
     const write = demultiplexer(sink, sink);
