@@ -37,6 +37,9 @@ export function attachTerminal(
   const otherReaders = stdin.listeners('data') as ((chunk: Buffer) => void)[];
   for (const listener of otherReaders) stdin.off('data', listener);
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+  // Node writes to a terminal synchronously; while attached, the agent's output should stream
+  // without stalling the read side of the pty.
+  setBlocking(stdout, false);
   if (stdin.isTTY) stdin.setRawMode(true);
 
   return new Promise((resolve) => {
@@ -50,6 +53,7 @@ export function attachTerminal(
       stdin.pause();
       for (const listener of otherReaders) stdin.on('data', listener);
       stdout.write(RESET_TERMINAL_MODES);
+      setBlocking(stdout, true);
       resolve(outcome);
     };
     const onInput = (chunk: Buffer) => {
@@ -85,4 +89,10 @@ export function attachTerminal(
     stdout.on('resize', onResize);
     stdin.resume();
   });
+}
+
+function setBlocking(stream: NodeJS.WriteStream, blocking: boolean): void {
+  (stream as unknown as { _handle?: { setBlocking?: (b: boolean) => void } })._handle?.setBlocking?.(
+    blocking,
+  );
 }
