@@ -6,6 +6,8 @@ import type { BuildProgress } from '../image/ensure-image.js';
  */
 export interface Output {
   line(text?: string): void;
+  /** Columns padded to their widest cell; the last column is not padded. */
+  table(header: string[], rows: string[][]): void;
   json(data: unknown): void;
   note(text: string): void;
   /** Build progress: steps as lines; other output as one overwritten line on a terminal. */
@@ -32,6 +34,7 @@ export function createOutput(
   return {
     color,
     line: (text = '') => stdout.write(`${text}\n`),
+    table: (header, rows) => stdout.write(formatTable(header, rows)),
     json: (data) => stdout.write(`${JSON.stringify(data, null, 2)}\n`),
     note,
     progress: {
@@ -46,4 +49,14 @@ export function createOutput(
       end: clearTransient,
     },
   };
+}
+
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [header, ...rows].map((cells) => `${format(cells)}\n`).join('');
 }

@@ -5,6 +5,7 @@ import { log } from '../log.js';
 import { connectionError, describeEndpoint, resolveDockerEndpoint, type DockerEndpoint } from './endpoint.js';
 import { httpRequest, type HttpResponse } from './http-over-socket.js';
 import {
+  demultiplexer,
   runInteractiveExec,
   streamExec,
   type InteractiveExecRequest,
@@ -267,15 +268,10 @@ async function listFiles(dir: string): Promise<string[]> {
 
 /** Splits Docker's multiplexed stdout/stderr stream (8-byte frame headers) for non-TTY output. */
 export function demultiplex(buffer: Buffer): { stdout: string; stderr: string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const stream = buffer[offset];
-    const size = buffer.readUInt32BE(offset + 4);
-    const frame = buffer.subarray(offset + 8, offset + 8 + size);
-    (stream === 2 ? err : out).push(frame);
-    offset += 8 + size;
-  }
-  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  const frames = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  demultiplexer((stream, frame) => frames[stream].push(frame))(buffer);
+  return {
+    stdout: Buffer.concat(frames.stdout).toString('utf8'),
+    stderr: Buffer.concat(frames.stderr).toString('utf8'),
+  };
 }

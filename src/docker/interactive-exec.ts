@@ -103,7 +103,9 @@ function pipeUntilEnd(
   tty: boolean,
   { stdin, stdout, stderr }: Terminal,
 ): Promise<void> {
-  const write = tty ? (chunk: Buffer) => stdout.write(chunk) : demultiplexer(stdout, stderr);
+  const write = tty
+    ? (chunk: Buffer) => stdout.write(chunk)
+    : demultiplexer((stream, frame) => (stream === 'stderr' ? stderr : stdout).write(frame));
   if (head.length) write(head);
   socket.on('data', write);
 
@@ -141,10 +143,12 @@ function pipeUntilEnd(
   });
 }
 
-/** Splits Docker's multiplexed stream (8-byte frame headers) as it arrives, frames may straddle reads. */
+/**
+ * Splits Docker's multiplexed stdout/stderr stream (8-byte frame headers) as it arrives; a frame
+ * may straddle reads. The one place that knows the framing.
+ */
 export function demultiplexer(
-  stdout: NodeJS.WritableStream,
-  stderr: NodeJS.WritableStream,
+  onFrame: (stream: 'stdout' | 'stderr', frame: Buffer) => void,
 ): (chunk: Buffer) => void {
   let pending: Buffer = Buffer.alloc(0);
   return (chunk) => {
@@ -152,7 +156,7 @@ export function demultiplexer(
     while (pending.length >= 8) {
       const size = pending.readUInt32BE(4);
       if (pending.length < 8 + size) break;
-      (pending[0] === 2 ? stderr : stdout).write(pending.subarray(8, 8 + size));
+      onFrame(pending[0] === 2 ? 'stderr' : 'stdout', pending.subarray(8, 8 + size));
       pending = pending.subarray(8 + size);
     }
   };
@@ -169,9 +173,6 @@ export function streamExec(
 ): { done: Promise<void>; close: () => void } {
   let socket: Socket | undefined;
   let closed = false;
-  const sink = {
-    write: (chunk: Buffer) => (onOutput(chunk.toString('utf8')), true),
-  } as unknown as NodeJS.WritableStream;
   const done = (async () => {
     const started = await startExec(target, request.container, {
       AttachStdout: true,
@@ -184,7 +185,7 @@ export function streamExec(
     });
     socket = started.socket;
     if (closed) socket.destroy();
-    const write = demultiplexer(sink, sink);
+    const write = demultiplexer((_, frame) => onOutput(frame.toString('utf8')));
     if (started.head.length) write(started.head);
     socket.on('data', write);
     await new Promise<void>((resolve) => {

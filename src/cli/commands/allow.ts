@@ -21,7 +21,6 @@ import { readFirewallStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 import { confirm } from '../prompt.js';
-import { printTable } from './list.js';
 import { loadPlan, reportAllowlistNotes } from './shared.js';
 
 type Sub = 'ls' | 'add' | 'rm' | 'apply' | 'approve' | 'refused';
@@ -89,7 +88,7 @@ async function list(ctx: CommandContext, project: ProjectIdentity): Promise<void
       .map((d) => [d, (DEFAULT_DOMAINS as readonly string[]).includes(d) ? 'default' : 'package registry']),
     ...projectEntries.map((e) => [e.entry, e.source]),
   ];
-  printTable((text) => ctx.out.line(text), ['ENTRY', 'FROM'], rows);
+  ctx.out.table(['ENTRY', 'FROM'], rows);
   const ranges = policy.cidrs4.length + policy.cidrs6.length;
   if (ranges) ctx.out.line(`plus ${ranges} address ranges (GitHub's published ranges and CIDR entries)`);
   reportAllowlistNotes(ctx, plan.firewall, project.dir);
@@ -207,8 +206,7 @@ async function refused(ctx: CommandContext, project: ProjectIdentity): Promise<v
     ctx.out.line('Nothing was refused.');
     return;
   }
-  printTable(
-    (text) => ctx.out.line(text),
+  ctx.out.table(
     ['WHAT', 'TARGET', 'COUNT', 'LAST'],
     entries.map((e) => [e.kind === 'dns' ? 'name' : 'connection', e.target, String(e.count), e.last]),
   );

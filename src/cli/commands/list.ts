@@ -19,20 +19,9 @@ export const listCommand: CommandHandler = async (ctx) => {
     containerState(p.agent),
     p.dir,
   ]);
-  printTable((text) => ctx.out.line(text), ['PROJECT', 'STATE', 'GATEWAY', 'AGENT', 'PATH'], rows);
+  ctx.out.table(['PROJECT', 'STATE', 'GATEWAY', 'AGENT', 'PATH'], rows);
 };
 
 function containerState(container: ProjectStatus['gateway']): string {
   return container ? container.state : 'missing';
-}
-
-export function printTable(line: (text: string) => void, header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  line(format(header));
-  for (const row of rows) line(format(row));
 }

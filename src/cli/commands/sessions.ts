@@ -8,7 +8,6 @@ import { agentCommand } from '../../session/agent-command.js';
 import { ensureWatcher } from '../../session/watcher-process.js';
 import { nextSessionName, validateSessionName } from '../../session/session-names.js';
 import {
-  describeEnd,
   listSessions,
   peekSession,
   sessionTranscript,
@@ -17,7 +16,6 @@ import {
 } from '../../session/sessions.js';
 import type { CommandHandler } from '../command-table.js';
 import type { CommandContext } from '../context.js';
-import { printTable } from './list.js';
 import { assertAgentUp } from './project-argument.js';
 
 /** `NAME [--project DIR]` for the commands that act on one session. */
@@ -81,8 +79,7 @@ export const sessionsCommand: CommandHandler = async (ctx) => {
     return;
   }
   const age = (iso: string | null) => (iso ? ago(Date.now() - Date.parse(iso)) : '-');
-  printTable(
-    (text) => ctx.out.line(text),
+  ctx.out.table(
     ['NAME', 'STATE', 'FROM', 'AGE', 'LAST OUTPUT'],
     sessions.map((s) => [
       s.name,
@@ -120,5 +117,3 @@ export const logsCommand: CommandHandler = async (ctx) => {
   await assertAgentUp(ctx, project);
   process.stdout.write(await sessionTranscript(ctx.engine, project, name));
 };
-
-export { describeEnd };
