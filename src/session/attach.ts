@@ -57,8 +57,9 @@ export function attachTerminal(
       resolve(outcome);
     };
     const onInput = (chunk: Buffer) => {
-      let text = chunk.toString('latin1');
-      if (Date.now() - startedAt < REPLY_GRACE_MS) text = stripTerminalReplies(text);
+      // latin1 maps every byte to one character, so offsets in the text are offsets in the bytes.
+      const raw = chunk.toString('latin1');
+      const text = Date.now() - startedAt < REPLY_GRACE_MS ? stripTerminalReplies(raw) : raw;
       const key = detachKey.find(text);
       if (key) {
         // tmux takes what was typed, then detaches: in order, so no keystroke is lost. The
@@ -74,8 +75,9 @@ export function attachTerminal(
         finish({ reason: 'detached', closed });
         return;
       }
-      // latin1 keeps every byte as it came; nothing is decoded or re-encoded on the way.
-      if (text) pty.write(Buffer.from(text, 'latin1'));
+      // The common case passes the bytes on as they came.
+      if (text === raw) pty.write(chunk);
+      else if (text) pty.write(Buffer.from(text, 'latin1'));
     };
     const onResize = () => {
       const { cols, rows } = size();

@@ -3,25 +3,22 @@ import { dirname, join } from 'node:path';
 import { UsageError, UserError } from '../../errors.js';
 import { formatIssue, parseEntry } from '../../firewall/allowlist.js';
 import { addEntries, removeEntries } from '../../firewall/allowlist-edit.js';
-import { readApproved, writeApproved } from '../../firewall/approval-store.js';
+import { writeApproved } from '../../firewall/approval-store.js';
 import { applyFirewall } from '../../firewall/apply-firewall.js';
 import { DEFAULT_DOMAINS } from '../../firewall/defaults.js';
 import { readRefused } from '../../firewall/gateway-control.js';
 import {
   ALLOWLIST_FILES,
-  allowlistDiff,
   readProjectAllowlist,
-  sameFiles,
   WRITABLE_ALLOWLIST,
 } from '../../firewall/project-allowlist.js';
-import { projectStateDir } from '../../project/project-state-dir.js';
 import type { ProjectIdentity } from '../../project/identity.js';
 import { locateProject } from '../../project/locate.js';
 import { readFirewallStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 import { confirm } from '../prompt.js';
-import { loadPlan, reportAllowlistNotes } from './shared.js';
+import { loadFirewallPlan, reportAllowlistNotes } from './shared.js';
 
 type Sub = 'ls' | 'add' | 'rm' | 'apply' | 'approve' | 'refused';
 const subcommands: Sub[] = ['ls', 'add', 'rm', 'apply', 'approve', 'refused'];
@@ -55,7 +52,7 @@ export const allowCommand: CommandHandler = async (ctx) => {
 };
 
 async function list(ctx: CommandContext, project: ProjectIdentity): Promise<void> {
-  const { plan } = await loadPlan(ctx, project);
+  const plan = await loadFirewallPlan(ctx, project);
   const files = await readProjectAllowlist(project.dir);
   const { policy } = plan.firewall;
   const projectEntries = files.flatMap((f) =>
@@ -111,13 +108,9 @@ async function edit(ctx: CommandContext, project: ProjectIdentity, raw: string[]
     return outcome.entry.value;
   });
   // An edit records the result as approved, so it must not slip in a change made elsewhere.
-  const stateDir = projectStateDir(project, ctx.env);
-  const current = await readProjectAllowlist(project.dir);
-  const approved = (await readApproved(stateDir))?.files ?? [];
-  if (!sameFiles(current, approved)) {
-    ctx.out.note(
-      `Changes made outside claude-tui:\n${allowlistDiff(approved, current).replace(/^/gm, '    ')}`,
-    );
+  const before = await loadFirewallPlan(ctx, project);
+  if (before.firewall.pending) {
+    reportAllowlistNotes(ctx, before.firewall, project.dir);
     throw new UserError(
       'The allowlist changed outside claude-tui; it was not edited.',
       `Review and approve it first: claude-tui allow approve ${project.dir}`,
@@ -153,14 +146,14 @@ async function edit(ctx: CommandContext, project: ProjectIdentity, raw: string[]
       );
     }
   }
-  await writeApproved(stateDir, await readProjectAllowlist(project.dir));
-  const { plan } = await loadPlan(ctx, project);
+  await writeApproved(before.stateDir, await readProjectAllowlist(project.dir));
+  const plan = await loadFirewallPlan(ctx, project);
   const result = await applyFirewall(ctx.engine, project, plan.stateDir, plan.firewall.policy);
   report(ctx, project, { [action === 'add' ? 'added' : 'removed']: changed, ...result });
 }
 
 async function apply(ctx: CommandContext, project: ProjectIdentity, approveNow: boolean): Promise<number> {
-  const { plan } = await loadPlan(ctx, project, { approveAllowlist: approveNow });
+  const plan = await loadFirewallPlan(ctx, project, { approveAllowlist: approveNow });
   const result = await applyFirewall(ctx.engine, project, plan.stateDir, plan.firewall.policy);
   reportAllowlistNotes(ctx, plan.firewall, project.dir);
   report(ctx, project, { ...result, pending: plan.firewall.pending ?? null });
@@ -169,7 +162,7 @@ async function apply(ctx: CommandContext, project: ProjectIdentity, approveNow: 
 }
 
 async function approve(ctx: CommandContext, project: ProjectIdentity): Promise<void> {
-  const { plan } = await loadPlan(ctx, project);
+  const plan = await loadFirewallPlan(ctx, project);
   if (!plan.firewall.pending) {
     report(ctx, project, { status: 'nothing to approve: the allowlist is as approved', applied: false });
     return;
