@@ -3,6 +3,12 @@ import { UserError } from '../errors.js';
 
 const firewallCommand = '/usr/local/lib/claude-tui/firewall';
 
+/** The gateway's own account of its firewall: protected (...), unprotected: reason, or off. */
+export async function readFirewallStatus(engine: DockerEngine, gateway: string): Promise<string> {
+  const result = await engine.exec(gateway, [firewallCommand, 'status']).catch(() => undefined);
+  return result?.exitCode === 0 ? result.stdout.trim() : 'unknown: the gateway is not answering';
+}
+
 /** Applies the policy already written for the gateway; existing connections are kept. */
 export async function reloadFirewall(engine: DockerEngine, gateway: string): Promise<string> {
   const result = await engine.exec(gateway, [firewallCommand, 'reload']);

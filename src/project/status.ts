@@ -1,6 +1,6 @@
 import type { ContainerSummary, DockerEngine, VolumeInspect } from '../docker/engine.js';
 import { LABEL, everythingManaged, projectFilter } from '../docker/labels.js';
-import { RUNTIME_STATE_DIR } from './container-specs.js';
+import { readFirewallStatus } from '../firewall/gateway-control.js';
 import { projectIdentity, type ProjectIdentity } from './identity.js';
 
 export interface ContainerStatus {
@@ -60,13 +60,6 @@ function summarize(
     volumes: volumes.map((v) => v.Name).sort(),
     firewall,
   };
-}
-
-export async function readFirewallStatus(engine: DockerEngine, gatewayName: string): Promise<string> {
-  const result = await engine
-    .exec(gatewayName, ['cat', `${RUNTIME_STATE_DIR}/firewall-status`])
-    .catch(() => undefined);
-  return result?.exitCode === 0 ? result.stdout.trim() : 'unknown: the gateway is not answering';
 }
 
 export async function projectStatus(engine: DockerEngine, project: ProjectIdentity): Promise<ProjectStatus> {

@@ -6,7 +6,7 @@ import type {
 } from '../docker/engine.js';
 import { LABEL, managedLabels, projectFilter } from '../docker/labels.js';
 import { UserError } from '../errors.js';
-import { reloadFirewall } from '../firewall/gateway-control.js';
+import { readFirewallStatus, reloadFirewall } from '../firewall/gateway-control.js';
 import { writePolicy } from '../firewall/policy-store.js';
 import { ensureImage, type BuildProgress } from '../image/ensure-image.js';
 import { log } from '../log.js';
@@ -14,7 +14,6 @@ import { agentSpec, gatewaySpec } from './container-specs.js';
 import { pathHash, type ProjectIdentity } from './identity.js';
 import { assertOwned } from './ownership.js';
 import type { ProjectPlan } from './project-runtime.js';
-import { readFirewallStatus } from './status.js';
 import { UndoStack } from './undo-stack.js';
 import { waitUntilReady } from './wait-ready.js';
 

@@ -6,7 +6,7 @@ import { addEntries, removeEntries } from '../../firewall/allowlist-edit.js';
 import { writeApproved } from '../../firewall/approval-store.js';
 import { applyFirewall } from '../../firewall/apply-firewall.js';
 import { DEFAULT_DOMAINS } from '../../firewall/defaults.js';
-import { readRefused } from '../../firewall/gateway-control.js';
+import { readFirewallStatus, readRefused } from '../../firewall/gateway-control.js';
 import {
   ALLOWLIST_FILES,
   readProjectAllowlist,
@@ -14,7 +14,6 @@ import {
 } from '../../firewall/project-allowlist.js';
 import type { ProjectIdentity } from '../../project/identity.js';
 import { locateProject } from '../../project/locate.js';
-import { readFirewallStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 import { confirm } from '../prompt.js';

@@ -2,7 +2,7 @@ import { loadProjectConfig } from '../../config/load-project-config.js';
 import { UsageError, UserError } from '../../errors.js';
 import type { ProjectIdentity } from '../../project/identity.js';
 import { locateProject } from '../../project/locate.js';
-import { readFirewallStatus } from '../../project/status.js';
+import { readFirewallStatus } from '../../firewall/gateway-control.js';
 import { projectStateDir } from '../../project/project-state-dir.js';
 import { agentCommand } from '../../session/agent-command.js';
 import { ensureWatcher } from '../../session/watcher-process.js';
