@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import type { DockerEngine } from '../../src/docker/engine.js';
 import { LABEL, everythingManaged } from '../../src/docker/labels.js';
 
-/** Every test project lives below this folder, so its Docker resources can be found by label. */
-export const TEST_ROOT = join(tmpdir(), 'claude-tui-tests');
+/**
+ * Every test project lives below this folder, so its Docker resources can be found by label. Runs
+ * side by side (two worktrees on one Engine) each set their own, so neither removes the other's.
+ */
+export const TEST_ROOT = process.env.CLAUDE_TUI_TEST_ROOT ?? join(tmpdir(), 'claude-tui-tests');
 
 const isTestProject = (labels: Record<string, string> | null | undefined) =>
   labels?.[LABEL.project]?.startsWith(TEST_ROOT + '/') ?? false;
