@@ -1,20 +1,16 @@
-import { createAppSettingsStore, type AppSettingsStore } from '../config/app-settings.js';
-import type { DockerEngine } from '../docker/engine.js';
+import { createAppSettingsStore } from '../config/app-settings.js';
 import { createDockerEngine } from '../docker/engine-http.js';
 import type { Terminal } from '../docker/interactive-exec.js';
-import { systemProcessRunner, type ProcessRunner } from '../system/process.js';
+import type { HostServices } from '../project/host-services.js';
+import { systemProcessRunner } from '../system/process.js';
 import type { ParsedArgs } from './args.js';
 import type { Output } from './output.js';
 
 /** What a command may use; the side effects are passed in here, not imported by commands. */
-export interface CommandContext {
+export interface CommandContext extends HostServices {
   args: ParsedArgs;
   out: Output;
-  env: NodeJS.ProcessEnv;
   cwd: string;
-  engine: DockerEngine;
-  processes: ProcessRunner;
-  settings: AppSettingsStore;
   terminal: Terminal;
 }
 

@@ -1,23 +1,15 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { UsageError, UserError } from '../../errors.js';
 import { formatIssue, parseEntry } from '../../firewall/allowlist.js';
-import { addEntries, removeEntries } from '../../firewall/allowlist-edit.js';
-import { writeApproved } from '../../firewall/approval-store.js';
-import { applyFirewall } from '../../firewall/apply-firewall.js';
-import { DEFAULT_DOMAINS } from '../../firewall/defaults.js';
-import { readFirewallStatus, readRefused } from '../../firewall/gateway-control.js';
-import {
-  ALLOWLIST_FILES,
-  readProjectAllowlist,
-  WRITABLE_ALLOWLIST,
-} from '../../firewall/project-allowlist.js';
+import { describeAllowlist } from '../../firewall/describe-allowlist.js';
+import { applyProjectAllowlist, editProjectAllowlist } from '../../firewall/edit-project-allowlist.js';
+import { readRefused } from '../../firewall/gateway-control.js';
+import { loadFirewallPlan } from '../../project/load-plan.js';
 import type { ProjectIdentity } from '../../project/identity.js';
 import { locateProject } from '../../project/locate.js';
 import type { CommandHandler } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 import { confirm } from '../prompt.js';
-import { loadFirewallPlan, reportAllowlistNotes } from './shared.js';
+import { reportAllowlistNotes } from './shared.js';
 
 type Sub = 'ls' | 'add' | 'rm' | 'apply' | 'approve' | 'refused';
 const subcommands: Sub[] = ['ls', 'add', 'rm', 'apply', 'approve', 'refused'];
@@ -51,48 +43,25 @@ export const allowCommand: CommandHandler = async (ctx) => {
 };
 
 async function list(ctx: CommandContext, project: ProjectIdentity): Promise<void> {
-  const plan = await loadFirewallPlan(ctx, project);
-  const files = await readProjectAllowlist(project.dir);
-  const { policy } = plan.firewall;
-  const projectEntries = files.flatMap((f) =>
-    f.text.split('\n').flatMap((line, i) => {
-      const entry = line.replace(/#.*$/, '').trim();
-      return entry ? [{ entry, source: `${f.path}:${i + 1}` }] : [];
-    }),
-  );
-  const gateway = await ctx.engine.inspectContainer(project.names.gateway);
-  const status = gateway?.State.Running
-    ? await readFirewallStatus(ctx.engine, project.names.gateway)
-    : 'the project is not up';
+  const view = await describeAllowlist(ctx, project);
   if (ctx.args.flags.json) {
     ctx.out.json({
       project: project.dir,
-      status,
-      policy,
-      projectEntries,
-      pending: plan.firewall.pending ?? null,
+      status: view.status,
+      policy: view.policy,
+      projectEntries: view.rows.filter((r) => r.editable).map(({ entry, source }) => ({ entry, source })),
+      pending: view.pending,
     });
     return;
   }
-  ctx.out.line(
-    `firewall: ${policy.enabled ? status : 'off (firewall.enabled: false in the project config)'}`,
+  ctx.out.line(`firewall: ${view.status}`);
+  ctx.out.table(
+    ['ENTRY', 'FROM'],
+    view.rows.map((r) => [r.entry, r.source]),
   );
-  const projectValues = new Set(projectEntries.map((e) => parseValue(e.entry)));
-  const rows = [
-    ...policy.domains
-      .filter((d) => !projectValues.has(d))
-      .map((d) => [d, (DEFAULT_DOMAINS as readonly string[]).includes(d) ? 'default' : 'package registry']),
-    ...projectEntries.map((e) => [e.entry, e.source]),
-  ];
-  ctx.out.table(['ENTRY', 'FROM'], rows);
-  const ranges = policy.cidrs4.length + policy.cidrs6.length;
-  if (ranges) ctx.out.line(`plus ${ranges} address ranges (GitHub's published ranges and CIDR entries)`);
-  reportAllowlistNotes(ctx, plan.firewall, project.dir);
-}
-
-function parseValue(entry: string): string | undefined {
-  const outcome = parseEntry(entry);
-  return 'entry' in outcome ? outcome.entry.value : undefined;
+  if (view.ranges)
+    ctx.out.line(`plus ${view.ranges} address ranges (GitHub's published ranges and CIDR entries)`);
+  reportAllowlistNotes(ctx, { warnings: view.warnings, pending: view.pending ?? undefined }, project.dir);
 }
 
 async function edit(ctx: CommandContext, project: ProjectIdentity, raw: string[], action: 'add' | 'rm') {
@@ -106,58 +75,16 @@ async function edit(ctx: CommandContext, project: ProjectIdentity, raw: string[]
     }
     return outcome.entry.value;
   });
-  // An edit records the result as approved, so it must not slip in a change made elsewhere.
-  const before = await loadFirewallPlan(ctx, project);
-  if (before.firewall.pending) {
-    reportAllowlistNotes(ctx, before.firewall, project.dir);
-    throw new UserError(
-      'The allowlist changed outside claude-tui; it was not edited.',
-      `Review and approve it first: claude-tui allow approve ${project.dir}`,
-    );
-  }
-  const changed: string[] = [];
-  if (action === 'add') {
-    const path = join(project.dir, WRITABLE_ALLOWLIST);
-    const text = await readFile(path, 'utf8').catch(() => '');
-    const result = addEntries(text, values);
-    if (result.added.length) {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, result.text);
-    }
-    changed.push(...result.added);
-  } else {
-    for (const file of ALLOWLIST_FILES) {
-      const path = join(project.dir, file);
-      const text = await readFile(path, 'utf8').catch(() => undefined);
-      if (text === undefined) continue;
-      const result = removeEntries(text, values);
-      if (result.removed.length) await writeFile(path, result.text);
-      changed.push(...result.removed);
-    }
-    const missing = values.filter((v) => !changed.includes(v));
-    if (missing.length && !changed.length) {
-      const defaults = missing.filter((m) => (DEFAULT_DOMAINS as readonly string[]).includes(m));
-      throw new UserError(
-        `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the project's allowlist.`,
-        defaults.length
-          ? 'Defaults are turned off as a whole: firewall.defaults: false in .claude/claude-tui.yaml.'
-          : 'See `claude-tui allow ls` for what is allowed and where it comes from.',
-      );
-    }
-  }
-  await writeApproved(before.stateDir, await readProjectAllowlist(project.dir));
-  const plan = await loadFirewallPlan(ctx, project);
-  const result = await applyFirewall(ctx.engine, project, plan.stateDir, plan.firewall.policy);
+  const { changed, ...result } = await editProjectAllowlist(ctx, project, action, values);
   report(ctx, project, { [action === 'add' ? 'added' : 'removed']: changed, ...result });
 }
 
 async function apply(ctx: CommandContext, project: ProjectIdentity, approveNow: boolean): Promise<number> {
-  const plan = await loadFirewallPlan(ctx, project, { approveAllowlist: approveNow });
-  const result = await applyFirewall(ctx.engine, project, plan.stateDir, plan.firewall.policy);
-  reportAllowlistNotes(ctx, plan.firewall, project.dir);
-  report(ctx, project, { ...result, pending: plan.firewall.pending ?? null });
+  const { warnings, ...result } = await applyProjectAllowlist(ctx, project, { approve: approveNow });
+  reportAllowlistNotes(ctx, { warnings, pending: result.pending ?? undefined }, project.dir);
+  report(ctx, project, result);
   // Applied, but not what the files say: a script must notice.
-  return plan.firewall.pending ? 1 : 0;
+  return result.pending ? 1 : 0;
 }
 
 async function approve(ctx: CommandContext, project: ProjectIdentity): Promise<void> {

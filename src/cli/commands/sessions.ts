@@ -1,19 +1,10 @@
-import { loadProjectConfig } from '../../config/load-project-config.js';
-import { UsageError, UserError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { ProjectIdentity } from '../../project/identity.js';
 import { locateProject } from '../../project/locate.js';
-import { readFirewallStatus } from '../../firewall/gateway-control.js';
-import { projectStateDir } from '../../project/project-state-dir.js';
-import { agentCommand } from '../../session/agent-command.js';
-import { ensureWatcher } from '../../session/watcher-process.js';
-import { nextSessionName, validateSessionName } from '../../session/session-names.js';
-import {
-  listSessions,
-  peekSession,
-  sessionTranscript,
-  startSession,
-  stopSession,
-} from '../../session/sessions.js';
+import { ago, stateLabel } from '../../session/describe-session.js';
+import { validateSessionName } from '../../session/session-names.js';
+import { startAgentSession } from '../../session/start-agent-session.js';
+import { listSessions, peekSession, sessionTranscript, stopSession } from '../../session/sessions.js';
 import type { CommandHandler } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 import { assertAgentUp } from './project-argument.js';
@@ -33,29 +24,12 @@ export const startCommand: CommandHandler = async (ctx) => {
   if (extra.length)
     throw new UsageError(`Unexpected argument "${extra[0]}".`, 'Agent arguments go after `--`.');
   const project = locateProject(dir ?? (ctx.args.flags.project as string | undefined), ctx.cwd);
-  await assertAgentUp(ctx, project);
-  const firewall = await readFirewallStatus(ctx.engine, project.names.gateway);
-  if (!firewall.startsWith('protected') && !firewall.startsWith('off')) {
-    throw new UserError(
-      `Not starting a session: the project's firewall is ${firewall}.`,
-      'Fix the reason above (claude-tui status, claude-tui allow apply), or turn the firewall off in the project config.',
-    );
-  }
-  const config = await loadProjectConfig(project.dir);
-  const existing = (await listSessions(ctx.engine, project)).map((s) => s.name);
-  const requested = typeof ctx.args.flags.name === 'string' ? ctx.args.flags.name : undefined;
-  const name = requested ? validateSessionName(requested) : nextSessionName(existing);
-  const command = agentCommand(config, ctx.args.rest, ctx.env);
-  const size = { cols: ctx.terminal.stdout.columns || 120, rows: ctx.terminal.stdout.rows || 40 };
-  await startSession(ctx.engine, project, name, command, size);
-  // Notifications must reach the person while nothing of claude-tui is open.
-  await ensureWatcher(
-    ctx.processes,
-    projectStateDir(project, ctx.env),
-    project.dir,
-    process.argv[1]!,
-    ctx.env,
-  );
+  const { name, command } = await startAgentSession(ctx, project, {
+    name: typeof ctx.args.flags.name === 'string' ? ctx.args.flags.name : undefined,
+    agentArgs: ctx.args.rest,
+    size: { cols: ctx.terminal.stdout.columns || 120, rows: ctx.terminal.stdout.rows || 40 },
+    cliPath: process.argv[1]!,
+  });
   if (ctx.args.flags.json) {
     ctx.out.json({ project: project.dir, session: name, command });
     return;
@@ -78,26 +52,11 @@ export const sessionsCommand: CommandHandler = async (ctx) => {
     ctx.out.line('No sessions. Start one with `claude-tui start`.');
     return;
   }
-  const age = (iso: string | null) => (iso ? ago(Date.now() - Date.parse(iso)) : '-');
   ctx.out.table(
     ['NAME', 'STATE', 'FROM', 'AGE', 'LAST OUTPUT'],
-    sessions.map((s) => [
-      s.name,
-      s.state === 'exited' && s.exitCode !== null ? `exited (${s.exitCode})` : s.state,
-      s.source,
-      age(s.created),
-      age(s.lastActivity),
-    ]),
+    sessions.map((s) => [s.name, stateLabel(s), s.source, ago(s.created), ago(s.lastActivity)]),
   );
 };
-
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-}
 
 export const stopCommand: CommandHandler = async (ctx) => {
   const { project, name } = sessionArgument(ctx);

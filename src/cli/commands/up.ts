@@ -1,25 +1,21 @@
-import { up } from '../../project/up.js';
+import { upProject } from '../../project/up-project.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
-import { loadPlan, npmRegistryFor, reportAllowlistNotes } from './shared.js';
+import { reportAllowlistNotes } from './shared.js';
 
 export const upCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const { config, plan } = await loadPlan(ctx, project, { approveAllowlist: ctx.args.flags.yes === true });
-  const result = await up(
-    { engine: ctx.engine, progress: ctx.out.progress, npmRegistry: npmRegistryFor(ctx, config) },
-    project,
-    plan,
-  );
+  const { firewallPlan, ...result } = await upProject(ctx, project, ctx.out.progress, {
+    approveAllowlist: ctx.args.flags.yes === true,
+  });
   ctx.out.progress.end();
-  if (result.changed) await ctx.settings.rememberProject(project.dir);
-  reportAllowlistNotes(ctx, plan.firewall, project.dir);
+  reportAllowlistNotes(ctx, firewallPlan, project.dir);
   if (ctx.args.flags.json) {
     ctx.out.json({
       project: project.dir,
       name: project.slug,
       ...result,
-      pendingAllowlist: plan.firewall.pending ?? null,
+      pendingAllowlist: firewallPlan.pending ?? null,
     });
     return;
   }

@@ -1,0 +1,14 @@
+import type { AppSettingsStore } from '../config/app-settings.js';
+import type { DockerEngine } from '../docker/engine.js';
+import type { ProcessRunner } from '../system/process.js';
+
+/**
+ * The side effects an operation on a project may use, passed in by whoever drives it (a CLI
+ * command or the dashboard), so both run the same operations.
+ */
+export interface HostServices {
+  engine: DockerEngine;
+  processes: ProcessRunner;
+  settings: AppSettingsStore;
+  env: NodeJS.ProcessEnv;
+}

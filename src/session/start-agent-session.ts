@@ -1,0 +1,54 @@
+import { loadProjectConfig } from '../config/load-project-config.js';
+import { UserError } from '../errors.js';
+import { readFirewallStatus } from '../firewall/gateway-control.js';
+import { agentUnavailable } from '../project/agent-exec.js';
+import type { HostServices } from '../project/host-services.js';
+import type { ProjectIdentity } from '../project/identity.js';
+import { projectStateDir } from '../project/project-state-dir.js';
+import { agentCommand } from './agent-command.js';
+import { nextSessionName, validateSessionName } from './session-names.js';
+import { listSessions, startSession } from './sessions.js';
+import { ensureWatcher } from './watcher-process.js';
+
+export interface StartRequest {
+  /** Default: the next free s1, s2, ... */
+  name?: string;
+  agentArgs: readonly string[];
+  size: { cols: number; rows: number };
+  /** The claude-tui script that runs the background notifier (`watch --background`). */
+  cliPath: string;
+}
+
+/**
+ * Starts the project's agent in a new session, only behind a working firewall (or one the
+ * project turned off), and makes sure the background notifier runs for it.
+ */
+export async function startAgentSession(
+  services: HostServices,
+  project: ProjectIdentity,
+  request: StartRequest,
+): Promise<{ name: string; command: string[] }> {
+  const problem = await agentUnavailable(services.engine, project);
+  if (problem) throw problem;
+  const firewall = await readFirewallStatus(services.engine, project.names.gateway);
+  if (!firewall.startsWith('protected') && !firewall.startsWith('off')) {
+    throw new UserError(
+      `Not starting a session: the project's firewall is ${firewall}.`,
+      'Fix the reason above (claude-tui status, claude-tui allow apply), or turn the firewall off in the project config.',
+    );
+  }
+  const config = await loadProjectConfig(project.dir);
+  const existing = (await listSessions(services.engine, project)).map((s) => s.name);
+  const name = request.name ? validateSessionName(request.name) : nextSessionName(existing);
+  const command = agentCommand(config, request.agentArgs, services.env);
+  await startSession(services.engine, project, name, command, request.size);
+  // Notifications must reach the person while nothing of claude-tui is open.
+  await ensureWatcher(
+    services.processes,
+    projectStateDir(project, services.env),
+    project.dir,
+    request.cliPath,
+    services.env,
+  );
+  return { name, command };
+}
