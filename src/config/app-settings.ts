@@ -29,6 +29,8 @@ export interface AppSettings {
   notifications?: NotificationSettings;
   /** The key that detaches from a session (default ctrl+q). */
   detachKey?: string;
+  /** Dashboard key bindings: command id → key or keys (see the help overlay, ?). */
+  keys?: Record<string, unknown>;
   /** Default firewall self-check targets (host:port) for projects that set none. */
   selfCheck?: { blocked?: string[]; allowed?: string[] };
 }
@@ -39,7 +41,8 @@ export interface AppSettingsStore {
   forgetProject(dir: string): Promise<void>;
 }
 
-const defaults: AppSettings = { projects: [], caCertificates: [] };
+type StoredByConf = Pick<AppSettings, 'projects' | 'caCertificates'>;
+const defaults: StoredByConf = { projects: [], caCertificates: [] };
 
 export function settingsDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CLAUDE_TUI_CONFIG_DIR) return env.CLAUDE_TUI_CONFIG_DIR;
@@ -51,11 +54,12 @@ export function settingsDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function createAppSettingsStore(env: NodeJS.ProcessEnv = process.env): AppSettingsStore {
   const dir = settingsDir(env);
-  let store: Promise<Conf<AppSettings>> | undefined;
+  // conf writes only the fields it keeps for us; the rest are the person's, read as they are.
+  let store: Promise<Conf<StoredByConf>> | undefined;
   const open = () => {
     store ??= import('conf').then(
       ({ default: ConfStore }) =>
-        new ConfStore<AppSettings>({
+        new ConfStore<StoredByConf>({
           projectName: 'claude-tui',
           projectSuffix: '',
           defaults,
@@ -84,6 +88,9 @@ export function createAppSettingsStore(env: NodeJS.ProcessEnv = process.env): Ap
         caCertificates: Array.isArray(stored.caCertificates) ? stored.caCertificates : [],
         ...(typeof stored.githubMeta === 'boolean' ? { githubMeta: stored.githubMeta } : {}),
         ...(stored.selfCheck && typeof stored.selfCheck === 'object' ? { selfCheck: stored.selfCheck } : {}),
+        ...(stored.keys && typeof stored.keys === 'object' && !Array.isArray(stored.keys)
+          ? { keys: stored.keys }
+          : {}),
         ...(typeof stored.detachKey === 'string' ? { detachKey: stored.detachKey } : {}),
         ...(stored.notifications && typeof stored.notifications === 'object'
           ? { notifications: stored.notifications }

@@ -70,6 +70,15 @@ export async function peekSession(
 ): Promise<string> {
   const session = await findSession(engine, project, name);
   if (!session.running) throw new UserError(`The session ${name} has ended (${describeEnd(session)}).`);
+  return captureScreen(engine, project, name);
+}
+
+/** The pane's text with no checks first: one exec, for a preview read several times a second. */
+export async function captureScreen(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  name: string,
+): Promise<string> {
   const result = await engine.exec(
     project.names.agent,
     ['tmux', 'capture-pane', '-p', '-t', `=${name}:`],
