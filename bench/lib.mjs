@@ -36,11 +36,15 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** One line per figure: name, median, target, and whether the target was met. */
+/**
+ * One line per figure: name, median, target, and whether the target was met. Milliseconds keep
+ * two decimals below 10 ms: a keystroke echo is a millisecond or two, and a whole-number figure
+ * would hide (or invent) a difference of half of it.
+ */
 export function report(name, value, unit, target) {
   const shown =
     unit === 'ms'
-      ? `${value.toFixed(0)} ms`
+      ? `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ms`
       : unit === 'x'
         ? `${value.toFixed(2)}x`
         : `${value.toFixed(1)} ${unit}`;
