@@ -6,8 +6,11 @@ import { connectionError, describeEndpoint, resolveDockerEndpoint, type DockerEn
 import { httpRequest, type HttpResponse } from './http-over-socket.js';
 import {
   demultiplexer,
+  openExecTerminal,
   runInteractiveExec,
   streamExec,
+  type ExecTerminal,
+  type ExecTerminalRequest,
   type InteractiveExecRequest,
   type Terminal,
 } from './interactive-exec.js';
@@ -161,6 +164,10 @@ class HttpDockerEngine implements DockerEngine {
 
   execInteractive(request: InteractiveExecRequest, terminal: Terminal): Promise<number> {
     return runInteractiveExec(this.target, request, terminal);
+  }
+
+  openExecTerminal(request: ExecTerminalRequest, onOutput: (data: Buffer) => void): Promise<ExecTerminal> {
+    return openExecTerminal(this.target, request, onOutput);
   }
 
   execStream(request: Omit<InteractiveExecRequest, 'tty'>, onOutput: (text: string) => void) {

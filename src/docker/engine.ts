@@ -1,4 +1,9 @@
-import type { InteractiveExecRequest, Terminal } from './interactive-exec.js';
+import type {
+  ExecTerminal,
+  ExecTerminalRequest,
+  InteractiveExecRequest,
+  Terminal,
+} from './interactive-exec.js';
 
 /**
  * The small interface through which everything else reaches the Docker Engine. Domain code takes a
@@ -136,6 +141,11 @@ export interface DockerEngine {
   ): Promise<ExecResult>;
   /** `docker exec -i [-t]` on the caller's terminal; resolves to the command's exit code. */
   execInteractive(request: InteractiveExecRequest, terminal: Terminal): Promise<number>;
+  /**
+   * A command on a terminal of ours (attach): opened and handed back as a connection; its output
+   * arrives through `onOutput` from the first byte.
+   */
+  openExecTerminal(request: ExecTerminalRequest, onOutput: (data: Buffer) => void): Promise<ExecTerminal>;
   /** A long-running command whose output arrives through `onOutput`. */
   execStream(
     request: Omit<InteractiveExecRequest, 'tty'>,

@@ -144,6 +144,69 @@ function pipeUntilEnd(
 }
 
 /**
+ * A command's terminal held open over a taken-over Engine connection: bytes both ways with
+ * nothing in between (no docker CLI, no second pty), resize through the exec resize API.
+ */
+export interface ExecTerminal {
+  write(data: Buffer): void;
+  resize(size: { rows: number; cols: number }): void;
+  /** Settles when the connection is gone: the command's exit code, or null if it still runs. */
+  readonly ended: Promise<number | null>;
+  /** Cuts the connection from our side. */
+  close(): void;
+}
+
+export interface ExecTerminalRequest {
+  container: string;
+  command: readonly string[];
+  user: string;
+  env: string[];
+  size: { rows: number; cols: number };
+}
+
+export async function openExecTerminal(
+  target: DockerEndpoint,
+  request: ExecTerminalRequest,
+  onOutput: (data: Buffer) => void,
+): Promise<ExecTerminal> {
+  const { size } = request;
+  const { id, socket, head } = await startExec(target, request.container, {
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: true,
+    ConsoleSize: [size.rows, size.cols],
+    Cmd: request.command,
+    User: request.user,
+    Env: request.env,
+  });
+  // Keystrokes are a few bytes each: send each at once (this matters over TCP only).
+  socket.setNoDelay(true);
+  if (head.length) onOutput(head);
+  socket.on('data', onOutput);
+  socket.on('error', () => socket.destroy());
+  const ended = new Promise<number | null>((resolve) => {
+    socket.on('close', () => {
+      httpRequest(target, 'GET', `/exec/${id}/json`).then(
+        (inspect) =>
+          resolve((JSON.parse(inspect.body.toString('utf8')) as { ExitCode: number | null }).ExitCode),
+        () => resolve(null),
+      );
+    });
+  });
+  return {
+    write: (data) => {
+      if (!socket.destroyed) socket.write(data);
+    },
+    resize: ({ rows, cols }) => {
+      void httpRequest(target, 'POST', `/exec/${id}/resize?h=${rows}&w=${cols}`).catch(() => undefined);
+    },
+    ended,
+    close: () => socket.destroy(),
+  };
+}
+
+/**
  * Splits Docker's multiplexed stdout/stderr stream (8-byte frame headers) as it arrives; a frame
  * may straddle reads. The one place that knows the framing.
  */

@@ -1,5 +1,6 @@
 import type { AppSettings } from '../config/app-settings.js';
 import type { DockerEngine } from '../docker/engine.js';
+import { ExecRefusedError } from '../docker/interactive-exec.js';
 import { UserError } from '../errors.js';
 import { agentUnavailable } from '../project/agent-exec.js';
 import { AGENT_USER } from '../project/container-specs.js';
@@ -12,7 +13,11 @@ import { describeEnd, findSession, SESSION_SCRIPT } from './sessions.js';
 export interface AttachServices {
   engine: DockerEngine;
   env: NodeJS.ProcessEnv;
-  pty: PtySpawner;
+  /**
+   * @deprecated Not used: attach talks to the Engine directly (no docker CLI in a pty). Still
+   * accepted so that callers written before need no change.
+   */
+  pty?: PtySpawner;
 }
 
 /** How an attach ended, in the person's words; `closed` settles when the connection is gone. */
@@ -23,8 +28,9 @@ export interface AttachReport {
 }
 
 /**
- * Hands the terminal to a session (`docker exec -it … tmux attach` in a pty) until the detach
- * key or the session's end, then says which. Used by `claude-tui attach` and by the dashboard.
+ * Hands the terminal to a session (`tmux attach` in an exec whose terminal is the Engine
+ * connection itself) until the detach key or the session's end, then says which. Used by
+ * `claude-tui attach` and by the dashboard.
  */
 export async function attachSession(
   services: AttachServices,
@@ -43,22 +49,33 @@ export async function attachSession(
   const { env } = services;
   const detachKey = parseDetachKey(env.CLAUDE_TUI_DETACH_KEY ?? settings.detachKey ?? DEFAULT_DETACH_KEY);
   const term = env.TERM ?? 'xterm-256color';
-  const args = ['exec', '-it', '-u', AGENT_USER, '-e', `TERM=${term}`];
-  if (env.COLORTERM) args.push('-e', `COLORTERM=${env.COLORTERM}`);
-  args.push(
-    project.names.agent,
-    SESSION_SCRIPT,
-    'attach',
-    name,
-    String(stdout.rows || 24),
-    String(stdout.columns || 80),
-  );
-  const outcome = await attachTerminal(
-    services.pty,
-    { file: 'docker', args, env: { ...env, TERM: term } },
-    terminal,
-    detachKey,
-  );
+  const execEnv = [`TERM=${term}`, ...(env.COLORTERM ? [`COLORTERM=${env.COLORTERM}`] : [])];
+  let outcome;
+  try {
+    outcome = await attachTerminal(
+      (size, onOutput) =>
+        services.engine.openExecTerminal(
+          {
+            container: project.names.agent,
+            command: [SESSION_SCRIPT, 'attach', name, String(size.rows), String(size.cols)],
+            user: AGENT_USER,
+            env: execEnv,
+            size,
+          },
+          onOutput,
+        ),
+      terminal,
+      detachKey,
+    );
+  } catch (error) {
+    if (error instanceof ExecRefusedError) {
+      throw (
+        (await agentUnavailable(services.engine, project)) ??
+        new UserError(`The Docker Engine refused to attach: ${error.message}`)
+      );
+    }
+    throw error;
+  }
   const done = Promise.resolve();
   if (outcome.reason === 'detached') {
     return {

@@ -1,4 +1,4 @@
-import type { Pty, PtySpawner } from '../system/pty.js';
+import type { ExecTerminal } from '../docker/interactive-exec.js';
 import type { DetachKey } from './detach-key.js';
 import { RESET_TERMINAL_MODES, stripTerminalReplies } from './terminal-modes.js';
 
@@ -10,6 +10,12 @@ export interface AttachTerminal {
 export type AttachOutcome =
   { reason: 'detached'; closed: Promise<void> } | { reason: 'ended'; exitCode: number };
 
+/** Opens the command's terminal at a size; its output goes to `onOutput` from the first byte. */
+export type OpenTerminal = (
+  size: { cols: number; rows: number },
+  onOutput: (data: Buffer) => void,
+) => Promise<ExecTerminal>;
+
 /** Bound to detach-client in the image's tmux.conf (user-keys[0]). */
 export const TMUX_DETACH_SEQUENCE = '\x1b[57361;1337~';
 /** If tmux has not let go by then, the connection is cut. */
@@ -19,33 +25,38 @@ const DETACH_GRACE_MS = 2000;
 const REPLY_GRACE_MS = 300;
 
 /**
- * Hands the terminal to a command in a pty (`docker exec -it … tmux attach`): every byte both
- * ways, raw, window size on start and on every resize, until the detach key or the end of the
- * command. The terminal is restored fully either way. While attached, this is the only reader of
- * stdin.
+ * Hands the terminal to a command's terminal (`tmux attach` in the agent container): every byte
+ * both ways, raw, window size on start and on every resize, until the detach key or the end of
+ * the command. The terminal is restored fully either way. While attached, this is the only reader
+ * of stdin; what is typed while the connection opens is kept and sent first.
  */
 export function attachTerminal(
-  spawner: PtySpawner,
-  command: { file: string; args: string[]; env: NodeJS.ProcessEnv },
+  open: OpenTerminal,
   terminal: AttachTerminal,
   detachKey: DetachKey,
 ): Promise<AttachOutcome> {
   const { stdin, stdout } = terminal;
   const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
-  const pty: Pty = spawner.spawn(command.file, command.args, { ...size(), env: command.env });
   const startedAt = Date.now();
   const otherReaders = stdin.listeners('data') as ((chunk: Buffer) => void)[];
   for (const listener of otherReaders) stdin.off('data', listener);
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
   // Node writes to a terminal synchronously; while attached, the agent's output should stream
-  // without stalling the read side of the pty.
+  // without stalling the read side of the connection.
   setBlocking(stdout, false);
   if (stdin.isTTY) stdin.setRawMode(true);
 
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let finished = false;
-    const finish = (outcome: AttachOutcome) => {
-      if (finished) return;
+    let link: ExecTerminal | undefined;
+    const typedEarly: Buffer[] = [];
+    const send = (data: Buffer) => (link ? link.write(data) : typedEarly.push(data));
+    let sentSize = size();
+    const opened = open(sentSize, (data) => {
+      if (!finished) stdout.write(data);
+    });
+
+    const restore = () => {
       finished = true;
       stdin.off('data', onInput);
       stdout.off('resize', onResize);
@@ -54,6 +65,10 @@ export function attachTerminal(
       for (const listener of otherReaders) stdin.on('data', listener);
       stdout.write(RESET_TERMINAL_MODES);
       setBlocking(stdout, true);
+    };
+    const finish = (outcome: AttachOutcome) => {
+      if (finished) return;
+      restore();
       resolve(outcome);
     };
     const onInput = (chunk: Buffer) => {
@@ -64,32 +79,43 @@ export function attachTerminal(
       if (key) {
         // tmux takes what was typed, then detaches: in order, so no keystroke is lost. The
         // person gets the terminal back at once; the connection closes behind.
-        pty.write(Buffer.from(text.slice(0, key.index) + TMUX_DETACH_SEQUENCE, 'latin1'));
-        const timer = setTimeout(() => pty.kill('SIGHUP'), DETACH_GRACE_MS);
-        const closed = new Promise<void>((resolveClosed) =>
-          pty.onExit(() => {
-            clearTimeout(timer);
-            resolveClosed();
-          }),
+        send(Buffer.from(text.slice(0, key.index) + TMUX_DETACH_SEQUENCE, 'latin1'));
+        const closed = opened.then(
+          (connection) => {
+            const timer = setTimeout(() => connection.close(), DETACH_GRACE_MS);
+            return connection.ended.then(() => clearTimeout(timer));
+          },
+          () => undefined,
         );
         finish({ reason: 'detached', closed });
         return;
       }
       // The common case passes the bytes on as they came.
-      if (text === raw) pty.write(chunk);
-      else if (text) pty.write(Buffer.from(text, 'latin1'));
+      if (text === raw) send(chunk);
+      else if (text) send(Buffer.from(text, 'latin1'));
     };
     const onResize = () => {
-      const { cols, rows } = size();
-      pty.resize(cols, rows);
+      sentSize = size();
+      link?.resize(sentSize);
     };
-    pty.onData((data) => {
-      if (!finished) stdout.write(data);
-    });
-    pty.onExit(({ exitCode }) => finish({ reason: 'ended', exitCode }));
     stdin.on('data', onInput);
     stdout.on('resize', onResize);
     stdin.resume();
+
+    opened.then(
+      (connection) => {
+        link = connection;
+        for (const data of typedEarly.splice(0)) connection.write(data);
+        const now = size();
+        if (now.cols !== sentSize.cols || now.rows !== sentSize.rows) onResize();
+        void connection.ended.then((exitCode) => finish({ reason: 'ended', exitCode: exitCode ?? 1 }));
+      },
+      (error: unknown) => {
+        if (finished) return;
+        restore();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
 }
 

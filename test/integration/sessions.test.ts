@@ -226,7 +226,12 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
       ).stdout
         .split('\n')
         .filter(Boolean);
+    const attachProcesses = async () =>
+      (await engine.exec(project.names.agent, ['ps', '-eo', 'args'])).stdout
+        .split('\n')
+        .filter((line) => line.includes('attach-session'));
     const clientsBefore = await listClients();
+    const attachesBefore = await attachProcesses();
     for (let i = 0; i < 100; i++) {
       const term = attach('main');
       // tmux switches to the alternate screen once attached: from then on every key is passed raw.
@@ -239,12 +244,14 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
     const transcript = (await cli(['logs', 'main', '--project', project.dir])).stdout;
     const echoed = [...transcript.matchAll(/you said: (k\d+)/g)].map((m) => m[1]);
     expect(echoed).toEqual(Array.from({ length: 100 }, (_, i) => `k${i}`));
+    // Neither a docker CLI on the host nor a tmux client in the container outlives its attach.
     const { stdout: hostExecs } = await execa('sh', [
       '-c',
       `pgrep -fc "^docker exec -it .*${project.names.agent}" || true`,
     ]);
     expect(Number(hostExecs.trim())).toBe(0);
     expect(await listClients()).toEqual(clientsBefore);
+    expect(await attachProcesses()).toEqual(attachesBefore);
   });
 
   it('refuses to start a session while the firewall is not protected', async () => {

@@ -1,12 +1,11 @@
 import { attachSession } from '../../session/attach-session.js';
-import { loadPtySpawner } from '../../system/pty.js';
 import type { CommandHandler } from '../command-table.js';
 import { sessionArgument } from './sessions.js';
 
 export const attachCommand: CommandHandler = async (ctx) => {
   const { project, name } = sessionArgument(ctx);
   const report = await attachSession(
-    { engine: ctx.engine, env: ctx.env, pty: await loadPtySpawner() },
+    { engine: ctx.engine, env: ctx.env },
     project,
     name,
     { stdin: ctx.terminal.stdin, stdout: ctx.terminal.stdout },
