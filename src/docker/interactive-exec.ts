@@ -162,6 +162,11 @@ export interface ExecTerminalRequest {
   user: string;
   env: string[];
   size: { rows: number; cols: number };
+  /**
+   * The Engine watches input for a detach sequence (Ctrl+P Ctrl+Q unless told another) and holds
+   * back a key that may start one until the next key comes. Name one our side never sends.
+   */
+  engineDetachKeys: string;
 }
 
 export async function openExecTerminal(
@@ -179,6 +184,7 @@ export async function openExecTerminal(
     Cmd: request.command,
     User: request.user,
     Env: request.env,
+    DetachKeys: request.engineDetachKeys,
   });
   // Keystrokes are a few bytes each: send each at once (this matters over TCP only).
   socket.setNoDelay(true);

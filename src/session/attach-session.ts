@@ -61,6 +61,8 @@ export async function attachSession(
             user: AGENT_USER,
             env: execEnv,
             size,
+            // Caught here in every form, the detach key's own byte never reaches the Engine.
+            engineDetachKeys: detachKey.dockerForm,
           },
           onOutput,
         ),

@@ -21,6 +21,8 @@ export const TMUX_DETACH_SEQUENCE = '\x1b[57361;1337~';
 /** If tmux has not let go by then, the connection is cut. */
 const DETACH_GRACE_MS = 2000;
 
+const ESC = 0x1b;
+
 /** Replies to queries made before we attached are dropped for this long. */
 const REPLY_GRACE_MS = 300;
 
@@ -50,9 +52,12 @@ export function attachTerminal(
     let finished = false;
     let link: ExecTerminal | undefined;
     const typedEarly: Buffer[] = [];
-    const send = (data: Buffer) => (link ? link.write(data) : typedEarly.push(data));
-    let sentSize = size();
-    const opened = open(sentSize, (data) => {
+    const send = (data: Buffer) => {
+      if (link) link.write(data);
+      else typedEarly.push(data);
+    };
+    const openedAt = size();
+    const opened = open(openedAt, (data) => {
       if (!finished) stdout.write(data);
     });
 
@@ -72,6 +77,13 @@ export function attachTerminal(
       resolve(outcome);
     };
     const onInput = (chunk: Buffer) => {
+      // Typing and pastes hold neither ESC (which starts every other form of the detach key and
+      // every terminal reply) nor the detach key's control byte: those go on as they came,
+      // without being looked at again. This is the path of every keystroke's echo.
+      if (!chunk.includes(ESC) && !chunk.includes(detachKey.controlByte)) {
+        send(chunk);
+        return;
+      }
       // latin1 maps every byte to one character, so offsets in the text are offsets in the bytes.
       const raw = chunk.toString('latin1');
       const text = Date.now() - startedAt < REPLY_GRACE_MS ? stripTerminalReplies(raw) : raw;
@@ -95,8 +107,8 @@ export function attachTerminal(
       else if (text) send(Buffer.from(text, 'latin1'));
     };
     const onResize = () => {
-      sentSize = size();
-      link?.resize(sentSize);
+      // Before the connection is open, the size is compared once it is.
+      link?.resize(size());
     };
     stdin.on('data', onInput);
     stdout.on('resize', onResize);
@@ -107,7 +119,7 @@ export function attachTerminal(
         link = connection;
         for (const data of typedEarly.splice(0)) connection.write(data);
         const now = size();
-        if (now.cols !== sentSize.cols || now.rows !== sentSize.rows) onResize();
+        if (now.cols !== openedAt.cols || now.rows !== openedAt.rows) onResize();
         void connection.ended.then((exitCode) => finish({ reason: 'ended', exitCode: exitCode ?? 1 }));
       },
       (error: unknown) => {

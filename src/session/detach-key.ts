@@ -7,6 +7,10 @@ import { UsageError } from '../errors.js';
  */
 export interface DetachKey {
   label: string;
+  /** The raw control byte; every other form starts with ESC. */
+  controlByte: number;
+  /** The same key in Docker's DetachKeys format (`ctrl-q`). */
+  dockerForm: string;
   /** Finds the key in a chunk of input: the offset where it starts, and its length. */
   find(chunk: string): { index: number; length: number } | undefined;
 }
@@ -30,6 +34,8 @@ export function parseDetachKey(spec: string): DetachKey {
   const forms = [csiU, modifyOtherKeys];
   return {
     label: `Ctrl+${key.toUpperCase()}`,
+    controlByte: code & 0x1f,
+    dockerForm: `ctrl-${key}`,
     find(chunk) {
       let best: { index: number; length: number } | undefined;
       const raw = chunk.indexOf(controlByte);

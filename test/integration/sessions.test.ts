@@ -114,6 +114,15 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
     expect((await sessions()).find((s) => s.name === 'main')?.running).toBe(true);
   });
 
+  it('passes Ctrl+P on at once (the Engine would hold it back as the start of its own detach keys)', async () => {
+    const term = attach('main');
+    await term.waitFor('you said: hello');
+    term.write('\x10');
+    await term.waitFor(/> \^P$/m, 2000);
+    term.write('\x15\x11');
+    expect(await term.exitCode()).toBe(0);
+  });
+
   it('detaches on the CSI-u and modifyOtherKeys forms too, and on the key inside a longer read', async () => {
     for (const key of ['\x1b[113;5u', '\x1b[113;5:1u', '\x1b[27;5;113~', 'typed-before\x11']) {
       const term = attach('main');

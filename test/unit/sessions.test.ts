@@ -28,6 +28,8 @@ describe('the detach key', () => {
   it('can be another letter, and refuses what it cannot match', () => {
     expect(parseDetachKey('Ctrl+B').find('\x02')).toEqual({ index: 0, length: 1 });
     expect(parseDetachKey('ctrl+]').find('\x1d')).toEqual({ index: 0, length: 1 });
+    expect(parseDetachKey('ctrl+]').dockerForm).toBe('ctrl-]');
+    expect(key.dockerForm).toBe('ctrl-q');
     expect(() => parseDetachKey('alt+q')).toThrow(/not one claude-tui can use/);
   });
 });
