@@ -150,6 +150,9 @@ function pipeUntilEnd(
 export interface ExecTerminal {
   write(data: Buffer): void;
   resize(size: { rows: number; cols: number }): void;
+  /** Stops and restarts reading output (backpressure from a slow terminal). */
+  pause(): void;
+  resume(): void;
   /** Settles when the connection is gone: the command's exit code, or null if it still runs. */
   readonly ended: Promise<number | null>;
   /** Cuts the connection from our side. */
@@ -207,6 +210,8 @@ export async function openExecTerminal(
     resize: ({ rows, cols }) => {
       void httpRequest(target, 'POST', `/exec/${id}/resize?h=${rows}&w=${cols}`).catch(() => undefined);
     },
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
     ended,
     close: () => socket.destroy(),
   };

@@ -57,14 +57,27 @@ export function attachTerminal(
       else typedEarly.push(data);
     };
     const openedAt = size();
+    // When the terminal cannot keep up, stop reading until it can: tmux then sees a slow client
+    // and redraws the screen instead of streaming every byte, as it does for a terminal of its own.
+    let draining = false;
+    const onDrain = () => {
+      draining = false;
+      link?.resume();
+    };
     const opened = open(openedAt, (data) => {
-      if (!finished) stdout.write(data);
+      if (finished || stdout.write(data) || draining) return;
+      draining = true;
+      link?.pause();
+      stdout.once('drain', onDrain);
     });
 
     const restore = () => {
       finished = true;
       stdin.off('data', onInput);
       stdout.off('resize', onResize);
+      // Output is no longer shown, but the connection is read on until it closes.
+      stdout.off('drain', onDrain);
+      link?.resume();
       if (stdin.isTTY) stdin.setRawMode(wasRaw);
       stdin.pause();
       for (const listener of otherReaders) stdin.on('data', listener);
@@ -117,6 +130,7 @@ export function attachTerminal(
     opened.then(
       (connection) => {
         link = connection;
+        if (draining) connection.pause();
         for (const data of typedEarly.splice(0)) connection.write(data);
         const now = size();
         if (now.cols !== openedAt.cols || now.rows !== openedAt.rows) onResize();

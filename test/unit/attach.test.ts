@@ -52,6 +52,8 @@ function fakeCommand(openDelayMs = 0) {
     const link: ExecTerminal = {
       write: (data) => received.push(data.toString('latin1')),
       resize: (next) => resizes.push(next),
+      pause: () => undefined,
+      resume: () => undefined,
       ended,
       close: () => {
         closedByUs = true;
