@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
 import { connectionError, describeEndpoint, resolveDockerEndpoint, type DockerEndpoint } from './endpoint.js';
+import { followEvents } from './event-stream.js';
 import { httpRequest, type HttpResponse } from './http-over-socket.js';
 import {
   demultiplexer,
@@ -19,7 +20,9 @@ import type {
   ContainerCreateBody,
   ContainerInspect,
   ContainerSummary,
+  DiskUsage,
   DockerEngine,
+  EngineEvent,
   EngineVersion,
   ExecResult,
   ImageInspect,
@@ -47,6 +50,25 @@ export class DockerApiError extends UserError {
 export function createDockerEngine(env: NodeJS.ProcessEnv = process.env): DockerEngine {
   return new HttpDockerEngine(resolveDockerEndpoint(env));
 }
+
+/** Events that change what exists or runs; exec events (every `docker exec`) are left out. */
+const LIFECYCLE_EVENTS = [
+  'create',
+  'start',
+  'die',
+  'stop',
+  'kill',
+  'destroy',
+  'rename',
+  'pause',
+  'unpause',
+  'connect',
+  'disconnect',
+  'remove',
+  'delete',
+  'tag',
+  'untag',
+];
 
 function labelFilter(labels: LabelFilter): string {
   const label = Object.entries(labels).map(([key, value]) => (value === true ? key : `${key}=${value}`));
@@ -218,6 +240,33 @@ class HttpDockerEngine implements DockerEngine {
 
   async removeVolume(name: string): Promise<void> {
     await this.call('DELETE', `/volumes/${enc(name)}`, undefined, [204, 404]);
+  }
+
+  async removeImage(id: string): Promise<void> {
+    await this.call('DELETE', `/images/${enc(id)}`, undefined, [404]);
+  }
+
+  diskUsage(): Promise<DiskUsage> {
+    return this.call('GET', '/system/df');
+  }
+
+  events(labels: LabelFilter, onEvent: (event: EngineEvent) => void, onEnd: (error?: Error) => void) {
+    // The Engine applies a label filter to the attributes of an event, and volume and network
+    // events carry no labels: those come unfiltered (they are rare) and the rest by label here.
+    const wanted = (event: EngineEvent) =>
+      event.Type === 'volume' ||
+      // Connects and disconnects come with every container start and stop, ours seen by label.
+      (event.Type === 'network' && (event.Action === 'create' || event.Action === 'destroy')) ||
+      Object.entries(labels).every(([key, value]) => {
+        const actual = event.Actor.Attributes?.[key];
+        return value === true ? actual !== undefined : actual === value;
+      });
+    return followEvents(
+      this.target,
+      { type: ['container', 'image', 'volume', 'network'], event: LIFECYCLE_EVENTS },
+      (event) => wanted(event) && onEvent(event),
+      onEnd,
+    );
   }
 
   inspectImage(ref: string): Promise<ImageInspect | undefined> {

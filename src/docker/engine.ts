@@ -20,6 +20,7 @@ export interface ContainerSummary {
   Id: string;
   Names: string[];
   Image: string;
+  ImageID?: string;
   State: string;
   Status: string;
   Labels: Labels;
@@ -95,6 +96,21 @@ export interface ImageInspect {
   Config: { Labels: Labels | null };
 }
 
+/** One entry of the Engine's event stream (`GET /events`), trimmed to what we read. */
+export interface EngineEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes?: Record<string, string> };
+  time?: number;
+}
+
+/** What `GET /system/df` says about sizes and use, trimmed to what we read. */
+export interface DiskUsage {
+  Volumes: { Name: string; UsageData?: { Size: number; RefCount: number } | null }[] | null;
+  Images: { Id: string; Size: number; Containers: number }[] | null;
+  Containers: { Id: string; SizeRw?: number }[] | null;
+}
+
 export interface EngineVersion {
   Version: string;
   ApiVersion: string;
@@ -123,6 +139,17 @@ export interface DockerEngine {
   readonly endpoint: string;
   ping(): Promise<void>;
   version(): Promise<EngineVersion>;
+  /** Sizes of volumes, images and containers (slow on a big Engine: it walks the volumes). */
+  diskUsage(): Promise<DiskUsage>;
+  /**
+   * Follows lifecycle events (create, start, die, destroy, ...; not exec) of containers, volumes,
+   * networks and images carrying the labels. `onEnd` hears why the stream broke.
+   */
+  events(
+    labels: LabelFilter,
+    onEvent: (event: EngineEvent) => void,
+    onEnd: (error?: Error) => void,
+  ): { close: () => void };
 
   listContainers(labels: LabelFilter): Promise<ContainerSummary[]>;
   inspectContainer(nameOrId: string): Promise<ContainerInspect | undefined>;
@@ -164,6 +191,7 @@ export interface DockerEngine {
   removeVolume(name: string): Promise<void>;
 
   inspectImage(ref: string): Promise<ImageInspect | undefined>;
+  removeImage(id: string): Promise<void>;
   listImages(labels: LabelFilter): Promise<ImageSummary[]>;
   tagImage(id: string, repo: string, tag: string): Promise<void>;
   buildImage(options: BuildOptions): Promise<void>;
