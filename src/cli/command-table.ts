@@ -142,6 +142,41 @@ export const commands: CommandSpec[] = [
     flags: [json],
     load: async () => (await import('./commands/doctor.js')).doctorCommand,
   },
+  {
+    name: 'volumes',
+    usage: 'volumes',
+    summary: 'list the volumes claude-tui made: project, size, use, unmerged commits',
+    flags: [json],
+    load: async () => (await import('./commands/volumes.js')).volumesCommand,
+  },
+  {
+    name: 'rm-volume',
+    usage: 'rm-volume NAME [--yes] [--discard-unmerged]',
+    summary: 'delete one volume claude-tui made (asks first)',
+    flags: [
+      { name: 'yes', description: 'delete without asking' },
+      {
+        name: 'discard-unmerged',
+        description: 'delete a git-session volume even with commits never merged back',
+      },
+    ],
+    load: async () => (await import('./commands/volumes.js')).rmVolumeCommand,
+  },
+  {
+    name: 'cleanup',
+    usage: 'cleanup [--dry-run] [--yes] [--discard-unmerged]',
+    summary: 'delete what claude-tui made that nothing uses (keeps the newest image); shows the plan first',
+    flags: [
+      json,
+      { name: 'dry-run', description: 'show what would be deleted and delete nothing' },
+      { name: 'yes', description: 'delete without asking' },
+      {
+        name: 'discard-unmerged',
+        description: 'also delete git-session volumes with commits never merged back',
+      },
+    ],
+    load: async () => (await import('./commands/cleanup.js')).cleanupCommand,
+  },
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {

@@ -14,6 +14,8 @@ export const LABEL = {
   imageInputs: 'dev.claude-tui.image-inputs',
   /** A hash of the container's create body: a different one means the container is outdated. */
   spec: 'dev.claude-tui.spec',
+  /** On a git-session volume: the commit the session started from (commits after it are its work). */
+  baseCommit: 'dev.claude-tui.base-commit',
 } as const;
 
 export type ResourceRole = 'gateway' | 'agent' | 'network' | 'home' | 'image';

@@ -1,0 +1,84 @@
+import { UserError } from '../../errors.js';
+import { formatBytes } from '../../project/format-bytes.js';
+import {
+  cleanupCandidates,
+  listManagedResources,
+  removeManagedResources,
+  type ManagedResource,
+} from '../../project/inventory.js';
+import type { CommandHandler } from '../command-table.js';
+import { confirmOrYes } from './volumes.js';
+
+const row = (r: ManagedResource, note: string) => [
+  r.kind === 'volume' ? `volume (${r.role})` : r.kind,
+  r.name,
+  r.projectDir ?? '-',
+  formatBytes(r.sizeBytes),
+  note,
+];
+const total = (list: ManagedResource[]) => formatBytes(list.reduce((sum, r) => sum + (r.sizeBytes ?? 0), 0));
+
+/**
+ * `cleanup`: removes what claude-tui made and nothing uses, keeping the newest agent image and
+ * any volume with unmerged commits (unless --discard-unmerged). Shows the plan first.
+ */
+export const cleanupCommand: CommandHandler = async (ctx) => {
+  const discard = ctx.args.flags['discard-unmerged'] === true;
+  const dryRun = ctx.args.flags['dry-run'] === true;
+  const plan = cleanupCandidates(await listManagedResources(ctx.engine));
+  // --discard-unmerged moves the unmerged volumes nothing uses into the plan.
+  const remove = [
+    ...plan.remove,
+    ...(discard ? plan.keep.filter((k) => k.reason.includes('merged back')).map((k) => k.resource) : []),
+  ];
+  const keep = plan.keep.filter((k) => !remove.includes(k.resource));
+  const json = ctx.args.flags.json === true;
+  if (!json) {
+    if (remove.length) {
+      ctx.out.table(
+        ['KIND', 'NAME', 'PROJECT', 'SIZE', 'WHY'],
+        remove.map((r) => row(r, 'nothing uses it')),
+      );
+    }
+    if (keep.length) {
+      ctx.out.line();
+      ctx.out.line('Kept:');
+      ctx.out.table(
+        ['KIND', 'NAME', 'PROJECT', 'SIZE', 'WHY'],
+        keep.map((k) => row(k.resource, k.reason)),
+      );
+    }
+  }
+  const shape = (list: ManagedResource[]) => list.map(({ id: _id, ...r }) => r);
+  if (!remove.length || dryRun) {
+    if (json)
+      ctx.out.json({
+        removed: [],
+        wouldRemove: shape(remove),
+        kept: keep.map((k) => ({ ...shape([k.resource])[0], reason: k.reason })),
+      });
+    else
+      ctx.out.line(
+        remove.length
+          ? `Would delete ${remove.length} (${total(remove)}); --dry-run deleted nothing.`
+          : 'Nothing to clean up.',
+      );
+    return;
+  }
+  if (!(await confirmOrYes(ctx, `Delete ${remove.length} (${total(remove)})?`)))
+    throw new UserError('Nothing was deleted.');
+  const result = await removeManagedResources(ctx.engine, remove, { discardUnmerged: discard }, (line) =>
+    ctx.out.note(line),
+  );
+  if (json) {
+    ctx.out.json({
+      removed: shape(result.removed),
+      skipped: result.skipped.map((s) => ({ ...shape([s.resource])[0], reason: s.reason })),
+      kept: keep.map((k) => ({ ...shape([k.resource])[0], reason: k.reason })),
+    });
+  } else {
+    ctx.out.line(`Deleted ${result.removed.length} (${total(result.removed)}).`);
+    for (const s of result.skipped) ctx.out.note(`Not deleted: ${s.resource.name}: ${s.reason}`);
+  }
+  return result.skipped.length ? 1 : 0;
+};

@@ -1,0 +1,280 @@
+import type { ContainerSummary, DiskUsage, DockerEngine, ImageSummary } from '../docker/engine.js';
+import { everythingManaged, LABEL } from '../docker/labels.js';
+
+export type ResourceKind = 'container' | 'volume' | 'image' | 'network';
+
+/** One thing claude-tui made in Docker, as the cleanup screen and `volumes` show it. */
+export interface ManagedResource {
+  kind: ResourceKind;
+  /** Container id, volume name, image id or network id. */
+  id: string;
+  /** Container name, volume name, image repo:tag (or short id) or network name. */
+  name: string;
+  /** The role label: gateway, agent, network, home, image, session, git-session, ... */
+  role: string;
+  /** The project it belongs to; null for what projects share (images). */
+  projectDir: string | null;
+  /** Null when the Engine did not say. */
+  sizeBytes: number | null;
+  inUse: boolean;
+  /** Containers using a volume, image or network; for a container, ['running'] while it runs. */
+  usedBy: string[];
+  /** Git-session volumes only: commits never merged back; null when it could not be told. */
+  unmergedCommits: number | null;
+}
+
+export interface Inventory {
+  resources: ManagedResource[];
+}
+
+const GIT_SESSION = 'git-session';
+/** Where a git-session volume's repository is mounted in the short-lived counting container. */
+const REPO_MOUNT = '/repo';
+
+const containerName = (c: ContainerSummary) => (c.Names[0] ?? c.Id).replace(/^\//, '');
+
+/** Needs an explicit yes (or --discard-unmerged) before it goes: it may hold unmerged work. */
+export function holdsUnmerged(resource: ManagedResource): boolean {
+  return (
+    resource.kind === 'volume' &&
+    resource.role === GIT_SESSION &&
+    (resource.unmergedCommits === null || resource.unmergedCommits > 0)
+  );
+}
+
+/**
+ * Everything carrying claude-tui's labels, with size (from the Engine's disk usage), owner and
+ * what uses it. Usage counts every container on the Engine, not only ours.
+ */
+export async function listManagedResources(engine: DockerEngine): Promise<Inventory> {
+  const [containers, allContainers, volumes, images, networks, usage] = await Promise.all([
+    engine.listContainers(everythingManaged),
+    engine.listContainers({}),
+    engine.listVolumes(everythingManaged),
+    engine.listImages(everythingManaged),
+    engine.listNetworks(everythingManaged),
+    engine.diskUsage().catch((): DiskUsage => ({ Volumes: null, Images: null, Containers: null })),
+  ]);
+  const volumeSize = new Map((usage.Volumes ?? []).map((v) => [v.Name, v.UsageData?.Size ?? -1]));
+  const imageSize = new Map((usage.Images ?? []).map((i) => [i.Id, i.Size]));
+  const containerSize = new Map((usage.Containers ?? []).map((c) => [c.Id, c.SizeRw ?? -1]));
+  const known = (size: number | undefined) => (size === undefined || size < 0 ? null : size);
+  const counter = newestAgentImage(images);
+
+  const resources: ManagedResource[] = [];
+  for (const c of containers) {
+    const running = c.State === 'running';
+    resources.push({
+      kind: 'container',
+      id: c.Id,
+      name: containerName(c),
+      role: c.Labels[LABEL.role] ?? 'container',
+      projectDir: c.Labels[LABEL.project] ?? null,
+      sizeBytes: known(containerSize.get(c.Id)),
+      inUse: running,
+      usedBy: running ? ['running'] : [],
+      unmergedCommits: null,
+    });
+  }
+  for (const v of volumes) {
+    const users = allContainers.filter((c) =>
+      c.Mounts?.some((m) => m.Type === 'volume' && m.Name === v.Name),
+    );
+    const role = v.Labels?.[LABEL.role] ?? 'volume';
+    resources.push({
+      kind: 'volume',
+      id: v.Name,
+      name: v.Name,
+      role,
+      projectDir: v.Labels?.[LABEL.project] ?? null,
+      sizeBytes: known(volumeSize.get(v.Name)),
+      inUse: users.length > 0,
+      usedBy: users.map(containerName),
+      unmergedCommits:
+        role === GIT_SESSION
+          ? await countUnmerged(engine, v.Name, v.Labels?.[LABEL.baseCommit], counter)
+          : null,
+    });
+  }
+  // Newest first: cleanup keeps the first.
+  for (const image of [...images].sort((a, b) => b.Created - a.Created)) {
+    const users = allContainers.filter((c) => c.ImageID === image.Id || image.RepoTags?.includes(c.Image));
+    resources.push({
+      kind: 'image',
+      id: image.Id,
+      name: image.RepoTags?.[0] ?? image.Id.replace(/^sha256:/, '').slice(0, 12),
+      role: image.Labels?.[LABEL.role] ?? 'image',
+      projectDir: image.Labels?.[LABEL.project] ?? null,
+      sizeBytes: known(imageSize.get(image.Id) ?? image.Size),
+      inUse: users.length > 0,
+      usedBy: users.map(containerName),
+      unmergedCommits: null,
+    });
+  }
+  for (const n of networks) {
+    const projectDir = n.Labels?.[LABEL.project] ?? null;
+    // The gateway is what joins the project network; the agent shares the gateway's namespace.
+    const users = containers.filter((c) => projectDir && c.Labels[LABEL.project] === projectDir);
+    resources.push({
+      kind: 'network',
+      id: n.Id,
+      name: n.Name,
+      role: n.Labels?.[LABEL.role] ?? 'network',
+      projectDir,
+      sizeBytes: null,
+      inUse: users.length > 0,
+      usedBy: users.map(containerName),
+      unmergedCommits: null,
+    });
+  }
+  return { resources };
+}
+
+/** The most recently built agent image: kept by cleanup so the next `up` need not build. */
+function newestAgentImage(images: ImageSummary[]): ImageSummary | undefined {
+  return [...images].sort((a, b) => b.Created - a.Created)[0];
+}
+
+/**
+ * Commits in a git-session volume that are neither in the commit it started from nor merged back
+ * (`refs/claude-tui/merged`), counted by git in a short-lived container with no network that
+ * mounts the volume read-only. Null when that cannot be told (no image, no repository).
+ */
+async function countUnmerged(
+  engine: DockerEngine,
+  volume: string,
+  base: string | undefined,
+  image: ImageSummary | undefined,
+): Promise<number | null> {
+  if (!image || !base || !/^[0-9a-f]{7,64}$/.test(base)) return null;
+  const script = [
+    `cd ${REPO_MOUNT}`,
+    'git rev-parse --git-dir >/dev/null 2>&1 || exit 3',
+    `if git rev-parse -q --verify refs/claude-tui/merged >/dev/null; then merged=^refs/claude-tui/merged; else merged=; fi`,
+    `git rev-list --count --all ^${base} $merged`,
+  ].join('\n');
+  const name = `claude-tui-count-${volume}-${process.pid}`.slice(0, 120);
+  try {
+    await engine.createContainer(name, {
+      Image: image.Id,
+      User: 'root',
+      Entrypoint: ['sh', '-c'],
+      Cmd: [`git config --global --add safe.directory '*' && ${script.replace(/\n/g, ' && ')}`],
+      Labels: {},
+      HostConfig: {
+        NetworkMode: 'none',
+        ReadonlyRootfs: false,
+        Mounts: [{ Type: 'volume', Source: volume, Target: REPO_MOUNT, ReadOnly: true }],
+      },
+    });
+    await engine.startContainer(name);
+    const result = await waitForExit(engine, name);
+    if (result.exitCode !== 0) return null;
+    const count = Number(result.output.trim().split('\n').pop());
+    return Number.isInteger(count) ? count : null;
+  } catch {
+    return null;
+  } finally {
+    await engine.removeContainer(name).catch(() => undefined);
+  }
+}
+
+async function waitForExit(
+  engine: DockerEngine,
+  name: string,
+): Promise<{ exitCode: number; output: string }> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const state = await engine.inspectContainer(name);
+    if (state && !state.State.Running && state.State.Status !== 'created') {
+      return { exitCode: state.State.ExitCode, output: await engine.containerLogs(name, 20) };
+    }
+    if (Date.now() > deadline) throw new Error('counting commits took too long');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const ORDER: ResourceKind[] = ['container', 'volume', 'network', 'image'];
+
+/**
+ * Deletes what was chosen, containers first so that what they used becomes free. A failure or a
+ * refusal of one thing does not stop the rest; each is reported with its reason.
+ */
+export async function removeManagedResources(
+  engine: DockerEngine,
+  resources: ManagedResource[],
+  options: { discardUnmerged: boolean },
+  onProgress: (line: string) => void = () => undefined,
+): Promise<{ removed: ManagedResource[]; skipped: { resource: ManagedResource; reason: string }[] }> {
+  const removed: ManagedResource[] = [];
+  const skipped: { resource: ManagedResource; reason: string }[] = [];
+  const sorted = [...resources].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  const goingAway = new Set(resources.filter((r) => r.kind === 'container').map((r) => r.name));
+  for (const resource of sorted) {
+    if (resource.kind !== 'container') {
+      const stillUsing = resource.usedBy.filter((user) => !goingAway.has(user));
+      if (stillUsing.length) {
+        skipped.push({ resource, reason: `in use by ${stillUsing.join(', ')}` });
+        continue;
+      }
+    }
+    if (holdsUnmerged(resource) && !options.discardUnmerged) {
+      skipped.push({
+        resource,
+        reason:
+          resource.unmergedCommits === null
+            ? 'it may hold commits never merged back (they could not be counted)'
+            : `it holds ${resource.unmergedCommits} commits never merged back`,
+      });
+      continue;
+    }
+    try {
+      onProgress(`deleting ${resource.kind} ${resource.name}`);
+      if (resource.kind === 'container') {
+        if (resource.inUse) await engine.stopContainer(resource.id, 5);
+        await engine.removeContainer(resource.id);
+      } else if (resource.kind === 'volume') await engine.removeVolume(resource.id);
+      else if (resource.kind === 'network') await engine.removeNetwork(resource.id);
+      else await engine.removeImage(resource.id);
+      removed.push(resource);
+    } catch (error) {
+      if (resource.kind === 'container') goingAway.delete(resource.name);
+      skipped.push({ resource, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { removed, skipped };
+}
+
+/**
+ * What `cleanup` removes when asked for nothing in particular: what nothing uses, but the newest
+ * agent image (the next `up` would build it again), and never a volume with unmerged commits
+ * (that needs --discard-unmerged). Each thing kept says why.
+ */
+export function cleanupCandidates(inventory: Inventory): {
+  remove: ManagedResource[];
+  keep: { resource: ManagedResource; reason: string }[];
+} {
+  const images = inventory.resources.filter((r) => r.kind === 'image' && r.role === 'image');
+  const newest = images[0];
+  const remove: ManagedResource[] = [];
+  const keep: { resource: ManagedResource; reason: string }[] = [];
+  for (const resource of inventory.resources) {
+    if (resource.inUse) {
+      const by = resource.usedBy.filter((u) => u !== 'running');
+      keep.push({ resource, reason: by.length ? `in use by ${by.join(', ')}` : 'running' });
+    } else if (resource === newest) {
+      keep.push({ resource, reason: 'the newest agent image; `up` would build it again' });
+    } else if (holdsUnmerged(resource)) {
+      keep.push({
+        resource,
+        reason:
+          resource.unmergedCommits === null
+            ? 'may hold commits never merged back (--discard-unmerged)'
+            : `${resource.unmergedCommits} commits never merged back (--discard-unmerged)`,
+      });
+    } else {
+      remove.push(resource);
+    }
+  }
+  return { remove, keep };
+}
