@@ -13,10 +13,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out = createOutput();
   try {
     const [name, ...rest] = argv;
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      if (name === undefined && process.stdout.isTTY) {
-        out.note('The dashboard is not here yet; these are the commands.');
-      }
+    if (name === undefined) {
+      const [{ runDashboard }, context] = [
+        await import('../ui/run-dashboard.js'),
+        createContext(parseArgs([], []), out),
+      ];
+      return await runDashboard(context, context.terminal, { cliPath: process.argv[1]!, cwd: context.cwd });
+    }
+    if (name === '--help' || name === '-h' || name === 'help') {
       out.line(mainHelp());
       return 0;
     }

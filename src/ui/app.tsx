@@ -1,0 +1,386 @@
+import { Box, Text, useApp, useInput, useStdout, useWindowSize } from 'ink';
+import { useCallback, useReducer, useRef, type Dispatch } from 'react';
+import { ConfirmLine } from './components/confirm-line.js';
+import { HelpOverlay } from './components/help-overlay.js';
+import { PromptLine } from './components/prompt-line.js';
+import { StatusLine } from './components/status-line.js';
+import type { DashboardDomain } from './dashboard-domain.js';
+import { describeError } from './describe-error.js';
+import { useEngineData } from './hooks/use-engine-data.js';
+import { usePreview } from './hooks/use-preview.js';
+import { useSessionWatchers } from './hooks/use-session-watchers.js';
+import { commandFor, firstKey, keyName, type CommandId, type KeyBindings } from './keymap.js';
+import { AllowlistScreen } from './screens/allowlist-screen.js';
+import { CleanupScreen } from './screens/cleanup-screen.js';
+import { ProjectsScreen } from './screens/projects-screen.js';
+import { parseStartInput, startInputProblem } from './start-input.js';
+import {
+  initialState,
+  reduce,
+  selectedProject,
+  selectedSession,
+  type Action,
+  type ConfirmAction,
+  type DashboardState,
+  type PromptPurpose,
+} from './state.js';
+import { useTheme } from './theme.js';
+
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
+
+export interface AppProps {
+  domain: DashboardDomain;
+  bindings: KeyBindings;
+  /** Said once in the status line at start (e.g. a problem with the key settings). */
+  startupNotice?: string | undefined;
+  /** Rings the terminal bell when a session needs the person. */
+  bell?: boolean;
+}
+
+export function App({ domain, bindings, startupNotice, bell = true }: AppProps) {
+  const { exit, suspendTerminal } = useApp();
+  const { stdout } = useStdout();
+  const { columns, rows } = useWindowSize();
+  const theme = useTheme();
+  const [state, dispatch] = useReducer(reduce, undefined, () => ({
+    ...initialState(),
+    status: startupNotice ? { kind: 'error' as const, text: startupNotice } : null,
+  }));
+  const attached = useRef(false);
+  const say = useCallback(
+    (kind: 'info' | 'error' | 'busy' | 'notice', text: string) =>
+      dispatch({ type: 'status', status: { kind, text } }),
+    [],
+  );
+  const run = useCallback(
+    async (busy: string, work: () => Promise<string | void>) => {
+      say('busy', busy);
+      try {
+        const done = await work();
+        if (done) say('info', done);
+        else dispatch({ type: 'status', status: null });
+      } catch (error) {
+        say('error', describeError(error));
+      }
+    },
+    [say],
+  );
+
+  const { refresh } = useEngineData(domain, dispatch);
+  useSessionWatchers(domain, state.projects, dispatch, (text) => {
+    say('notice', text);
+    if (bell && !attached.current) stdout.write('\x07');
+  });
+  const project = selectedProject(state);
+  const session = selectedSession(state);
+  const previewVisible = state.screen.name === 'projects' && state.overlay?.kind !== 'help';
+  const preview = usePreview(
+    domain,
+    project && session?.running ? { projectDir: project.dir, session: session.name } : null,
+    previewVisible,
+  );
+
+  const attach = () => {
+    if (!project || !session)
+      return say('error', 'No session selected: start one with ' + firstKey(bindings, 'session.start') + '.');
+    if (!session.running)
+      return say('error', `${session.name} has ended; its transcript: claude-tui logs ${session.name}`);
+    void (async () => {
+      attached.current = true;
+      let outcome = '';
+      try {
+        await suspendTerminal(async () => {
+          outcome = await domain.attachSession(project.dir, session.name);
+        });
+        say('info', outcome);
+      } catch (error) {
+        say('error', describeError(error));
+      } finally {
+        attached.current = false;
+      }
+    })();
+  };
+
+  const openPrompt = (purpose: PromptPurpose, label: string, value = '') =>
+    dispatch({ type: 'overlay', overlay: { kind: 'prompt', purpose, label, value } });
+  const confirm = (message: string, action: ConfirmAction) =>
+    dispatch({ type: 'overlay', overlay: { kind: 'confirm', message, action } });
+
+  const perform = (command: CommandId) => {
+    switch (command) {
+      case 'app.quit':
+        return exit();
+      case 'app.help':
+        return dispatch({
+          type: 'overlay',
+          overlay: state.overlay?.kind === 'help' ? null : { kind: 'help' },
+        });
+      case 'app.back':
+        if (state.overlay) return dispatch({ type: 'overlay', overlay: null });
+        if (state.filter) return dispatch({ type: 'filter', filter: '' });
+        return dispatch({ type: 'focus', focus: 'projects' });
+      case 'list.up':
+        return dispatch({ type: 'move', delta: -1 });
+      case 'list.down':
+        return dispatch({ type: 'move', delta: 1 });
+      case 'list.top':
+        return dispatch({ type: 'move', delta: 'top' });
+      case 'list.bottom':
+        return dispatch({ type: 'move', delta: 'bottom' });
+      case 'list.filter':
+        return openPrompt('filter', 'filter projects', state.filter);
+      case 'projects.focus':
+        return dispatch({ type: 'focus' });
+      case 'session.attach':
+        if (state.focus === 'projects' && !session) return dispatch({ type: 'focus', focus: 'sessions' });
+        return attach();
+      case 'session.start':
+        if (!project) return say('error', 'Select a project first.');
+        return openPrompt('start-session', `start a session in ${project.name} ([NAME] [-- AGENT ARGS])`);
+      case 'session.stop':
+        if (!project || !session) return say('error', 'No session selected.');
+        return confirm(`Stop ${session.name}? The agent in it ends.`, {
+          type: 'stop-session',
+          projectDir: project.dir,
+          name: session.name,
+        });
+      case 'project.add':
+        return openPrompt('add-project', 'add a project (path)');
+      case 'project.up':
+        if (!project) return say('error', 'Select a project first.');
+        return void run(`bringing ${project.name} up…`, () =>
+          domain.upProject(project.dir, (line) => say('busy', `${project.name}: ${line}`)),
+        );
+      case 'project.down':
+        if (!project) return say('error', 'Select a project first.');
+        return confirm(`Take ${project.name} down? Sessions end; volumes stay.`, {
+          type: 'down-project',
+          projectDir: project.dir,
+        });
+      case 'screen.allowlist':
+        if (!project) return say('error', 'Select a project first.');
+        return dispatch({ type: 'open', screen: { name: 'allowlist', projectDir: project.dir } });
+      case 'screen.cleanup':
+        return dispatch({ type: 'open', screen: { name: 'cleanup' } });
+      default:
+        return undefined;
+    }
+  };
+
+  const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
+  const onMainScreen = state.screen.name === 'projects';
+  const modal = state.overlay?.kind === 'prompt' || state.overlay?.kind === 'confirm';
+  useInput(
+    (input, key) => {
+      const name = keyName(input, key);
+      const command = commandFor(bindings, 'projects', name);
+      if (tooSmall) {
+        if (command === 'app.quit') exit();
+        return;
+      }
+      if (command) perform(command);
+    },
+    { isActive: (onMainScreen || tooSmall) && !modal },
+  );
+
+  if (tooSmall) {
+    return (
+      <Box flexDirection="column" width={columns} height={rows}>
+        <Text wrap="wrap" color={theme.warn}>
+          {`The terminal is ${columns}x${rows}; the dashboard needs at least ${MIN_COLUMNS}x${MIN_ROWS}. Make the window larger, or press q to quit.`}
+        </Text>
+      </Box>
+    );
+  }
+
+  const bodyHeight =
+    rows -
+    2 -
+    (state.engineDown ? 1 : 0) -
+    (state.overlay?.kind === 'prompt' && promptProblem(state) ? 1 : 0);
+  const close = () => {
+    dispatch({ type: 'open', screen: { name: 'projects' } });
+    refresh();
+  };
+  return (
+    <Box flexDirection="column" width={columns} height={rows}>
+      <Header state={state} bindings={bindings} />
+      {state.engineDown ? (
+        <Text wrap="truncate" inverse color={theme.bad}>
+          {` Docker Engine unreachable: ${state.engineDown} Reconnecting… `}
+        </Text>
+      ) : null}
+      <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+        {state.overlay?.kind === 'help' ? (
+          <HelpOverlay bindings={bindings} height={bodyHeight} />
+        ) : state.screen.name === 'allowlist' ? (
+          <AllowlistScreen
+            domain={domain}
+            bindings={bindings}
+            projectDir={state.screen.projectDir}
+            width={columns}
+            height={bodyHeight}
+            active={!state.overlay}
+            onClose={close}
+            onHelp={() => dispatch({ type: 'overlay', overlay: { kind: 'help' } })}
+            onQuit={() => exit()}
+            say={say}
+          />
+        ) : state.screen.name === 'cleanup' ? (
+          <CleanupScreen
+            domain={domain}
+            bindings={bindings}
+            width={columns}
+            height={bodyHeight}
+            active={!state.overlay}
+            onClose={close}
+            onHelp={() => dispatch({ type: 'overlay', overlay: { kind: 'help' } })}
+            onQuit={() => exit()}
+            say={say}
+          />
+        ) : (
+          <ProjectsScreen state={state} preview={preview} width={columns} height={bodyHeight} />
+        )}
+      </Box>
+      <BottomLine state={state} bindings={bindings} dispatch={dispatch} run={run} domain={domain} say={say} />
+    </Box>
+  );
+}
+
+function promptProblem(state: DashboardState): string | undefined {
+  if (state.overlay?.kind !== 'prompt') return undefined;
+  if (state.overlay.purpose === 'start-session') return startInputProblem(state.overlay.value);
+  return undefined;
+}
+
+function Header({ state, bindings }: { state: DashboardState; bindings: KeyBindings }) {
+  const theme = useTheme();
+  const up = state.projects.filter((p) => p.state === 'up').length;
+  const screen =
+    state.screen.name === 'allowlist'
+      ? 'allowlist'
+      : state.screen.name === 'cleanup'
+        ? 'cleanup'
+        : 'projects';
+  return (
+    <Box justifyContent="space-between">
+      <Text wrap="truncate">
+        <Text bold color={theme.accent}>
+          claude-tui
+        </Text>
+        <Text
+          dimColor={theme.dim}
+        >{` ${screen} · ${state.projects.length} ${state.projects.length === 1 ? 'project' : 'projects'}, ${up} up`}</Text>
+        {state.attention.length ? (
+          <Text color={theme.warn}>{` · ${state.attention.length} need you`}</Text>
+        ) : null}
+      </Text>
+      <Text
+        dimColor={theme.dim}
+      >{`${firstKey(bindings, 'app.help')} help · ${firstKey(bindings, 'app.quit')} quit`}</Text>
+    </Box>
+  );
+}
+
+function BottomLine({
+  state,
+  bindings,
+  dispatch,
+  run,
+  domain,
+  say,
+}: {
+  state: DashboardState;
+  bindings: KeyBindings;
+  dispatch: Dispatch<Action>;
+  run: (busy: string, work: () => Promise<string | void>) => Promise<void>;
+  domain: DashboardDomain;
+  say: (kind: 'info' | 'error' | 'busy' | 'notice', text: string) => void;
+}) {
+  const overlay = state.overlay;
+  const closeOverlay = () => dispatch({ type: 'overlay', overlay: null });
+  if (overlay?.kind === 'prompt') {
+    const submit = (value: string) => {
+      closeOverlay();
+      if (overlay.purpose === 'filter') return;
+      if (overlay.purpose === 'add-project') {
+        void run('adding the project…', async () => {
+          const dir = await domain.addProject(value.trim());
+          dispatch({ type: 'select-project', projectDir: dir });
+          return `Added ${dir}. ${firstKey(bindings, 'project.up')} brings it up.`;
+        });
+        return;
+      }
+      const project = state.selectedProject;
+      if (!project) return;
+      let request: { name?: string; agentArgs: string[] };
+      try {
+        request = parseStartInput(value);
+      } catch (error) {
+        say('error', describeError(error));
+        return;
+      }
+      void run('starting the session…', async () => {
+        const name = await domain.startSession(project, request);
+        return `Started ${name}. ${firstKey(bindings, 'session.attach')} attaches (select it with tab).`;
+      });
+    };
+    return (
+      <PromptLine
+        label={overlay.label}
+        value={overlay.value}
+        problem={overlay.purpose === 'start-session' ? startInputProblem(overlay.value) : undefined}
+        onChange={(value) => {
+          dispatch({ type: 'prompt-input', value });
+          if (overlay.purpose === 'filter') dispatch({ type: 'filter', filter: value });
+        }}
+        onSubmit={submit}
+        onCancel={() => {
+          if (overlay.purpose === 'filter') dispatch({ type: 'filter', filter: '' });
+          closeOverlay();
+        }}
+      />
+    );
+  }
+  if (overlay?.kind === 'confirm') {
+    return (
+      <ConfirmLine
+        message={overlay.message}
+        onAnswer={(yes) => {
+          closeOverlay();
+          if (!yes) return say('info', 'Nothing was changed.');
+          const action = overlay.action;
+          if (action.type === 'stop-session') {
+            void run(`stopping ${action.name}…`, async () => {
+              await domain.stopSession(action.projectDir, action.name);
+              return `Stopped ${action.name}.`;
+            });
+          } else {
+            void run('taking the project down…', async () => {
+              await domain.downProject(action.projectDir);
+              return 'The project is down; its volumes stay.';
+            });
+          }
+        }}
+      />
+    );
+  }
+  const hint = (id: CommandId, text: string) => `${firstKey(bindings, id)} ${text}`;
+  const hints =
+    state.screen.name === 'projects'
+      ? [
+          hint('session.attach', 'attach'),
+          hint('session.start', 'start'),
+          hint('session.stop', 'stop'),
+          hint('projects.focus', 'switch'),
+          hint('project.up', 'up'),
+          hint('project.down', 'down'),
+          hint('project.add', 'add'),
+          hint('screen.allowlist', 'allowlist'),
+          hint('screen.cleanup', 'cleanup'),
+          hint('list.filter', 'filter'),
+        ].join(' · ')
+      : '';
+  return <StatusLine status={state.status} hints={hints} />;
+}

@@ -1,0 +1,56 @@
+import type { AllowlistView } from '../firewall/describe-allowlist.js';
+import type { EditResult } from '../firewall/edit-project-allowlist.js';
+import type { RefusedEntry } from '../firewall/gateway-control.js';
+import type { Inventory, ManagedResource } from '../project/inventory.js';
+import type { ProjectStatus } from '../project/status.js';
+import type { SessionInfo } from '../session/session-state.js';
+import type { StateChange } from '../session/watch-sessions.js';
+import type { KeyBindings } from './keymap.js';
+
+/**
+ * Everything the dashboard does to the world, as one small interface. The real one
+ * (host-domain.ts) calls the same domain operations the subcommands call; screen tests pass a
+ * fake. Nothing here exists only for the dashboard.
+ */
+export interface DashboardDomain {
+  /** Projects found by label in Docker and those the person has used. */
+  listProjects(): Promise<ProjectStatus[]>;
+  /** The firewall's status line from a running gateway. */
+  firewallStatus(projectDir: string): Promise<string>;
+  /** Adds a project by path (it must be a directory); returns its absolute path. */
+  addProject(path: string): Promise<string>;
+  upProject(projectDir: string, onProgress: (line: string) => void): Promise<string>;
+  downProject(projectDir: string): Promise<void>;
+
+  /** Follows a running project's sessions: every list, and each change of state. */
+  watchSessions(
+    projectDir: string,
+    onList: (sessions: SessionInfo[]) => void,
+    onChange: (change: StateChange) => void,
+    onEnd: (error?: Error) => void,
+  ): { stop: () => void };
+  peekSession(projectDir: string, name: string): Promise<string>;
+  startSession(projectDir: string, request: { name?: string; agentArgs: string[] }): Promise<string>;
+  stopSession(projectDir: string, name: string): Promise<void>;
+  /** Hands the terminal to the session until detach or its end; says what happened. */
+  attachSession(projectDir: string, name: string): Promise<string>;
+
+  describeAllowlist(projectDir: string): Promise<AllowlistView>;
+  editAllowlist(projectDir: string, action: 'add' | 'rm', values: string[]): Promise<EditResult>;
+  applyAllowlist(projectDir: string, approve: boolean): Promise<{ status: string; pending: string | null }>;
+  refused(projectDir: string): Promise<RefusedEntry[]>;
+
+  /** Everything claude-tui made in Docker, with sizes, owners and what uses it. */
+  inventory(): Promise<Inventory>;
+  removeResources(
+    resources: ManagedResource[],
+    options: { discardUnmerged: boolean },
+  ): Promise<{ removed: ManagedResource[]; skipped: { resource: ManagedResource; reason: string }[] }>;
+
+  /** Hears every change to what claude-tui owns in Docker; `onEnd` when the stream breaks. */
+  followEngine(onChange: () => void, onEnd: (error?: Error) => void): { close: () => void };
+  /** Resolves when the Docker Engine answers; rejects with the reason it does not. */
+  ping(): Promise<void>;
+
+  keyBindings(): Promise<{ bindings: KeyBindings; problems: string[] }>;
+}

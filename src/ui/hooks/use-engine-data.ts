@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useRef, type Dispatch } from 'react';
+import type { DashboardDomain } from '../dashboard-domain.js';
+import { describeError } from '../describe-error.js';
+import type { Action } from '../state.js';
+
+/** How often to look for the Engine again while it is away. */
+const RECONNECT_MS = 2000;
+/** Docker sends bursts (create, start, connect...): one refresh per burst. */
+const BURST_MS = 120;
+
+/**
+ * Keeps the project list current: read once, then again on each burst of Docker events about
+ * what claude-tui owns (never by polling every project). When the Engine goes away a banner says
+ * so, and everything is read again when it is back.
+ */
+export function useEngineData(domain: DashboardDomain, dispatch: Dispatch<Action>): { refresh: () => void } {
+  const alive = useRef(true);
+  const refresh = useCallback(() => {
+    void (async () => {
+      try {
+        const projects = await domain.listProjects();
+        if (!alive.current) return;
+        dispatch({ type: 'projects-loaded', projects });
+        for (const project of projects) {
+          if (project.gateway?.state !== 'running') continue;
+          domain
+            .firewallStatus(project.dir)
+            .then(
+              (status) =>
+                alive.current && dispatch({ type: 'firewall-read', projectDir: project.dir, status }),
+            )
+            .catch((error: unknown) =>
+              dispatch({
+                type: 'firewall-read',
+                projectDir: project.dir,
+                status: `unknown: ${describeError(error)}`,
+              }),
+            );
+        }
+      } catch (error) {
+        if (alive.current)
+          dispatch({ type: 'status', status: { kind: 'error', text: describeError(error) } });
+      }
+    })();
+  }, [domain, dispatch]);
+
+  useEffect(() => {
+    alive.current = true;
+    let stream: { close: () => void } | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    let burst: NodeJS.Timeout | undefined;
+    const connect = () => {
+      domain.ping().then(
+        () => {
+          if (!alive.current) return;
+          dispatch({ type: 'engine', down: null });
+          refresh();
+          stream = domain.followEngine(
+            () => {
+              clearTimeout(burst);
+              burst = setTimeout(refresh, BURST_MS);
+            },
+            (error) => lost(error ?? new Error('the event stream ended')),
+          );
+        },
+        (error: unknown) => lost(error),
+      );
+    };
+    const lost = (error: unknown) => {
+      if (!alive.current) return;
+      stream = undefined;
+      dispatch({ type: 'engine', down: describeError(error) });
+      retry = setTimeout(connect, RECONNECT_MS);
+    };
+    connect();
+    return () => {
+      alive.current = false;
+      stream?.close();
+      clearTimeout(retry);
+      clearTimeout(burst);
+    };
+  }, [domain, dispatch, refresh]);
+
+  return { refresh };
+}

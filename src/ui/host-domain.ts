@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { settingsDir } from '../config/app-settings.js';
+import { everythingManaged } from '../docker/labels.js';
+import { describeAllowlist } from '../firewall/describe-allowlist.js';
+import { applyProjectAllowlist, editProjectAllowlist } from '../firewall/edit-project-allowlist.js';
+import { readFirewallStatus, readRefused } from '../firewall/gateway-control.js';
+import { down } from '../project/down.js';
+import type { HostServices } from '../project/host-services.js';
+import { projectIdentity } from '../project/identity.js';
+import { locateProject } from '../project/locate.js';
+import { listManagedResources, removeManagedResources } from '../project/inventory.js';
+import { listProjects } from '../project/status.js';
+import { upProject } from '../project/up-project.js';
+import { attachSession } from '../session/attach-session.js';
+import { captureScreen, stopSession } from '../session/sessions.js';
+import { startAgentSession } from '../session/start-agent-session.js';
+import { watchSessions } from '../session/watch-sessions.js';
+import type { DashboardDomain } from './dashboard-domain.js';
+import { applyOverrides } from './keymap.js';
+
+export interface HostTerminal {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+}
+
+/**
+ * The dashboard's view of the world, made of the same domain operations the subcommands use.
+ * `cliPath` is the claude-tui script, for the background notifier a started session needs.
+ */
+export function createHostDomain(
+  services: HostServices,
+  terminal: HostTerminal,
+  paths: { cliPath: string; cwd: string },
+): DashboardDomain {
+  const { cliPath, cwd } = paths;
+  const { engine, settings } = services;
+  const project = (dir: string) => projectIdentity(dir);
+  return {
+    async listProjects() {
+      const known = (await settings.read()).projects.map((p) => p.dir);
+      return listProjects(engine, known);
+    },
+    firewallStatus: (dir) => readFirewallStatus(engine, project(dir).names.gateway),
+    async addProject(path) {
+      const expanded = path.replace(/^~(?=$|\/)/, services.env.HOME ?? '~');
+      const { dir } = locateProject(expanded, cwd);
+      await settings.rememberProject(dir);
+      return dir;
+    },
+    async upProject(dir, onProgress) {
+      const progress = { step: onProgress, output: () => undefined, note: onProgress };
+      const result = await upProject(services, project(dir), progress);
+      const pending = result.firewallPlan.pending
+        ? ' · the allowlist changed outside claude-tui: approve it in the allowlist editor'
+        : '';
+      return `${project(dir).slug} is ${result.changed ? 'up' : 'already up'} · firewall: ${result.firewall}${pending}`;
+    },
+    async downProject(dir) {
+      await down(engine, project(dir));
+    },
+    watchSessions(dir, onList, onChange, onEnd) {
+      const watcher = watchSessions(engine, project(dir), onChange, onList);
+      watcher.done.then(
+        () => onEnd(),
+        (error: unknown) => onEnd(error instanceof Error ? error : new Error(String(error))),
+      );
+      return { stop: watcher.stop };
+    },
+    peekSession: (dir, name) => captureScreen(engine, project(dir), name),
+    async startSession(dir, request) {
+      const { name } = await startAgentSession(services, project(dir), {
+        ...request,
+        size: { cols: terminal.stdout.columns || 120, rows: terminal.stdout.rows || 40 },
+        cliPath,
+      });
+      return name;
+    },
+    stopSession: (dir, name) => stopSession(engine, project(dir), name),
+    async attachSession(dir, name) {
+      const report = await attachSession(
+        { engine, env: services.env },
+        project(dir),
+        name,
+        terminal,
+        await settings.read(),
+      );
+      return report.message;
+    },
+    describeAllowlist: (dir) => describeAllowlist(services, project(dir)),
+    editAllowlist: (dir, action, values) => editProjectAllowlist(services, project(dir), action, values),
+    applyAllowlist: (dir, approve) => applyProjectAllowlist(services, project(dir), { approve }),
+    async refused(dir) {
+      const gateway = project(dir).names.gateway;
+      if (!(await engine.inspectContainer(gateway))?.State.Running) return [];
+      return readRefused(engine, gateway);
+    },
+    inventory: () => listManagedResources(engine),
+    removeResources: (resources, options) => removeManagedResources(engine, resources, options),
+    followEngine: (onChange, onEnd) => engine.events(everythingManaged, () => onChange(), onEnd),
+    ping: () => engine.ping(),
+    async keyBindings() {
+      const { bindings, problems } = applyOverrides((await settings.read()).keys);
+      const file = join(settingsDir(services.env), 'config.json');
+      return { bindings, problems: problems.map((problem) => `${file}: ${problem}`) };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { render } from 'ink';
+import { UserError } from '../errors.js';
+import type { HostServices } from '../project/host-services.js';
+import { App } from './app.js';
+import { createHostDomain, type HostTerminal } from './host-domain.js';
+import { ThemeContext, themeFor } from './theme.js';
+
+/**
+ * `claude-tui` with no arguments: the full-screen dashboard on the alternate screen, until the
+ * person quits. Sessions keep running after it exits. Returns the exit code.
+ */
+export async function runDashboard(
+  services: HostServices,
+  terminal: HostTerminal & { stderr: NodeJS.WriteStream },
+  paths: { cliPath: string; cwd: string },
+): Promise<number> {
+  if (!terminal.stdin.isTTY || !terminal.stdout.isTTY) {
+    throw new UserError(
+      'The dashboard needs a terminal, and stdin or stdout is not one.',
+      'Run `claude-tui` in a terminal; scripts use the subcommands (claude-tui --help).',
+    );
+  }
+  const domain = createHostDomain(services, terminal, paths);
+  const { bindings, problems } = await domain.keyBindings();
+  const instance = render(
+    <ThemeContext value={themeFor(services.env)}>
+      <App
+        domain={domain}
+        bindings={bindings}
+        startupNotice={
+          problems.length ? `${problems.join('; ')} (the default keys are used there)` : undefined
+        }
+      />
+    </ThemeContext>,
+    {
+      stdin: terminal.stdin,
+      stdout: terminal.stdout,
+      stderr: terminal.stderr,
+      alternateScreen: true,
+      // Ink would turn itself off under CI=true; a terminal is a terminal.
+      interactive: true,
+      exitOnCtrlC: false,
+      incrementalRendering: true,
+    },
+  );
+  await instance.waitUntilExit();
+  return 0;
+}

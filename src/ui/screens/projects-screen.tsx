@@ -1,0 +1,224 @@
+import { Box, Text } from 'ink';
+import { useEffect, useState } from 'react';
+import type { ProjectStatus } from '../../project/status.js';
+import { ago, stateLabel } from '../../session/describe-session.js';
+import type { SessionInfo } from '../../session/session-state.js';
+import { ListView } from '../components/list-view.js';
+import { SectionTitle } from '../components/section-title.js';
+import { attentionKey, selectedProject, sessionsOf, visibleProjects, type DashboardState } from '../state.js';
+import { stateColour, useTheme } from '../theme.js';
+
+/** Wide enough for projects on the left and the sessions with their preview on the right. */
+const TWO_COLUMNS_FROM = 110;
+
+/**
+ * The main screen: every project with its containers, firewall, sessions and volumes; the
+ * selected project's sessions; and the selected session's screen, live.
+ */
+export function ProjectsScreen({
+  state,
+  preview,
+  width,
+  height,
+}: {
+  state: DashboardState;
+  preview: string | null;
+  width: number;
+  height: number;
+}) {
+  const now = useNow(AGES_EVERY_MS);
+  const projects = visibleProjects(state);
+  const project = selectedProject(state);
+  const sessions = sessionsOf(state, state.selectedProject);
+  const twoColumns = width >= TWO_COLUMNS_FROM;
+  const left = twoColumns ? Math.min(72, Math.floor(width * 0.55)) : width;
+  const listWidth = left - 1;
+  const projectList = (rows: number) => (
+    <Box flexDirection="column">
+      <SectionTitle
+        title="PROJECTS"
+        detail={
+          state.filter
+            ? `filter: ${state.filter}`
+            : `${projects.length} · ${projects.filter((p) => p.state === 'up').length} up`
+        }
+      />
+      <ListView
+        items={projects}
+        selectedIndex={projects.findIndex((p) => p.dir === state.selectedProject)}
+        height={rows}
+        focused={state.focus === 'projects'}
+        empty={
+          state.loaded
+            ? state.filter
+              ? 'no project matches the filter'
+              : 'no projects yet: a adds one by path'
+            : 'reading…'
+        }
+        row={(p) => (
+          <ProjectRow
+            project={p}
+            firewall={state.firewall[p.dir]}
+            sessions={state.sessions[p.dir]}
+            width={listWidth}
+          />
+        )}
+      />
+    </Box>
+  );
+  const sessionList = (rows: number) => (
+    <Box flexDirection="column">
+      <SectionTitle
+        title="SESSIONS"
+        detail={
+          project
+            ? [
+                project.name,
+                project.gateway?.state === 'running' ? state.firewall[project.dir] : undefined,
+                project.dir,
+              ]
+                .filter(Boolean)
+                .join(' · ')
+            : ''
+        }
+      />
+      <ListView
+        items={sessions}
+        selectedIndex={sessions.findIndex((s) => s.name === state.selectedSession)}
+        height={rows}
+        focused={state.focus === 'sessions'}
+        empty={
+          !project
+            ? ''
+            : project.state !== 'up'
+              ? `the project is ${project.state}: u brings it up`
+              : 'no sessions: s starts one'
+        }
+        row={(s) => (
+          <SessionRow
+            session={s}
+            attention={!!project && state.attention.includes(attentionKey(project.dir, s.name))}
+            now={now}
+          />
+        )}
+      />
+    </Box>
+  );
+  const previewPane = (rows: number, columns: number) => (
+    <Box flexDirection="column">
+      <SectionTitle
+        title="PREVIEW"
+        detail={state.selectedSession ? `${state.selectedSession} · enter attaches` : ''}
+      />
+      <Preview text={preview} rows={rows} columns={columns} />
+    </Box>
+  );
+
+  if (twoColumns) {
+    const sessionRows = Math.max(3, Math.min(sessions.length + 1, Math.floor((height - 2) / 3)));
+    return (
+      <Box flexDirection="row" height={height}>
+        <Box width={left} flexShrink={0} flexDirection="column" marginRight={1}>
+          {projectList(height - 1)}
+        </Box>
+        <Box flexDirection="column" flexGrow={1}>
+          {sessionList(sessionRows)}
+          {previewPane(height - sessionRows - 2, width - left - 1)}
+        </Box>
+      </Box>
+    );
+  }
+  const projectRows = Math.max(2, Math.min(projects.length + 1, Math.floor((height - 3) / 3)));
+  const sessionRows = Math.max(2, Math.min(sessions.length + 1, Math.floor((height - 3) / 4)));
+  return (
+    <Box flexDirection="column" height={height}>
+      {projectList(projectRows)}
+      {sessionList(sessionRows)}
+      {previewPane(height - projectRows - sessionRows - 3, width)}
+    </Box>
+  );
+}
+
+function firewallWord(project: ProjectStatus, firewall: string | undefined): string {
+  if (project.gateway?.state !== 'running') return '-';
+  return firewall ?? '…';
+}
+
+/** "protected: 14 names, 52 ranges, applied …" → "protected"; other states keep their reason. */
+const firewallShort = (text: string) => (text.startsWith('protected') ? 'protected' : text);
+
+/** Everything in a project row but the name: marker 2, state 8, firewall 17, sessions 8, waiting 8, volumes 5. */
+const PROJECT_ROW_FIXED = 2 + 8 + 17 + 8 + 8 + 5;
+
+function ProjectRow({
+  project,
+  firewall,
+  sessions,
+  width,
+}: {
+  project: ProjectStatus;
+  firewall: string | undefined;
+  sessions: SessionInfo[] | undefined;
+  width: number;
+}) {
+  const theme = useTheme();
+  const wall = firewallShort(firewallWord(project, firewall));
+  const nameWidth = Math.max(10, width - PROJECT_ROW_FIXED);
+  const waiting = sessions?.filter((s) => s.state === 'waiting').length ?? 0;
+  const fit = (text: string, n: number) =>
+    text.length > n - 1 ? `${text.slice(0, n - 2)}… ` : text.padEnd(n);
+  return (
+    <>
+      {fit(project.name, nameWidth)}
+      <Text color={stateColour(theme, project.state)}>{fit(project.state, 8)}</Text>
+      <Text color={stateColour(theme, wall)}>{fit(wall, 17)}</Text>
+      {fit(`${sessions?.length ?? 0} sess`, 8)}
+      {waiting ? <Text color={theme.warn}>{fit(`${waiting} wait`, 8)}</Text> : ' '.repeat(8)}
+      {`${project.volumes.length} vol`}
+    </>
+  );
+}
+
+/** Ages on screen move on by themselves; a redraw this often keeps them true at no real cost. */
+const AGES_EVERY_MS = 10_000;
+
+function useNow(everyMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
+function SessionRow({ session, attention, now }: { session: SessionInfo; attention: boolean; now: number }) {
+  const theme = useTheme();
+  const state = stateLabel(session);
+  return (
+    <>
+      {attention ? <Text color={theme.warn}>● </Text> : '  '}
+      {session.name.padEnd(14).slice(0, 14)} <Text color={stateColour(theme, state)}>{state.padEnd(11)}</Text>
+      <Text dimColor={theme.dim}>{session.source.padEnd(7)}</Text>
+      {ago(session.created, now).padEnd(5)}
+      <Text dimColor={theme.dim}>{`out ${ago(session.lastActivity, now)}`}</Text>
+    </>
+  );
+}
+
+function Preview({ text, rows, columns }: { text: string | null; rows: number; columns: number }) {
+  const lines = (text ?? '').replace(/\s+$/, '').split('\n');
+  const shown = lines.slice(Math.max(0, lines.length - rows));
+  return (
+    <Box flexDirection="column" height={Math.max(1, rows)} overflow="hidden">
+      {text === null ? (
+        <Text dimColor> no session selected</Text>
+      ) : (
+        shown.map((line, i) => (
+          <Text key={i} wrap="truncate">
+            {line.slice(0, columns) || ' '}
+          </Text>
+        ))
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,203 @@
+import type { ProjectStatus } from '../project/status.js';
+import type { SessionInfo } from '../session/session-state.js';
+
+/**
+ * The dashboard's shared state and the one reducer that changes it. Selection is kept by name,
+ * not by index, so that a refresh that adds or removes rows never moves it.
+ */
+export type Screen = { name: 'projects' } | { name: 'allowlist'; projectDir: string } | { name: 'cleanup' };
+
+/** What the one-line prompt at the bottom is asking for. */
+export type PromptPurpose = 'add-project' | 'start-session' | 'filter';
+
+export type Overlay =
+  | { kind: 'help' }
+  | { kind: 'prompt'; purpose: PromptPurpose; label: string; value: string }
+  | { kind: 'confirm'; message: string; action: ConfirmAction };
+
+export type ConfirmAction =
+  { type: 'stop-session'; projectDir: string; name: string } | { type: 'down-project'; projectDir: string };
+
+export type Focus = 'projects' | 'sessions';
+
+export interface StatusMessage {
+  text: string;
+  kind: 'info' | 'error' | 'busy' | 'notice';
+}
+
+export interface DashboardState {
+  screen: Screen;
+  overlay: Overlay | null;
+  projects: ProjectStatus[];
+  loaded: boolean;
+  /** Firewall status per project dir, read from running gateways. */
+  firewall: Record<string, string>;
+  sessions: Record<string, SessionInfo[]>;
+  selectedProject: string | null;
+  selectedSession: string | null;
+  focus: Focus;
+  filter: string;
+  status: StatusMessage | null;
+  /** Sessions that changed to waiting or done since the person last looked at them. */
+  attention: string[];
+  /** Shown across the top while the Docker Engine cannot be reached. */
+  engineDown: string | null;
+}
+
+export type Action =
+  | { type: 'projects-loaded'; projects: ProjectStatus[] }
+  | { type: 'firewall-read'; projectDir: string; status: string }
+  | { type: 'sessions-listed'; projectDir: string; sessions: SessionInfo[] }
+  | { type: 'move'; delta: number | 'top' | 'bottom' }
+  | { type: 'focus'; focus?: Focus }
+  | { type: 'select-project'; projectDir: string }
+  | { type: 'open'; screen: Screen }
+  | { type: 'overlay'; overlay: Overlay | null }
+  | { type: 'prompt-input'; value: string }
+  | { type: 'filter'; filter: string }
+  | { type: 'status'; status: StatusMessage | null }
+  | { type: 'attention'; key: string }
+  | { type: 'engine'; down: string | null };
+
+export function initialState(): DashboardState {
+  return {
+    screen: { name: 'projects' },
+    overlay: null,
+    projects: [],
+    loaded: false,
+    firewall: {},
+    sessions: {},
+    selectedProject: null,
+    selectedSession: null,
+    focus: 'projects',
+    filter: '',
+    status: null,
+    attention: [],
+    engineDown: null,
+  };
+}
+
+/** The projects the filter lets through (matched against name and path). */
+export function visibleProjects(state: DashboardState): ProjectStatus[] {
+  const filter = state.filter.toLowerCase();
+  if (!filter) return state.projects;
+  return state.projects.filter(
+    (p) => p.name.toLowerCase().includes(filter) || p.dir.toLowerCase().includes(filter),
+  );
+}
+
+export function selectedProject(state: DashboardState): ProjectStatus | undefined {
+  return visibleProjects(state).find((p) => p.dir === state.selectedProject);
+}
+
+export function sessionsOf(state: DashboardState, projectDir: string | null): SessionInfo[] {
+  return projectDir ? (state.sessions[projectDir] ?? []) : [];
+}
+
+export function selectedSession(state: DashboardState): SessionInfo | undefined {
+  return sessionsOf(state, state.selectedProject).find((s) => s.name === state.selectedSession);
+}
+
+export const attentionKey = (projectDir: string, session: string) => `${projectDir}\t${session}`;
+
+/** Keeps a selection that still exists, or falls back to the first item. */
+function keep<T>(items: readonly T[], current: string | null, id: (item: T) => string): string | null {
+  if (current !== null && items.some((item) => id(item) === current)) return current;
+  const first = items[0];
+  return first === undefined ? null : id(first);
+}
+
+function step<T>(
+  items: readonly T[],
+  current: string | null,
+  id: (item: T) => string,
+  delta: number | 'top' | 'bottom',
+): string | null {
+  if (!items.length) return null;
+  const index = Math.max(
+    0,
+    items.findIndex((item) => id(item) === current),
+  );
+  const next =
+    delta === 'top'
+      ? 0
+      : delta === 'bottom'
+        ? items.length - 1
+        : Math.min(items.length - 1, Math.max(0, index + delta));
+  return id(items[next]!);
+}
+
+/** After the project changes, the session selection follows that project's list. */
+function withSessionSelection(state: DashboardState): DashboardState {
+  const sessions = sessionsOf(state, state.selectedProject);
+  return { ...state, selectedSession: keep(sessions, state.selectedSession, (s) => s.name) };
+}
+
+function seen(state: DashboardState): DashboardState {
+  if (!state.selectedProject || !state.selectedSession) return state;
+  const key = attentionKey(state.selectedProject, state.selectedSession);
+  return state.attention.includes(key)
+    ? { ...state, attention: state.attention.filter((k) => k !== key) }
+    : state;
+}
+
+export function reduce(state: DashboardState, action: Action): DashboardState {
+  switch (action.type) {
+    case 'projects-loaded': {
+      const next = { ...state, projects: action.projects, loaded: true };
+      return withSessionSelection({
+        ...next,
+        selectedProject: keep(visibleProjects(next), state.selectedProject, (p) => p.dir),
+      });
+    }
+    case 'firewall-read':
+      return { ...state, firewall: { ...state.firewall, [action.projectDir]: action.status } };
+    case 'sessions-listed': {
+      // The watchers report every second; an unchanged list must not cost a frame.
+      if (JSON.stringify(state.sessions[action.projectDir]) === JSON.stringify(action.sessions)) return state;
+      const next = { ...state, sessions: { ...state.sessions, [action.projectDir]: action.sessions } };
+      return action.projectDir === state.selectedProject ? withSessionSelection(next) : next;
+    }
+    case 'move': {
+      if (state.focus === 'sessions') {
+        const sessions = sessionsOf(state, state.selectedProject);
+        return seen({
+          ...state,
+          selectedSession: step(sessions, state.selectedSession, (s) => s.name, action.delta),
+        });
+      }
+      const selected = step(visibleProjects(state), state.selectedProject, (p) => p.dir, action.delta);
+      return withSessionSelection({ ...state, selectedProject: selected });
+    }
+    case 'focus': {
+      const focus = action.focus ?? (state.focus === 'projects' ? 'sessions' : 'projects');
+      if (focus === 'sessions' && !sessionsOf(state, state.selectedProject).length) return state;
+      return seen({ ...state, focus });
+    }
+    case 'select-project':
+      return withSessionSelection({ ...state, selectedProject: action.projectDir, focus: 'projects' });
+    case 'open':
+      return { ...state, screen: action.screen, overlay: null };
+    case 'overlay':
+      return { ...state, overlay: action.overlay };
+    case 'prompt-input':
+      return state.overlay?.kind === 'prompt'
+        ? { ...state, overlay: { ...state.overlay, value: action.value } }
+        : state;
+    case 'filter': {
+      const next = { ...state, filter: action.filter, focus: 'projects' as const };
+      return withSessionSelection({
+        ...next,
+        selectedProject: keep(visibleProjects(next), state.selectedProject, (p) => p.dir),
+      });
+    }
+    case 'status':
+      return { ...state, status: action.status };
+    case 'attention':
+      return state.attention.includes(action.key)
+        ? state
+        : { ...state, attention: [...state.attention, action.key] };
+    case 'engine':
+      return { ...state, engineDown: action.down };
+  }
+}

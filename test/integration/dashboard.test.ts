@@ -1,0 +1,207 @@
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDockerEngine } from '../../src/docker/engine-http.js';
+import { managedLabels } from '../../src/docker/labels.js';
+import type { ProjectIdentity } from '../../src/project/identity.js';
+import { docker, dockerAvailable, makeProject, runCli } from '../support/cli.js';
+import { TerminalHarness } from '../support/terminal.js';
+import { buildTestHostsImage, startTestNetwork, type TestNetwork } from '../support/test-hosts.js';
+
+const engine = createDockerEngine();
+const fakeAgentDir = fileURLToPath(new URL('../fixtures/fake-agent', import.meta.url));
+
+/** The line of the screen the dashboard marks as selected (›) that mentions `text`. */
+const selectedLine = (screen: string, text: string) =>
+  screen.split('\n').find((line) => line.includes('›') && line.includes(text));
+
+let dash: TerminalHarness;
+/** Types like a person: one character per read, so no two keys arrive as one. */
+async function keys(text: string): Promise<void> {
+  for (const key of text) {
+    dash.write(key);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function waitUntil(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe.skipIf(!dockerAvailable())('the dashboard, end to end (built binary in a pty, real Engine)', () => {
+  let net: TestNetwork;
+  let project: ProjectIdentity;
+  const volume = `ctui-dash-test-${process.pid}`;
+
+  beforeAll(async () => {
+    await buildTestHostsImage();
+    net = await startTestNetwork(`ctui-test-dash-${process.pid}`, { blocked: ['blocked.test'] });
+    project = makeProject('dashboard');
+    mkdirSync(join(project.dir, '.claude'));
+    writeFileSync(
+      join(project.dir, '.claude', 'claude-tui.yaml'),
+      [
+        'firewall:',
+        '  defaults: false',
+        `  dnsUpstream: ${net.dnsIp}`,
+        '  selfCheck: { blocked: [], allowed: [] }',
+        `networks: [${net.name}]`,
+        'agent:',
+        '  command: /opt/fake-agent/fake-agent',
+        'mounts:',
+        `  - { source: ${fakeAgentDir}, target: /opt/fake-agent }`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(project.dir, '.claude', 'allowed-domains.txt'), '# the dashboard test\n');
+    for (const path of ['.claude', '.claude/claude-tui.yaml', '.claude/allowed-domains.txt']) {
+      chownSync(join(project.dir, path), 1234, 1234);
+    }
+    const up = await runCli(['up', project.dir, '--yes']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    // A volume of this project that nothing uses, for the cleanup screen to delete.
+    const labels = managedLabels('home', { dir: project.dir, id: project.id });
+    await engine.createVolume(volume, { ...labels, 'dev.claude-tui.role': 'session' });
+    dash = new TerminalHarness([], { cols: 120, rows: 40 });
+  });
+
+  afterAll(async () => {
+    dash?.write('q');
+    await dash?.exitCode().catch(() => dash.proc.kill());
+    await runCli(['down', project.dir]);
+    await docker(['volume', 'rm', volume], { reject: false });
+    await net.remove();
+  });
+
+  it('says so, and exits 1, when there is no terminal to draw on', async () => {
+    const result = await runCli([]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('The dashboard needs a terminal');
+    expect(result.stderr).not.toMatch(/\bat \S+ \(/);
+  });
+
+  it('asks for a bigger terminal below 80x24 and draws when it grows', async () => {
+    const small = new TerminalHarness([], { cols: 70, rows: 20 });
+    await small.waitFor('the dashboard needs at least 80x24');
+    small.resize(100, 30);
+    await small.waitFor('claude-tui projects');
+    small.write('q');
+    expect(await small.exitCode()).toBe(0);
+  });
+
+  it('opens full screen and finds the project by its labels', async () => {
+    await dash.waitForRaw('\x1b[?1049h');
+    await dash.waitFor('claude-tui projects');
+    // Other projects may be up on this Engine: narrow the list to this one.
+    await keys('/');
+    await keys(basename(project.dir));
+    await keys('\r');
+    await dash.waitFor(`filter: ${basename(project.dir)}`);
+    await dash.waitFor(/up\s+protected/);
+    await dash.waitFor('no sessions: s starts one');
+  });
+
+  it('starts a session with the fake agent and shows its screen in the preview', async () => {
+    await keys('s');
+    await dash.waitFor('enter ok');
+    await keys('e2e -- --model test');
+    await keys('\r');
+    await dash.waitFor('Started e2e');
+    await dash.waitFor('fake-agent ready (args: --model test)', 30_000);
+  });
+
+  it('attaches with Enter, passes typing through, and detaches back to the dashboard as it was', async () => {
+    await keys('\t');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const before = dash.screen();
+    expect(selectedLine(before, 'e2e')).toBeDefined();
+    const attachedFrom = dash.raw.length;
+    await keys('\r');
+    // tmux draws the session's own screen: its text arrives after the Enter.
+    await waitUntil(() => dash.raw.slice(attachedFrom).includes('fake-agent ready'));
+    await keys('hello from the dashboard\r');
+    await dash.waitFor('you said: hello from the dashboard');
+    await keys('\x11');
+    await dash.waitFor('Detached from e2e; it keeps running.');
+    const after = dash.screen();
+    expect(after).toContain(`filter: ${basename(project.dir)}`);
+    expect(selectedLine(after, 'e2e')).toBeDefined();
+    // The preview shows what was typed while attached: the session went on without us.
+    await dash.waitFor('you said: hello from the dashboard');
+    const sessions = JSON.parse((await runCli(['sessions', project.dir, '--json'])).stdout) as {
+      name: string;
+      running: boolean;
+    }[];
+    expect(sessions.find((s) => s.name === 'e2e')?.running).toBe(true);
+  });
+
+  it('adds a domain in the allowlist editor and the gateway lets the agent reach it', async () => {
+    const before = await runCli([
+      'exec',
+      project.dir,
+      '--',
+      'curl',
+      '-sS',
+      '--max-time',
+      '5',
+      'http://blocked.test/',
+    ]);
+    expect(before.exitCode).toBe(6);
+    await keys('w');
+    await dash.waitFor('ALLOWED');
+    await keys('a');
+    await dash.waitFor('enter ok');
+    await keys('blocked.test');
+    await keys('\r');
+    await dash.waitFor('added blocked.test · firewall: protected');
+    const after = await runCli([
+      'exec',
+      project.dir,
+      '--',
+      'curl',
+      '-sS',
+      '--max-time',
+      '5',
+      'http://blocked.test/',
+    ]);
+    expect(after.stdout.trim()).toBe('hello from blocked');
+    await keys('\x1b');
+    await dash.waitFor(/SESSIONS\s+/);
+  });
+
+  it('deletes a volume from the cleanup screen after a yes', async () => {
+    await keys('c');
+    await dash.waitFor('CLEANUP');
+    await keys('/');
+    await keys(volume);
+    await keys('\r');
+    await dash.waitFor(`filter: ${volume} · 1 thing claude-tui made`);
+    await keys(' ');
+    await keys('x');
+    await dash.waitFor('Delete 1');
+    await keys('y');
+    await dash.waitFor('deleted 1');
+    expect(await engine.inspectVolume(volume)).toBeUndefined();
+  });
+
+  it('quits on q, leaves the alternate screen, and the session keeps running', async () => {
+    // Escape clears the cleanup filter first, then leaves the screen.
+    await keys('\x1b');
+    await dash.waitFor(/CLEANUP\s+\d+ things/);
+    await keys('\x1b');
+    await dash.waitFor('claude-tui projects');
+    await keys('q');
+    expect(await dash.exitCode()).toBe(0);
+    expect(dash.raw).toContain('\x1b[?1049l');
+    const sessions = JSON.parse((await runCli(['sessions', project.dir, '--json'])).stdout) as {
+      name: string;
+      running: boolean;
+    }[];
+    expect(sessions.find((s) => s.name === 'e2e')?.running).toBe(true);
+  });
+});
