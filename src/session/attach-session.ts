@@ -5,7 +5,6 @@ import { UserError } from '../errors.js';
 import { agentUnavailable } from '../project/agent-exec.js';
 import { AGENT_USER } from '../project/container-specs.js';
 import type { ProjectIdentity } from '../project/identity.js';
-import type { PtySpawner } from '../system/pty.js';
 import { attachTerminal, type AttachTerminal } from './attach.js';
 import { DEFAULT_DETACH_KEY, parseDetachKey } from './detach-key.js';
 import { describeEnd, findSession, SESSION_SCRIPT } from './sessions.js';
@@ -13,11 +12,6 @@ import { describeEnd, findSession, SESSION_SCRIPT } from './sessions.js';
 export interface AttachServices {
   engine: DockerEngine;
   env: NodeJS.ProcessEnv;
-  /**
-   * @deprecated Not used: attach talks to the Engine directly (no docker CLI in a pty). Still
-   * accepted so that callers written before need no change.
-   */
-  pty?: PtySpawner;
 }
 
 /** How an attach ended, in the person's words; `closed` settles when the connection is gone. */

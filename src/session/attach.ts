@@ -89,7 +89,9 @@ export function attachTerminal(
       restore();
       resolve(outcome);
     };
-    const onInput = (chunk: Buffer) => {
+    const onInput = (data: Buffer | string) => {
+      // A reader before us (the dashboard's) may have set an encoding: bytes are what we pass on.
+      const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       // Typing and pastes hold neither ESC (which starts every other form of the detach key and
       // every terminal reply) nor the detach key's control byte: those go on as they came,
       // without being looked at again. This is the path of every keystroke's echo.

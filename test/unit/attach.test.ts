@@ -129,6 +129,20 @@ describe('attaching a terminal to a command', () => {
     expect(command.closedByUs()).toBe(false);
   });
 
+  it('detaches on the raw key byte when an earlier reader left stdin decoding to strings', async () => {
+    const t = fakeTerminal();
+    // The dashboard's Ink sets utf8 on stdin; the data events then carry strings, not bytes.
+    t.stdin.setEncoding('utf8');
+    const command = fakeCommand();
+    const attached = attachTerminal(command.open, t.terminal, key);
+    await settle();
+    t.stdin.write('é typed\x11');
+    const outcome = await attached;
+    expect(outcome.reason).toBe('detached');
+    expect(command.received.join('')).toBe(Buffer.from('é typed').toString('latin1') + TMUX_DETACH_SEQUENCE);
+    command.end(0);
+  });
+
   it('detaches even while the connection is still opening', async () => {
     const t = fakeTerminal();
     const command = fakeCommand(50);
