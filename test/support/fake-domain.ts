@@ -93,8 +93,8 @@ export function fakeWorld(now = Date.now()) {
     warnings: [],
   };
   const refused: RefusedEntry[] = [
-    { kind: 'dns', target: 'telemetry.example.net', count: 7, last: '2026-11-22T10:04:00.000Z' },
-    { kind: 'connection', target: 'tcp 192.0.2.1.443', count: 2, last: '2026-11-22T10:01:00.000Z' },
+    { kind: 'dns', target: 'telemetry.example.net', count: 7, last: minutesAgo(4) },
+    { kind: 'connection', target: 'tcp 192.0.2.1.443', count: 2, last: minutesAgo(7) },
   ];
   const volume = (
     name: string,
