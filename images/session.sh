@@ -78,9 +78,18 @@ case ${1:-} in
     ;;
   watch)
     last=''
+    beat=0
     while :; do
       now=$("$self" list)
-      if [ "$now" != "$last" ]; then printf '%s\n--\n' "$now"; last=$now; fi
+      if [ "$now" != "$last" ]; then
+        printf '%s\n--\n' "$now" || exit 0
+        last=$now
+      elif [ $((beat += 1)) -ge 8 ]; then
+        # An empty line every 2 s: once the reader is gone, the write fails and the loop ends
+        # (an exec has no terminal to hang up, so nothing else would stop it).
+        printf '\n' || exit 0
+        beat=0
+      fi
       sleep 0.25
     done
     ;;
