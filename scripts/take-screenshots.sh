@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Takes the README's screenshots from a real run: the built claude-tui in a real xterm on a virtual
+# X display, against the real Docker Engine, with three demo projects running the test fixtures'
+# fake agent (the real agent's model cannot be reached from a test machine).
+# Needs: Xvfb, xterm, xdotool, xwd and ImageMagick (Debian: xvfb xterm xdotool x11-apps imagemagick).
+# Usage: npm run build && bash scripts/take-screenshots.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for tool in Xvfb xterm xdotool xwd /usr/bin/convert; do
+  command -v "$tool" >/dev/null || { echo "take-screenshots: $tool is missing" >&2; exit 1; }
+done
+
+demo=$(mktemp -d /tmp/claude-tui-demo.XXXXXX)
+export CLAUDE_TUI_CONFIG_DIR="$demo/.config" XDG_STATE_HOME="$demo/.state" TERM=xterm-256color
+mkdir -p "$CLAUDE_TUI_CONFIG_DIR"
+printf '{"githubMeta":false,"selfCheck":{"blocked":[],"allowed":[]},"notifications":{"desktop":false}}\n' \
+  >"$CLAUDE_TUI_CONFIG_DIR/config.json"
+cli() { node dist/cli.js "$@"; }
+fake_agent=$(realpath test/fixtures/fake-agent)
+display=:77
+xvfb_pid=
+
+cleanup() {
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+  for project in "$demo"/*/; do
+    volumes=$(cli status "$project" --json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).volumes.join(" "))}catch{}})')
+    cli down "$project" >/dev/null 2>&1 || true
+    for volume in $volumes; do docker volume rm "$volume" >/dev/null 2>&1 || true; done
+  done
+  rm -rf "$demo"
+}
+trap cleanup EXIT
+
+for name in shop-frontend payments-api docs-site; do
+  mkdir -p "$demo/$name/.claude"
+  cat >"$demo/$name/.claude/claude-tui.yaml" <<EOF
+firewall:
+  selfCheck: { blocked: [], allowed: [] }
+agent:
+  command: /opt/fake-agent/fake-agent
+mounts:
+  - { source: $fake_agent, target: /opt/fake-agent }
+EOF
+  printf '# what this project may reach besides the defaults\ngit.internal.example\nstatus.example.org\n' \
+    >"$demo/$name/.claude/allowed-domains.txt"
+  chown -R 1234:1234 "$demo/$name"
+done
+cli up "$demo/shop-frontend" --yes >/dev/null
+cli up "$demo/payments-api" --yes >/dev/null
+cli start "$demo/shop-frontend" --name fix-login -- --model opus >/dev/null
+cli start "$demo/shop-frontend" --name add-tests >/dev/null
+cli start "$demo/payments-api" --name refactor >/dev/null
+agent=$(cli status "$demo/shop-frontend" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).agent.name))')
+sleep 2
+send() { docker exec -u claude "$agent" tmux send-keys -t "=$1:" "$2" Enter; }
+send fix-login 'the login form loses the email field on error'
+send fix-login 'busy 400'
+send add-tests 'ask'
+# A name the firewall refuses, so the allowlist screen has something to show.
+docker exec -u claude "$agent" curl -s --max-time 2 http://telemetry.example.com/ >/dev/null 2>&1 || true
+sleep 2
+
+Xvfb "$display" -screen 0 1600x1000x24 >/dev/null 2>&1 &
+xvfb_pid=$!
+sleep 1
+DISPLAY=$display xterm -geometry 120x34+0+0 -fa 'DejaVu Sans Mono' -fs 11 -bg '#1b1d23' -fg '#d8dee9' \
+  -xrm 'XTerm*allowSendEvents: true' -T claude-tui -e node dist/cli.js &
+sleep 3
+window=$(DISPLAY=$display xdotool search --name claude-tui | head -1)
+keys() { DISPLAY=$display xdotool type --window "$window" --delay 80 "$1"; sleep "${2:-1.5}"; }
+shoot() { DISPLAY=$display xwd -silent -id "$window" | /usr/bin/convert xwd:- "assets/$1.png"; echo "assets/$1.png"; }
+
+mkdir -p assets
+keys j 1.5
+keys $'\t' 2
+shoot dashboard-projects
+keys w 2.5
+shoot dashboard-allowlist
+keys $'\e' 1
+keys c 3
+shoot dashboard-cleanup
+keys $'\e' 1
+keys q 1
