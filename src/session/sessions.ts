@@ -73,7 +73,7 @@ export async function peekSession(
   return captureScreen(engine, project, name);
 }
 
-/** The pane's text with no checks first: one exec, for a preview read several times a second. */
+/** The pane's text with no checks first: one exec. */
 export async function captureScreen(
   engine: DockerEngine,
   project: ProjectIdentity,

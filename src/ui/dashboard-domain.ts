@@ -29,7 +29,8 @@ export interface DashboardDomain {
     onChange: (change: StateChange) => void,
     onEnd: (error?: Error) => void,
   ): { stop: () => void };
-  peekSession(projectDir: string, name: string): Promise<string>;
+  /** The session's screen now and on each change, until stopped. */
+  followScreen(projectDir: string, name: string, onScreen: (text: string) => void): { stop: () => void };
   startSession(projectDir: string, request: { name?: string; agentArgs: string[] }): Promise<string>;
   stopSession(projectDir: string, name: string): Promise<void>;
   /** Hands the terminal to the session until detach or its end; says what happened. */

@@ -12,7 +12,8 @@ import { listManagedResources, removeManagedResources } from '../project/invento
 import { listProjects } from '../project/status.js';
 import { upProject } from '../project/up-project.js';
 import { attachSession } from '../session/attach-session.js';
-import { captureScreen, stopSession } from '../session/sessions.js';
+import { followScreen } from '../session/follow-screen.js';
+import { stopSession } from '../session/sessions.js';
 import { startAgentSession } from '../session/start-agent-session.js';
 import { watchSessions } from '../session/watch-sessions.js';
 import type { DashboardDomain } from './dashboard-domain.js';
@@ -66,7 +67,7 @@ export function createHostDomain(
       );
       return { stop: watcher.stop };
     },
-    peekSession: (dir, name) => captureScreen(engine, project(dir), name),
+    followScreen: (dir, name, onScreen) => followScreen(engine, project(dir), name, onScreen),
     async startSession(dir, request) {
       const { name } = await startAgentSession(services, project(dir), {
         ...request,

@@ -204,7 +204,13 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
       queueMicrotask(() => onList(world.sessions[dir] ?? []));
       return { stop: () => watchers.delete(dir) };
     },
-    peekSession: async (dir, name) => `fake agent screen of ${name}\n> do the thing\nworking on it...\n`,
+    followScreen: (dir, name, onScreen) => {
+      const timer = setTimeout(
+        () => onScreen(`fake agent screen of ${name}\n> do the thing\nworking on it...\n`),
+        1,
+      );
+      return { stop: () => clearTimeout(timer) };
+    },
     startSession: async (dir, request) => {
       calls.push(`start ${dir} ${request.name ?? '(auto)'} ${request.agentArgs.join(' ')}`.trim());
       return request.name ?? 's2';

@@ -5,6 +5,8 @@ import type { Action } from '../state.js';
 
 /** How often to look for the Engine again while it is away. */
 const RECONNECT_MS = 2000;
+/** Firewall states read at the same time (each is an exec in a gateway). */
+const FIREWALL_READS_AT_ONCE = 3;
 /** Docker sends bursts (create, start, connect...): one refresh per burst. */
 const BURST_MS = 120;
 
@@ -21,22 +23,19 @@ export function useEngineData(domain: DashboardDomain, dispatch: Dispatch<Action
         const projects = await domain.listProjects();
         if (!alive.current) return;
         dispatch({ type: 'projects-loaded', projects });
-        for (const project of projects) {
-          if (project.gateway?.state !== 'running') continue;
-          domain
+        // One exec per gateway: a few at a time, in list order, so the first rows fill in first
+        // and forty projects do not start forty execs at once.
+        const queue = projects.filter((p) => p.gateway?.state === 'running');
+        const next = async (): Promise<void> => {
+          const project = queue.shift();
+          if (!project || !alive.current) return;
+          const status = await domain
             .firewallStatus(project.dir)
-            .then(
-              (status) =>
-                alive.current && dispatch({ type: 'firewall-read', projectDir: project.dir, status }),
-            )
-            .catch((error: unknown) =>
-              dispatch({
-                type: 'firewall-read',
-                projectDir: project.dir,
-                status: `unknown: ${describeError(error)}`,
-              }),
-            );
-        }
+            .catch((error: unknown) => `unknown: ${describeError(error)}`);
+          if (alive.current) dispatch({ type: 'firewall-read', projectDir: project.dir, status });
+          return next();
+        };
+        await Promise.all(Array.from({ length: FIREWALL_READS_AT_ONCE }, next));
       } catch (error) {
         if (alive.current)
           dispatch({ type: 'status', status: { kind: 'error', text: describeError(error) } });

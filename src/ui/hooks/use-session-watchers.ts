@@ -4,6 +4,9 @@ import { isNotable } from '../../session/watch-sessions.js';
 import type { DashboardDomain } from '../dashboard-domain.js';
 import { attentionKey, type Action } from '../state.js';
 
+/** Between the starts of two projects' session watchers. */
+const WATCH_STAGGER_MS = 60;
+
 /**
  * One session watcher per running project: the container reports each change of a state file, so
  * the dashboard learns of a session waiting or done within a second, without polling. A change
@@ -29,11 +32,12 @@ export function useSessionWatchers(
       current.delete(dir);
       dispatch({ type: 'sessions-listed', projectDir: dir, sessions: [] });
     }
-    for (const dir of running) {
-      if (current.has(dir)) continue;
+    const starting = running.filter((dir) => !current.has(dir));
+    starting.forEach((dir, index) => {
       const name = projects.find((p) => p.dir === dir)?.name ?? dir;
-      current.set(
-        dir,
+      // The first project at once, the others a little apart: each watcher is an exec, and the
+      // first frame should not wait behind twenty of them.
+      const start = () =>
         domain.watchSessions(
           dir,
           (sessions) => dispatch({ type: 'sessions-listed', projectDir: dir, sessions }),
@@ -51,9 +55,17 @@ export function useSessionWatchers(
           },
           // The watcher ends with the container; the next event that brings it back starts another.
           () => current.delete(dir),
-        ),
-      );
-    }
+        );
+      if (index === 0) return void current.set(dir, start());
+      let started: { stop: () => void } | undefined;
+      const timer = setTimeout(() => (started = start()), index * WATCH_STAGGER_MS);
+      current.set(dir, {
+        stop: () => {
+          clearTimeout(timer);
+          started?.stop();
+        },
+      });
+    });
     // Re-run only when the set of running projects changes (`key`), not on every refresh.
   }, [key, domain, dispatch]);
 

@@ -1,0 +1,49 @@
+import type { DockerEngine } from '../docker/engine.js';
+import { AGENT_USER, WORKSPACE } from '../project/container-specs.js';
+import type { ProjectIdentity } from '../project/identity.js';
+
+/** Ends each screen in the stream: a form feed on a line of its own, which a pane never prints. */
+const SCREEN_END = '\n\f\n';
+
+/**
+ * Reads the pane four times a second inside the container and prints it only when it changed, so
+ * an idle preview costs the dashboard nothing. A NUL every 2 s ends the loop once nobody reads.
+ */
+const FOLLOW_SCRIPT = `last=''; beat=0
+while :; do
+  now=$(tmux capture-pane -p -t "=$1:" 2>&1) || now="(the session has ended)"
+  if [ "$now" != "$last" ]; then printf '%s\\n\\f\\n' "$now" || exit 0; last=$now; beat=0
+  elif [ $((beat += 1)) -ge 8 ]; then printf '\\0' || exit 0; beat=0; fi
+  sleep 0.25
+done`;
+
+/**
+ * Follows a session's screen as text: `onScreen` hears the pane at once and then each time it
+ * changes. One exec for as long as it is followed, instead of one per look.
+ */
+export function followScreen(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  name: string,
+  onScreen: (text: string) => void,
+): { done: Promise<void>; stop: () => void } {
+  let buffer = '';
+  const stream = engine.execStream(
+    {
+      container: project.names.agent,
+      command: ['sh', '-c', FOLLOW_SCRIPT, 'follow-screen', name],
+      user: AGENT_USER,
+      workingDir: WORKSPACE,
+      env: [],
+    },
+    (text) => {
+      buffer = (buffer + text).replace(/\0/g, '');
+      let end: number;
+      while ((end = buffer.indexOf(SCREEN_END)) >= 0) {
+        onScreen(buffer.slice(0, end).replace(/\n+$/, '') + '\n');
+        buffer = buffer.slice(end + SCREEN_END.length);
+      }
+    },
+  );
+  return { done: stream.done, stop: stream.close };
+}
