@@ -164,7 +164,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'cleanup',
-    usage: 'cleanup [--dry-run] [--yes] [--discard-unmerged]',
+    usage: 'cleanup [--dry-run] [--yes] [--discard-unmerged] [--project DIR]',
     summary: 'delete what claude-tui made that nothing uses (keeps the newest image); shows the plan first',
     flags: [
       json,
@@ -174,6 +174,7 @@ export const commands: CommandSpec[] = [
         name: 'discard-unmerged',
         description: 'also delete git-session volumes with commits never merged back',
       },
+      { name: 'project', value: true, description: "only this project's containers, volumes and networks" },
     ],
     load: async () => (await import('./commands/cleanup.js')).cleanupCommand,
   },

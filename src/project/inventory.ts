@@ -59,7 +59,7 @@ export async function listManagedResources(engine: DockerEngine): Promise<Invent
   const imageSize = new Map((usage.Images ?? []).map((i) => [i.Id, i.Size]));
   const containerSize = new Map((usage.Containers ?? []).map((c) => [c.Id, c.SizeRw ?? -1]));
   const known = (size: number | undefined) => (size === undefined || size < 0 ? null : size);
-  const counter = newestAgentImage(images);
+  const counters = [...images].sort((a, b) => b.Created - a.Created);
 
   const resources: ManagedResource[] = [];
   for (const c of containers) {
@@ -92,7 +92,7 @@ export async function listManagedResources(engine: DockerEngine): Promise<Invent
       usedBy: users.map(containerName),
       unmergedCommits:
         role === GIT_SESSION
-          ? await countUnmerged(engine, v.Name, v.Labels?.[LABEL.baseCommit], counter)
+          ? await countUnmerged(engine, v.Name, v.Labels?.[LABEL.baseCommit], counters)
           : null,
     });
   }
@@ -130,11 +130,6 @@ export async function listManagedResources(engine: DockerEngine): Promise<Invent
   return { resources };
 }
 
-/** The most recently built agent image: kept by cleanup so the next `up` need not build. */
-function newestAgentImage(images: ImageSummary[]): ImageSummary | undefined {
-  return [...images].sort((a, b) => b.Created - a.Created)[0];
-}
-
 /**
  * Commits in a git-session volume that are neither in the commit it started from nor merged back
  * (`refs/claude-tui/merged`), counted by git in a short-lived container with no network that
@@ -144,9 +139,23 @@ async function countUnmerged(
   engine: DockerEngine,
   volume: string,
   base: string | undefined,
-  image: ImageSummary | undefined,
+  images: ImageSummary[],
 ): Promise<number | null> {
-  if (!image || !base || !/^[0-9a-f]{7,64}$/.test(base)) return null;
+  if (!base || !/^[0-9a-f]{7,64}$/.test(base)) return null;
+  // Newest first; an image without git (a test's, a half-built one) answers 127 and the next is tried.
+  for (const image of images.slice(0, 3)) {
+    const count = await countWith(engine, volume, base, image);
+    if (count !== 'no git') return count;
+  }
+  return null;
+}
+
+async function countWith(
+  engine: DockerEngine,
+  volume: string,
+  base: string,
+  image: ImageSummary,
+): Promise<number | null | 'no git'> {
   const script = [
     `cd ${REPO_MOUNT}`,
     'git rev-parse --git-dir >/dev/null 2>&1 || exit 3',
@@ -169,6 +178,7 @@ async function countUnmerged(
     });
     await engine.startContainer(name);
     const result = await waitForExit(engine, name);
+    if (result.exitCode === 127) return 'no git';
     if (result.exitCode !== 0) return null;
     const count = Number(result.output.trim().split('\n').pop());
     return Number.isInteger(count) ? count : null;

@@ -130,7 +130,7 @@ describe.skipIf(!dockerAvailable())('volumes, rm-volume and cleanup (real Docker
   });
 
   it('cleanup --dry-run shows the plan and deletes nothing; cleanup --yes deletes what nothing uses', async () => {
-    const dry = await runCli(['cleanup', '--dry-run', '--json']);
+    const dry = await runCli(['cleanup', '--dry-run', '--json', '--project', project.dir]);
     expect(dry.exitCode).toBe(0);
     const plan = JSON.parse(dry.stdout) as {
       wouldRemove: { name: string }[];
@@ -140,7 +140,8 @@ describe.skipIf(!dockerAvailable())('volumes, rm-volume and cleanup (real Docker
     expect(plan.kept.find((k) => k.name === names.busy)?.reason).toBe(`in use by ${names.user}`);
     expect(await engine.inspectVolume(names.free)).toBeDefined();
 
-    const done = await runCli(['cleanup', '--yes']);
+    // Scoped to this test's project: other runs on this Engine keep what they made.
+    const done = await runCli(['cleanup', '--yes', '--project', project.dir]);
     expect(done.stdout).toMatch(/Deleted \d+/);
     expect(await engine.inspectVolume(names.free)).toBeUndefined();
     expect(await engine.inspectVolume(names.busy)).toBeDefined();

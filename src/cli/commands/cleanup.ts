@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { locateProject } from '../../project/locate.js';
 import { formatBytes } from '../../project/format-bytes.js';
 import {
   cleanupCandidates,
@@ -25,7 +26,13 @@ const total = (list: ManagedResource[]) => formatBytes(list.reduce((sum, r) => s
 export const cleanupCommand: CommandHandler = async (ctx) => {
   const discard = ctx.args.flags['discard-unmerged'] === true;
   const dryRun = ctx.args.flags['dry-run'] === true;
-  const plan = cleanupCandidates(await listManagedResources(ctx.engine));
+  const inventory = await listManagedResources(ctx.engine);
+  // --project DIR: only that project's containers, volumes and networks; shared images stay.
+  const only =
+    typeof ctx.args.flags.project === 'string' ? locateProject(ctx.args.flags.project, ctx.cwd).dir : null;
+  const plan = cleanupCandidates(
+    only ? { resources: inventory.resources.filter((r) => r.projectDir === only) } : inventory,
+  );
   // --discard-unmerged moves the unmerged volumes nothing uses into the plan.
   const remove = [
     ...plan.remove,
