@@ -1,5 +1,6 @@
 import { useEffect, useRef, type Dispatch } from 'react';
 import type { ProjectStatus } from '../../project/status.js';
+import { describeEvent } from '../../session/notify.js';
 import { isNotable } from '../../session/watch-sessions.js';
 import type { DashboardDomain } from '../dashboard-domain.js';
 import { attentionKey, type Action } from '../state.js';
@@ -45,13 +46,16 @@ export function useSessionWatchers(
             if (!isNotable(change)) return;
             const { session } = change;
             dispatch({ type: 'attention', key: attentionKey(dir, session.name) });
-            const what =
-              session.state === 'waiting'
-                ? 'is waiting for you'
-                : session.state === 'exited'
-                  ? `has ended${session.exitCode === null ? '' : ` (exit ${session.exitCode})`}`
-                  : 'is done';
-            notify.current(`${name}/${session.name} ${what}`);
+            notify.current(
+              describeEvent({
+                project: dir,
+                projectName: name,
+                session: session.name,
+                state: session.state,
+                exitCode: session.exitCode,
+                at: new Date().toISOString(),
+              }),
+            );
           },
           // The watcher ends with the container; the next event that brings it back starts another.
           () => current.delete(dir),
