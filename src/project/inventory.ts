@@ -157,6 +157,9 @@ async function countWith(
   image: ImageSummary,
 ): Promise<number | null | 'no git'> {
   const script = [
+    // 127 tells an image without git from a volume without a repository (3).
+    'command -v git >/dev/null || exit 127',
+    `git config --global --add safe.directory '*'`,
     `cd ${REPO_MOUNT}`,
     'git rev-parse --git-dir >/dev/null 2>&1 || exit 3',
     `if git rev-parse -q --verify refs/claude-tui/merged >/dev/null; then merged=^refs/claude-tui/merged; else merged=; fi`,
@@ -168,7 +171,7 @@ async function countWith(
       Image: image.Id,
       User: 'root',
       Entrypoint: ['sh', '-c'],
-      Cmd: [`git config --global --add safe.directory '*' && ${script.replace(/\n/g, ' && ')}`],
+      Cmd: [script.replace(/\n/g, ' && ')],
       Labels: {},
       HostConfig: {
         NetworkMode: 'none',
