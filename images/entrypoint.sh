@@ -43,9 +43,14 @@ prepare_home() {
 # namespace and this container is left in the dead one (loopback only); exiting lets the restart
 # policy start it again inside the new one.
 watch_network_namespace() {
-  local lost=0
+  local lost=0 line outside
   while sleep 2; do
-    if grep -qvE '^\s*(lo|Inter-|face)' /proc/net/dev; then
+    # Any interface but loopback (read with builtins: this runs for as long as the container).
+    outside=no
+    while read -r line; do
+      case $line in lo:* | Inter-* | face*) ;; *) outside=yes ;; esac
+    done </proc/net/dev
+    if [ "$outside" = yes ]; then
       lost=0
     else
       lost=$((lost + 1))

@@ -38,6 +38,34 @@ install_hooks() {
                    + $ours[$event])))' "$settings" >"$settings.tmp" && mv "$settings.tmp" "$settings"
 }
 
+# One line per session: name, state, since, source, running, created, last activity, exit code.
+# Builtins only, but for one tmux call: the watcher runs this on every change.
+list_sessions() {
+  local -A created=() activity=()
+  local name c a dir state since source running code
+  while read -r name c a; do
+    created[$name]=$c activity[$name]=$a
+  done < <(tmux list-sessions -F '#{session_name} #{session_created} #{window_activity}' 2>/dev/null)
+  for dir in "$root"/*/; do
+    [ -d "$dir" ] || continue
+    dir=${dir%/} name=${dir##*/}
+    read -r state since source <"$dir/state" 2>/dev/null || { state=unknown since=0 source=none; }
+    code=-
+    [ -f "$dir/exit-code" ] && read -r code <"$dir/exit-code"
+    if [ -n "${created[$name]+set}" ]; then running=yes c=${created[$name]} a=${activity[$name]}; else running=no c=0 a=0; fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$state" "$since" "$source" "$running" "$c" "$a" "$code"
+  done
+}
+
+# Whether a running session's state comes from output timing (no hook has spoken for it).
+needs_activity() {
+  local name state since source running rest
+  while IFS=$'\t' read -r name state since source running rest; do
+    [ "$running" = yes ] && [ "$source" != hook ] && [ "$state" != exited ] && return 0
+  done <<<"$1"
+  return 1
+}
+
 case ${1:-} in
   start)
     name=$2 cols=$3 rows=$4
@@ -55,6 +83,8 @@ case ${1:-} in
     # Ctrl+C belongs to the agent; this wrapper outlives it to record how it ended. A handler (not
     # an ignore) so that the agent itself starts with the default action.
     trap ':' INT QUIT
+    # Stopped (tmux hangs up): leave a mark, so watchers hear of it now; nothing else is recorded.
+    trap 'touch "$root/$name/ended"; exit 129' HUP TERM
     # The transcript starts before the agent prints anything.
     tmux pipe-pane -t "$TMUX_PANE" -o "cat >>'$root/$name/transcript'"
     "$@"
@@ -63,34 +93,52 @@ case ${1:-} in
     set_state "$name" exited agent
     exit "$code"
     ;;
-  list)
-    alive=$(tmux list-sessions -F '#{session_name} #{session_created} #{window_activity}' 2>/dev/null)
-    for dir in "$root"/*/; do
-      [ -d "$dir" ] || continue
-      name=$(basename "$dir")
-      read -r state since source <"$dir/state" 2>/dev/null || { state=unknown since=0 source=none; }
-      created=0 activity=0 running=no
-      line=$(grep -E "^$name " <<<"$alive" || true)
-      if [ -n "$line" ]; then read -r _ created activity <<<"$line"; running=yes; fi
-      code=$(cat "$dir/exit-code" 2>/dev/null || echo -)
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$state" "$since" "$source" "$running" "$created" "$activity" "$code"
-    done
-    ;;
+  list) list_sessions ;;
   watch)
-    last=''
-    beat=0
+    mkdir -p "$root"
+    # Events, not polling: inotify reports each state file written (and each session made or
+    # removed). Should it be missing or refused (too many inotify instances for this user), a
+    # tick every half second stands in for the events.
+    exec {events}< <(
+      inotifywait -m -r -q -e moved_to,close_write,create,delete \
+        --exclude '/(transcript|[^/]*\.tmp)$' --format . "$root" 2>/dev/null
+      while sleep 0.5; do echo .; done
+    )
+    source_pid=$!
+    trap 'pkill -P "$source_pid"; kill "$source_pid"' EXIT
+    # claude-tui attaches stdin and never writes to it: the Engine closes it when the reader goes
+    # away (an exec has no terminal to hang up, and output into a pipe nobody reads still succeeds).
+    reader_gone() {
+      [ -p /dev/stdin ] && read -r -t 0 -u 0 || return 1
+      read -r -t 1 -u 0 _
+      [ $? -eq 1 ]
+    }
+    # A write to a reader that is gone must fail (and end the loop), not kill the shell unseen.
+    trap '' PIPE
+    last='' checked=$SECONDS
     while :; do
-      now=$("$self" list)
+      now=$(list_sessions)
       if [ "$now" != "$last" ]; then
         printf '%s\n--\n' "$now" || exit 0
         last=$now
-      elif [ $((beat += 1)) -ge 8 ]; then
-        # An empty line every 2 s: once the reader is gone, the write fails and the loop ends
-        # (an exec has no terminal to hang up, so nothing else would stop it).
-        printf '\n' || exit 0
-        beat=0
       fi
-      sleep 0.25
+      # Sessions judged by output timing need tmux's activity time fresh: look every second while
+      # one runs. Otherwise wait for an event, and every ten seconds look anyway, in case a
+      # session ended without a word. Every 2 s, events or not, make sure the reader is there.
+      if needs_activity "$now"; then wait=1; else wait=2; fi
+      looked=$SECONDS
+      while :; do
+        if [ $((SECONDS - checked)) -ge 2 ]; then
+          reader_gone && exit 0
+          checked=$SECONDS
+        fi
+        read -r -t "$wait" -u "$events" _ && break
+        [ $? -gt 128 ] || exit 1 # not a timeout: the events ended
+        [ "$wait" = 1 ] && break
+        [ $((SECONDS - looked)) -ge 10 ] && break
+      done
+      # A burst of events (a state written, a directory made) is one change.
+      while read -r -t 0.05 -u "$events" _; do :; done
     done
     ;;
   hook)

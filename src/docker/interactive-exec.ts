@@ -249,6 +249,9 @@ export function streamExec(
   let closed = false;
   const done = (async () => {
     const started = await startExec(target, request.container, {
+      // Never written to: the Engine closes it when this connection ends, which is how the
+      // command learns that nobody reads it any more (it has no terminal to hang up).
+      AttachStdin: true,
       AttachStdout: true,
       AttachStderr: false,
       Tty: false,

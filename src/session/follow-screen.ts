@@ -7,13 +7,17 @@ const SCREEN_END = '\n\f\n';
 
 /**
  * Reads the pane four times a second inside the container and prints it only when it changed, so
- * an idle preview costs the dashboard nothing. A NUL every 2 s ends the loop once nobody reads.
+ * an idle preview costs the dashboard nothing. Every 2 s it makes sure someone still reads: the
+ * Engine closes the exec's stdin when the dashboard's connection ends.
  */
 const FOLLOW_SCRIPT = `last=''; beat=0
 while :; do
   now=$(tmux capture-pane -p -t "=$1:" 2>&1) || now="(the session has ended)"
-  if [ "$now" != "$last" ]; then printf '%s\\n\\f\\n' "$now" || exit 0; last=$now; beat=0
-  elif [ $((beat += 1)) -ge 8 ]; then printf '\\0' || exit 0; beat=0; fi
+  if [ "$now" != "$last" ]; then printf '%s\\n\\f\\n' "$now" || exit 0; last=$now; fi
+  if [ $((beat += 1)) -ge 8 ]; then
+    beat=0
+    if read -r -t 0 -u 0; then read -r -t 1 -u 0 _; [ $? -eq 1 ] && exit 0; fi
+  fi
   sleep 0.25
 done`;
 
@@ -31,13 +35,13 @@ export function followScreen(
   const stream = engine.execStream(
     {
       container: project.names.agent,
-      command: ['sh', '-c', FOLLOW_SCRIPT, 'follow-screen', name],
+      command: ['bash', '-c', FOLLOW_SCRIPT, 'follow-screen', name],
       user: AGENT_USER,
       workingDir: WORKSPACE,
       env: [],
     },
     (text) => {
-      buffer = (buffer + text).replace(/\0/g, '');
+      buffer += text;
       let end: number;
       while ((end = buffer.indexOf(SCREEN_END)) >= 0) {
         onScreen(buffer.slice(0, end).replace(/\n+$/, '') + '\n');
