@@ -18,10 +18,16 @@ data_dir=/var/lib/claude-tui
 dns_user=ctui-dns
 nflog_group=42
 status_file=$run_dir/firewall-status
+status_log_prefix='claude-tui-firewall-status: '
 # The name the self-check asks about; left out of the refused list.
 check_name=claude-tui-self-check.invalid
 
-say_status() { printf '%s\n' "$*" >"$status_file"; }
+# The status goes to the file `firewall status` prints, and as a line to the container's log (PID 1's
+# output), where claude-tui reads it without starting a process in here.
+say_status() {
+  printf '%s\n' "$*" >"$status_file"
+  printf '%s%s\n' "$status_log_prefix" "$*" >/proc/1/fd/1 2>/dev/null || true
+}
 fail() {
   say_status "unprotected: $*"
   echo "firewall: $*" >&2

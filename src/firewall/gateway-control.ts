@@ -3,10 +3,36 @@ import { UserError } from '../errors.js';
 
 const firewallCommand = '/usr/local/lib/claude-tui/firewall';
 
+/** firewall.sh writes each status it takes to the gateway's log too, after this. */
+const STATUS_LOG_PREFIX = 'claude-tui-firewall-status: ';
+/** The status line is among the last few: only the entrypoint writes there besides. */
+const STATUS_LOG_TAIL = 20;
+
 /** The gateway's own account of its firewall: protected (...), unprotected: reason, or off. */
 export async function readFirewallStatus(engine: DockerEngine, gateway: string): Promise<string> {
   const result = await engine.exec(gateway, [firewallCommand, 'status']).catch(() => undefined);
   return result?.exitCode === 0 ? result.stdout.trim() : 'unknown: the gateway is not answering';
+}
+
+/**
+ * The same account, for showing: read from the gateway's log, which costs the Engine a file read
+ * instead of a process in the gateway. The log is written with the status but copied by the
+ * Engine a moment later, so decisions (start a session? did the reload apply?) ask the gateway
+ * itself. Asks it here too when the log has no status line (another log driver, or a gateway
+ * made by an older image).
+ */
+export async function peekFirewallStatus(engine: DockerEngine, gateway: string): Promise<string> {
+  const logged = lastStatusInLog(await engine.containerLogs(gateway, STATUS_LOG_TAIL).catch(() => ''));
+  return logged ?? readFirewallStatus(engine, gateway);
+}
+
+export function lastStatusInLog(log: string): string | undefined {
+  const line = log
+    .split('\n')
+    .findLast((l) => l.startsWith(STATUS_LOG_PREFIX))
+    ?.slice(STATUS_LOG_PREFIX.length)
+    .trim();
+  return line || undefined;
 }
 
 /** Applies the policy already written for the gateway; existing connections are kept. */

@@ -1,6 +1,7 @@
 import type { DockerEngine } from '../docker/engine.js';
 import { AGENT_USER, WORKSPACE } from '../project/container-specs.js';
 import type { ProjectIdentity } from '../project/identity.js';
+import { followSessionFeed } from './session-feed.js';
 import { parseSessionList, type SessionInfo, type SessionState } from './session-state.js';
 import { SESSION_SCRIPT } from './sessions.js';
 
@@ -9,32 +10,60 @@ export interface StateChange {
   from: SessionState | undefined;
 }
 
+export interface SessionWatcher {
+  done: Promise<void>;
+  stop: () => void;
+}
+
+/** How often states that depend on output timing are judged again. */
+const JUDGE_EVERY_MS = 1000;
+
 /**
- * Follows the project's sessions: the container prints the list whenever a state file changes
- * (checked four times a second, in the container), and states that depend on output timing are
- * judged again every second here. `onChange` hears every change after the first look.
+ * Turns each session list the container prints (`session list` text) into the parsed list and
+ * the changes of state since the last one. States judged by output timing (agents without hooks)
+ * can change with no new list, so they are judged again every second while there are any.
  */
-export function watchSessions(
-  engine: DockerEngine,
-  project: ProjectIdentity,
+export function sessionJudge(
   onChange: (change: StateChange) => void,
   onList?: (sessions: SessionInfo[]) => void,
-): { done: Promise<void>; stop: () => void } {
-  let lastText = '';
-  let buffer = '';
+): { see: (listText: string) => void; stop: () => void } {
+  let lastText: string | undefined;
   let known: Map<string, SessionState> | undefined;
+  let timer: NodeJS.Timeout | undefined;
   const judge = () => {
+    if (lastText === undefined) return;
     const sessions = parseSessionList(lastText, Date.now());
     onList?.(sessions);
-    const next = new Map(sessions.map((s) => [s.name, s.state] as const));
     if (known) {
       for (const session of sessions) {
         const from = known.get(session.name);
         if (from !== session.state) onChange({ session, from });
       }
     }
-    known = next;
+    known = new Map(sessions.map((s) => [s.name, s.state] as const));
+    const timed = sessions.some((s) => s.source === 'activity');
+    if (timed && !timer) timer = setInterval(judge, JUDGE_EVERY_MS);
+    if (!timed && timer) timer = void clearInterval(timer);
   };
+  return {
+    see(listText) {
+      lastText = listText;
+      judge();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * The project's session lists through one exec in the agent container, which prints the list
+ * whenever a state file changes (images/session.sh `watch`).
+ */
+export function watchSessionLists(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  onText: (listText: string) => void,
+): SessionWatcher {
+  let buffer = '';
   const stream = engine.execStream(
     {
       container: project.names.agent,
@@ -49,17 +78,34 @@ export function watchSessions(
       while ((end = buffer.indexOf('\n--\n')) >= 0 || buffer.startsWith('--\n')) {
         const block = buffer.startsWith('--\n') ? '' : buffer.slice(0, end);
         buffer = buffer.startsWith('--\n') ? buffer.slice(3) : buffer.slice(end + 4);
-        lastText = block;
-        judge();
+        onText(block);
       }
     },
   );
-  const timer = setInterval(judge, 1000);
+  return { done: stream.done, stop: () => stream.close() };
+}
+
+/**
+ * Follows the project's sessions through an exec of its own: `onChange` hears every change after
+ * the first look; `onText` gets each list as printed, for passing on.
+ */
+export function watchSessions(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  onChange: (change: StateChange) => void,
+  onList?: (sessions: SessionInfo[]) => void,
+  onText?: (listText: string) => void,
+): SessionWatcher {
+  const judge = sessionJudge(onChange, onList);
+  const lists = watchSessionLists(engine, project, (text) => {
+    onText?.(text);
+    judge.see(text);
+  });
   return {
-    done: stream.done.finally(() => clearInterval(timer)),
+    done: lists.done.finally(judge.stop),
     stop: () => {
-      clearInterval(timer);
-      stream.close();
+      judge.stop();
+      lists.stop();
     },
   };
 }
@@ -72,4 +118,42 @@ export function isNotable(change: StateChange): boolean {
     change.from !== state &&
     (state === 'waiting' || state === 'idle' || state === 'exited')
   );
+}
+
+/**
+ * Follows the project's sessions the cheapest way there is: from the feed its background watcher
+ * keeps on this host (no process in the container), and through an exec of its own while there is
+ * no such watcher (no session has run lately) or once it ends. The judge stays the same across the
+ * switch, so no change is told twice or lost.
+ */
+export function followSessions(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  stateDir: string,
+  onChange: (change: StateChange) => void,
+  onList?: (sessions: SessionInfo[]) => void,
+): SessionWatcher {
+  const judge = sessionJudge(onChange, onList);
+  let stopped = false;
+  let current: { stop: () => void } | undefined;
+  const run = async () => {
+    const feed = await followSessionFeed(stateDir, judge.see);
+    if (feed) {
+      current = feed;
+      if (stopped) feed.stop();
+      await feed.done;
+    }
+    if (stopped) return;
+    const own = watchSessionLists(engine, project, judge.see);
+    current = own;
+    await own.done;
+  };
+  return {
+    done: run().finally(judge.stop),
+    stop: () => {
+      stopped = true;
+      judge.stop();
+      current?.stop();
+    },
+  };
 }

@@ -12,12 +12,17 @@ export function watcherPidFile(projectStateDir: string): string {
 
 export async function watcherRunning(projectStateDir: string): Promise<boolean> {
   const pid = Number(await readFile(watcherPidFile(projectStateDir), 'utf8').catch(() => ''));
-  if (!pid) return false;
+  return pid > 0 && processAlive(pid);
+}
+
+/** Whether a process of this user with that id runs (signal 0 only asks). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

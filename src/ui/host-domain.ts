@@ -3,10 +3,11 @@ import { settingsDir } from '../config/app-settings.js';
 import { everythingManaged } from '../docker/labels.js';
 import { describeAllowlist } from '../firewall/describe-allowlist.js';
 import { applyProjectAllowlist, editProjectAllowlist } from '../firewall/edit-project-allowlist.js';
-import { readFirewallStatus, readRefused } from '../firewall/gateway-control.js';
+import { peekFirewallStatus, readRefused } from '../firewall/gateway-control.js';
 import { down } from '../project/down.js';
 import type { HostServices } from '../project/host-services.js';
 import { projectIdentity } from '../project/identity.js';
+import { projectStateDir } from '../project/project-state-dir.js';
 import { locateProject } from '../project/locate.js';
 import { listManagedResources, removeManagedResources } from '../project/inventory.js';
 import { listProjects } from '../project/status.js';
@@ -15,7 +16,7 @@ import { attachSession } from '../session/attach-session.js';
 import { followScreen } from '../session/follow-screen.js';
 import { stopSession } from '../session/sessions.js';
 import { startAgentSession } from '../session/start-agent-session.js';
-import { watchSessions } from '../session/watch-sessions.js';
+import { followSessions } from '../session/watch-sessions.js';
 import type { DashboardDomain } from './dashboard-domain.js';
 import { applyOverrides } from './keymap.js';
 
@@ -41,7 +42,7 @@ export function createHostDomain(
       const known = (await settings.read()).projects.map((p) => p.dir);
       return listProjects(engine, known);
     },
-    firewallStatus: (dir) => readFirewallStatus(engine, project(dir).names.gateway),
+    firewallStatus: (dir) => peekFirewallStatus(engine, project(dir).names.gateway),
     async addProject(path) {
       const expanded = path.replace(/^~(?=$|\/)/, services.env.HOME ?? '~');
       const { dir } = locateProject(expanded, cwd);
@@ -60,7 +61,13 @@ export function createHostDomain(
       await down(engine, project(dir));
     },
     watchSessions(dir, onList, onChange, onEnd) {
-      const watcher = watchSessions(engine, project(dir), onChange, onList);
+      const watcher = followSessions(
+        engine,
+        project(dir),
+        projectStateDir(project(dir), services.env),
+        onChange,
+        onList,
+      );
       watcher.done.then(
         () => onEnd(),
         (error: unknown) => onEnd(error instanceof Error ? error : new Error(String(error))),

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,8 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
+import { projectStateDir } from '../../src/project/project-state-dir.js';
+import { followScreen } from '../../src/session/follow-screen.js';
 import type { SessionInfo } from '../../src/session/session-state.js';
 import { RESET_TERMINAL_MODES } from '../../src/session/terminal-modes.js';
+import { followSessions, watchSessions } from '../../src/session/watch-sessions.js';
 import { dockerAvailable, makeProject, runCli, testEnv, waitFor } from '../support/cli.js';
 import { TerminalHarness } from '../support/terminal.js';
 
@@ -261,6 +264,69 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
     expect(Number(hostExecs.trim())).toBe(0);
     expect(await listClients()).toEqual(clientsBefore);
     expect(await attachProcesses()).toEqual(attachesBefore);
+  });
+
+  it("follows states through the background watcher's feed, and no loop in the container outlives its reader", async () => {
+    // Each loop is an exec: its process has no parent inside the container (its own subshells do).
+    const loops = async () =>
+      (await engine.exec(project.names.agent, ['ps', '-eo', 'ppid=,args='])).stdout
+        .split('\n')
+        .filter((line) => /^\s*0\s.*(session watch|follow-screen)/.test(line)).length;
+    // `start` left one background watcher for the project, and it keeps the feed.
+    const stateDir = projectStateDir(project, env);
+    await waitFor('the feed', () => Promise.resolve(readdirSync(stateDir).includes('sessions.feed')));
+    const baseline = await loops();
+
+    const states: string[] = [];
+    const follower = followSessions(engine, project, stateDir, (change) => {
+      if (change.session.name === 'main') states.push(change.session.state);
+    });
+    const ownWatch = watchSessions(engine, project, () => undefined);
+    const screens: string[] = [];
+    const screen = followScreen(engine, project, 'main', (text) => screens.push(text));
+    await waitFor('the preview', () => Promise.resolve(screens.length > 0));
+    // The follower reads the feed: only the exec-based watcher and the preview add a loop.
+    await waitFor('two more loops', async () => (await loops()) === baseline + 2);
+
+    await sendKeys('main', 'busy 2');
+    await waitFor('working, then idle again, heard from the feed', () =>
+      Promise.resolve(states.includes('working') && states.at(-1) === 'idle'),
+    );
+
+    follower.stop();
+    ownWatch.stop();
+    screen.stop();
+    // The Engine closes each exec's stdin when its connection ends; the loops check every 2 s.
+    await waitFor('the loops to end', async () => (await loops()) === baseline, 10_000);
+  });
+
+  it('hears at once of a session stopped from outside, without waiting for a look', async () => {
+    expect((await cli(['start', project.dir, '--name', 'short'])).exitCode).toBe(0);
+    const lists: SessionInfo[][] = [];
+    const watcher = watchSessions(
+      engine,
+      project,
+      () => undefined,
+      (list) => lists.push(list),
+    );
+    try {
+      await waitFor('the session running', () =>
+        Promise.resolve(lists.at(-1)?.find((s) => s.name === 'short' && s.running)),
+      );
+      await engine.exec(project.names.agent, ['tmux', 'kill-session', '-t', '=short'], { user: 'claude' });
+      // The watcher also looks every ten seconds; the session's own mark makes it hear sooner.
+      await waitFor(
+        'the session ended',
+        () => Promise.resolve(lists.at(-1)?.find((s) => s.name === 'short' && !s.running)),
+        5_000,
+      );
+      expect(lists.at(-1)?.find((s) => s.name === 'short')).toMatchObject({
+        state: 'exited',
+        exitCode: null,
+      });
+    } finally {
+      watcher.stop();
+    }
   });
 
   it('refuses to start a session while the firewall is not protected', async () => {

@@ -4,6 +4,7 @@ import { log } from '../../log.js';
 import { locateProject } from '../../project/locate.js';
 import { projectStateDir } from '../../project/project-state-dir.js';
 import { createNotifiers, describeEvent, notifyAll } from '../../session/notify.js';
+import { sessionFeedWriter } from '../../session/session-feed.js';
 import { isNotable, watchSessions } from '../../session/watch-sessions.js';
 import { claimWatcher } from '../../session/watcher-process.js';
 import type { CommandHandler } from '../command-table.js';
@@ -27,6 +28,8 @@ export const watchCommand: CommandHandler = async (ctx) => {
   const stateDir = projectStateDir(project, ctx.env);
   await mkdir(stateDir, { recursive: true });
   const release = background ? await claimWatcher(stateDir) : () => Promise.resolve();
+  // The background watcher is the one per project: it passes each list on to the dashboards.
+  const feed = background ? sessionFeedWriter(stateDir) : undefined;
   let idleTimer: NodeJS.Timeout | undefined;
   const watcher = watchSessions(
     ctx.engine,
@@ -58,11 +61,13 @@ export const watchCommand: CommandHandler = async (ctx) => {
         idleTimer = setTimeout(() => watcher.stop(), IDLE_EXIT_MS);
       }
     },
+    (listText) => feed?.publish(listText),
   );
   const stop = () => watcher.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await watcher.done.catch((error: unknown) => log.warn('watch ended', { error: String(error) }));
   if (idleTimer) clearTimeout(idleTimer);
+  await feed?.close();
   await release();
 };

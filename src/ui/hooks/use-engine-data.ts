@@ -5,8 +5,8 @@ import type { Action } from '../state.js';
 
 /** How often to look for the Engine again while it is away. */
 const RECONNECT_MS = 2000;
-/** Firewall states read at the same time (each is an exec in a gateway). */
-const FIREWALL_READS_AT_ONCE = 3;
+/** Firewall states read at the same time (each a read of a gateway's log, or an exec in it). */
+const FIREWALL_READS_AT_ONCE = 6;
 /** Docker sends bursts (create, start, connect...): one refresh per burst. */
 const BURST_MS = 120;
 

@@ -5,13 +5,11 @@ import { isNotable } from '../../session/watch-sessions.js';
 import type { DashboardDomain } from '../dashboard-domain.js';
 import { attentionKey, type Action } from '../state.js';
 
-/** Between the starts of two projects' session watchers. */
-const WATCH_STAGGER_MS = 60;
-
 /**
- * One session watcher per running project: the container reports each change of a state file, so
- * the dashboard learns of a session waiting or done within a second, without polling. A change
- * worth telling is shown in the status line and marked on the session until it is looked at.
+ * One session watcher per running project: each change of a state file is reported (through the
+ * project's background watcher, or the container itself), so the dashboard learns of a session
+ * waiting or done within a second, without polling. A change worth telling is shown in the status
+ * line and marked on the session until it is looked at.
  */
 export function useSessionWatchers(
   domain: DashboardDomain,
@@ -33,43 +31,31 @@ export function useSessionWatchers(
       current.delete(dir);
       dispatch({ type: 'sessions-listed', projectDir: dir, sessions: [] });
     }
-    const starting = running.filter((dir) => !current.has(dir));
-    starting.forEach((dir, index) => {
+    for (const dir of running.filter((dir) => !current.has(dir))) {
       const name = projects.find((p) => p.dir === dir)?.name ?? dir;
-      // The first project at once, the others a little apart: each watcher is an exec, and the
-      // first frame should not wait behind twenty of them.
-      const start = () =>
-        domain.watchSessions(
-          dir,
-          (sessions) => dispatch({ type: 'sessions-listed', projectDir: dir, sessions }),
-          (change) => {
-            if (!isNotable(change)) return;
-            const { session } = change;
-            dispatch({ type: 'attention', key: attentionKey(dir, session.name) });
-            notify.current(
-              describeEvent({
-                project: dir,
-                projectName: name,
-                session: session.name,
-                state: session.state,
-                exitCode: session.exitCode,
-                at: new Date().toISOString(),
-              }),
-            );
-          },
-          // The watcher ends with the container; the next event that brings it back starts another.
-          () => current.delete(dir),
-        );
-      if (index === 0) return void current.set(dir, start());
-      let started: { stop: () => void } | undefined;
-      const timer = setTimeout(() => (started = start()), index * WATCH_STAGGER_MS);
-      current.set(dir, {
-        stop: () => {
-          clearTimeout(timer);
-          started?.stop();
+      const watcher = domain.watchSessions(
+        dir,
+        (sessions) => dispatch({ type: 'sessions-listed', projectDir: dir, sessions }),
+        (change) => {
+          if (!isNotable(change)) return;
+          const { session } = change;
+          dispatch({ type: 'attention', key: attentionKey(dir, session.name) });
+          notify.current(
+            describeEvent({
+              project: dir,
+              projectName: name,
+              session: session.name,
+              state: session.state,
+              exitCode: session.exitCode,
+              at: new Date().toISOString(),
+            }),
+          );
         },
-      });
-    });
+        // The watcher ends with the container; the next event that brings it back starts another.
+        () => current.delete(dir),
+      );
+      current.set(dir, watcher);
+    }
     // Re-run only when the set of running projects changes (`key`), not on every refresh.
   }, [key, domain, dispatch]);
 

@@ -172,7 +172,7 @@ function ProjectRow({
       {fit(project.name, nameWidth)}
       <Text color={stateColour(theme, project.state)}>{fit(project.state, 8)}</Text>
       <Text color={stateColour(theme, wall)}>{fit(wall, 17)}</Text>
-      {fit(`${sessions?.length ?? 0} sess`, 8)}
+      {fit(`${sessions?.length ?? (project.agent?.state === 'running' ? '…' : 0)} sess`, 8)}
       {waiting ? <Text color={theme.warn}>{fit(`${waiting} wait`, 8)}</Text> : ' '.repeat(8)}
       {`${project.volumes.length} vol`}
     </>

@@ -1,0 +1,110 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { processAlive } from './watcher-process.js';
+
+/**
+ * The background watcher of a project (one per project on this host) keeps the latest session
+ * list in a file of the project's state directory, so that a dashboard follows twenty projects by
+ * watching twenty files instead of starting twenty processes in twenty containers. The file names
+ * the process that writes it; a reader trusts it only while that process lives.
+ */
+const FEED_FILE = 'sessions.feed';
+const FEED_HEADER = 'claude-tui session feed 1';
+/** How often a reader makes sure the writer still lives (it may be killed without a word). */
+const LIVENESS_EVERY_MS = 2000;
+
+export interface SessionFeedWriter {
+  publish(listText: string): void;
+  /** Removes the feed, so readers go back to asking the container. */
+  close(): Promise<void>;
+}
+
+export function sessionFeedWriter(stateDir: string): SessionFeedWriter {
+  const file = join(stateDir, FEED_FILE);
+  const temporary = `${file}.${process.pid}.tmp`;
+  // One write at a time, in order: an older list must never land after a newer one.
+  let queue = Promise.resolve();
+  let closed = false;
+  return {
+    publish(listText) {
+      queue = queue
+        .then(async () => {
+          if (closed) return;
+          await writeFile(temporary, `${FEED_HEADER} ${process.pid}\n${listText}`);
+          await rename(temporary, file);
+        })
+        .catch(() => undefined);
+    },
+    async close() {
+      closed = true;
+      await queue;
+      const current = await readFeed(file);
+      if (current?.pid === process.pid) await rm(file, { force: true });
+    },
+  };
+}
+
+async function readFeed(file: string): Promise<{ pid: number; listText: string } | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const newline = text.indexOf('\n');
+  const header = newline < 0 ? text : text.slice(0, newline);
+  if (!header.startsWith(`${FEED_HEADER} `)) return undefined;
+  const pid = Number(header.slice(FEED_HEADER.length + 1));
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  return { pid, listText: newline < 0 ? '' : text.slice(newline + 1) };
+}
+
+/**
+ * Follows a project's feed: every list now and as it changes. Resolves to undefined when there is
+ * no feed with a living writer; otherwise `done` resolves when the feed ends (its writer gone).
+ */
+export async function followSessionFeed(
+  stateDir: string,
+  onText: (listText: string) => void,
+): Promise<{ done: Promise<void>; stop: () => void } | undefined> {
+  const file = join(stateDir, FEED_FILE);
+  const first = await readFeed(file);
+  if (!first || !processAlive(first.pid)) return undefined;
+  let watcher: FSWatcher | undefined;
+  let lastText: string | undefined;
+  let reading = false;
+  let again = false;
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const stop = () => {
+    watcher?.close();
+    clearInterval(timer);
+    finish();
+  };
+  const deliver = (feed: { pid: number; listText: string } | undefined) => {
+    if (!feed || feed.pid !== first.pid || !processAlive(feed.pid)) return stop();
+    if (feed.listText === lastText) return;
+    lastText = feed.listText;
+    onText(feed.listText);
+  };
+  const reread = async () => {
+    // Events come in bursts; one read at a time, and one more if any came during it.
+    if (reading) return void (again = true);
+    reading = true;
+    do {
+      again = false;
+      deliver(await readFeed(file));
+    } while (again);
+    reading = false;
+  };
+  try {
+    watcher = watch(stateDir, (_event, name) => {
+      if (name === FEED_FILE) void reread();
+    });
+    watcher.on('error', stop);
+  } catch {
+    return undefined;
+  }
+  const timer = setInterval(() => {
+    if (!processAlive(first.pid)) stop();
+  }, LIVENESS_EVERY_MS);
+  deliver(first);
+  return { done, stop };
+}
