@@ -50,12 +50,15 @@ function openDashboard() {
   return { p, started, screen, waitFor, exited };
 }
 
-/** A full first frame: every project counted, the selected project's sessions and its preview. */
+/**
+ * A full first frame: every project counted with its firewall state and sessions (no "…" left
+ * where one is still being read), the selected project's sessions and its preview.
+ */
 const fullFrame = (screen) =>
   Number(/PROJECTS\s+\d+ · (\d+) up/.exec(screen)?.[1]) >= PROJECTS &&
   /›\s+\S+\s+idle/.test(screen) &&
   screen.includes('fake-agent ready') &&
-  !screen.includes('…  ');
+  !/… {2}|… sess/.test(screen);
 
 function cpuTicks(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

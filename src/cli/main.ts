@@ -1,9 +1,9 @@
-import { UsageError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 import { isLogLevel, setLogLevel } from '../log.js';
 import { VERSION } from '../version.js';
 import { parseArgs } from './args.js';
 import { findCommand } from './command-table.js';
-import { createContext } from './context.js';
+import { createContext, type CommandContext } from './context.js';
 import { commandHelp, mainHelp } from './help.js';
 import { createOutput } from './output.js';
 import { reportError } from './report-error.js';
@@ -13,13 +13,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out = createOutput();
   try {
     const [name, ...rest] = argv;
-    if (name === undefined) {
-      const [{ runDashboard }, context] = [
-        await import('../ui/run-dashboard.js'),
-        createContext(parseArgs([], []), out),
-      ];
-      return await runDashboard(context, context.terminal, { cliPath: process.argv[1]!, cwd: context.cwd });
-    }
+    if (name === undefined) return await openDashboard(createContext(parseArgs([], []), out));
     if (name === '--help' || name === '-h' || name === 'help') {
       out.line(mainHelp());
       return 0;
@@ -48,5 +42,40 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     out.progress.end();
     return reportError(error, process.stderr, out.color);
+  }
+}
+
+/**
+ * `claude-tui` alone: the dashboard. Its domain is made (and starts asking the Engine) before the
+ * screen's code, the larger part of the start, is loaded.
+ */
+async function openDashboard(context: CommandContext): Promise<number> {
+  const { terminal } = context;
+  if (!terminal.stdin.isTTY || !terminal.stdout.isTTY) {
+    throw new UserError(
+      'The dashboard needs a terminal, and stdin or stdout is not one.',
+      'Run `claude-tui` in a terminal; scripts use the subcommands (claude-tui --help).',
+    );
+  }
+  const { createHostDomain } = await import('../ui/host-domain.js');
+  const domain = createHostDomain(context, terminal, { cliPath: process.argv[1]!, cwd: context.cwd });
+  const { runDashboard } = await withoutFetch(() => import('../ui/run-dashboard.js'));
+  return runDashboard(context, terminal, domain);
+}
+
+/**
+ * Runs `load` with no global fetch. Ink's layout engine loads its WebAssembly, which it carries
+ * inline, through fetch() when there is one, and Node's first fetch() loads its whole HTTP client
+ * (some 50 ms of the dashboard's start); without it, the inline copy is decoded directly. Node
+ * defines fetch lazily, so its definition is put back as it was, still unloaded.
+ */
+async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
+  const fetchDefinition = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (!fetchDefinition?.configurable) return load();
+  Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
+  try {
+    return await load();
+  } finally {
+    Object.defineProperty(globalThis, 'fetch', fetchDefinition);
   }
 }

@@ -24,7 +24,7 @@ export async function loadProjectConfig(projectDir: string): Promise<ProjectConf
 
 export async function parseProjectConfig(file: string, text: string): Promise<ProjectConfig> {
   const [{ LineCounter, parseDocument, isNode }, { projectConfigSchema }] = await Promise.all([
-    import('yaml'),
+    import('./yaml-parser.js'),
     import('./project-config-schema.js'),
   ]);
   const lineCounter = new LineCounter();

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { CaCertificate } from './ca-certificates.js';
 
 /** The default agent CLI version, pinned so that builds are reproducible. */
@@ -9,7 +10,18 @@ export const DEFAULT_AGENT_VERSION = '2.1.330';
 export const DEFAULT_BASE_IMAGE = 'debian:bookworm-slim';
 export const IMAGE_REPOSITORY = 'claude-tui-agent';
 
-export const bundledImagesDir = fileURLToPath(new URL('../../images/', import.meta.url));
+/**
+ * The image's build files that ship with claude-tui: `images/` at the package root, looked for
+ * upwards from this module (in src/image/ under test, in the bundle in dist/ when installed).
+ */
+export const bundledImagesDir = findUpwards(dirname(fileURLToPath(import.meta.url)), 'images');
+
+function findUpwards(from: string, name: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, name, 'Dockerfile'))) return join(dir, name) + '/';
+    if (dirname(dir) === dir) return join(from, '..', '..', name) + '/';
+  }
+}
 
 export interface ImageInputs {
   /** Build context: relative path → content. */

@@ -28,6 +28,9 @@ export interface HostTerminal {
 /**
  * The dashboard's view of the world, made of the same domain operations the subcommands use.
  * `cliPath` is the claude-tui script, for the background notifier a started session needs.
+ *
+ * The Engine is asked for the first look (is it there, which projects) as soon as this is made,
+ * so that it answers while the screen's code is still loading; the first calls get those answers.
  */
 export function createHostDomain(
   services: HostServices,
@@ -37,11 +40,15 @@ export function createHostDomain(
   const { cliPath, cwd } = paths;
   const { engine, settings } = services;
   const project = (dir: string) => projectIdentity(dir);
+  const readProjects = async () => {
+    const known = (await settings.read()).projects.map((p) => p.dir);
+    return listProjects(engine, known);
+  };
+  const firstPing = askedAhead(() => engine.ping());
+  const firstProjects = askedAhead(readProjects);
   return {
-    async listProjects() {
-      const known = (await settings.read()).projects.map((p) => p.dir);
-      return listProjects(engine, known);
-    },
+    listProjects: () => firstProjects() ?? readProjects(),
+    ping: () => firstPing() ?? engine.ping(),
     firewallStatus: (dir) => peekFirewallStatus(engine, project(dir).names.gateway),
     async addProject(path) {
       const expanded = path.replace(/^~(?=$|\/)/, services.env.HOME ?? '~');
@@ -105,11 +112,26 @@ export function createHostDomain(
     inventory: () => listManagedResources(engine),
     removeResources: (resources, options) => removeManagedResources(engine, resources, options),
     followEngine: (onChange, onEnd) => engine.events(everythingManaged, () => onChange(), onEnd),
-    ping: () => engine.ping(),
     async keyBindings() {
       const { bindings, problems } = applyOverrides((await settings.read()).keys);
       const file = join(settingsDir(services.env), 'config.json');
       return { bindings, problems: problems.map((problem) => `${file}: ${problem}`) };
     },
+  };
+}
+
+/**
+ * Starts `read` now and hands its promise to the first caller only; later callers (and a first
+ * caller that comes after a while, when the answer may be stale) get undefined and ask again.
+ */
+function askedAhead<T>(read: () => Promise<T>, freshForMs = 2000): () => Promise<T> | undefined {
+  const asked = Date.now();
+  let early: Promise<T> | undefined = read();
+  // Nobody may ever take it (no terminal, say): its failure must not be reported as unhandled.
+  early.catch(() => undefined);
+  return () => {
+    const taken = Date.now() - asked < freshForMs ? early : undefined;
+    early = undefined;
+    return taken;
   };
 }

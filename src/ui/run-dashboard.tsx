@@ -1,8 +1,8 @@
 import { render } from 'ink';
-import { UserError } from '../errors.js';
 import type { HostServices } from '../project/host-services.js';
 import { App } from './app.js';
-import { createHostDomain, type HostTerminal } from './host-domain.js';
+import type { DashboardDomain } from './dashboard-domain.js';
+import type { HostTerminal } from './host-domain.js';
 import { ThemeContext, themeFor } from './theme.js';
 
 /**
@@ -12,15 +12,8 @@ import { ThemeContext, themeFor } from './theme.js';
 export async function runDashboard(
   services: HostServices,
   terminal: HostTerminal & { stderr: NodeJS.WriteStream },
-  paths: { cliPath: string; cwd: string },
+  domain: DashboardDomain,
 ): Promise<number> {
-  if (!terminal.stdin.isTTY || !terminal.stdout.isTTY) {
-    throw new UserError(
-      'The dashboard needs a terminal, and stdin or stdout is not one.',
-      'Run `claude-tui` in a terminal; scripts use the subcommands (claude-tui --help).',
-    );
-  }
-  const domain = createHostDomain(services, terminal, paths);
   const { bindings, problems } = await domain.keyBindings();
   const instance = render(
     <ThemeContext value={themeFor(services.env)}>
