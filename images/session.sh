@@ -49,7 +49,7 @@ list_sessions() {
   for dir in "$root"/*/; do
     [ -d "$dir" ] || continue
     dir=${dir%/} name=${dir##*/}
-    read -r state since source <"$dir/state" 2>/dev/null || { state=unknown since=0 source=none; }
+    read -r state since source 2>/dev/null <"$dir/state" || { state=unknown since=0 source=none; }
     code=-
     [ -f "$dir/exit-code" ] && read -r code <"$dir/exit-code"
     if [ -n "${created[$name]+set}" ]; then running=yes c=${created[$name]} a=${activity[$name]}; else running=no c=0 a=0; fi
@@ -75,6 +75,8 @@ case ${1:-} in
     install_hooks
     set_state "$name" working start
     tmux new-session -d -s "$name" -x "$cols" -y "$rows" -e "CLAUDE_TUI_SESSION=$name" -- "$self" run "$name" -- "$@" || exit 1
+    # Watchers may have looked between the state file and tmux knowing the session: look again.
+    touch "$root/$name/started"
     ;;
   run)
     name=$2
@@ -83,8 +85,10 @@ case ${1:-} in
     # Ctrl+C belongs to the agent; this wrapper outlives it to record how it ended. A handler (not
     # an ignore) so that the agent itself starts with the default action.
     trap ':' INT QUIT
-    # Stopped (tmux hangs up): leave a mark, so watchers hear of it now; nothing else is recorded.
-    trap 'touch "$root/$name/ended"; exit 129' HUP TERM
+    # Ended without an exit code (stopped: tmux hangs up): leave a mark, so watchers hear of it now.
+    # On exit, not on the signal: a trapped signal would wait for the agent, which gets its own
+    # hangup only once this, the session leader, is gone.
+    trap '[ -e "$root/$name/exit-code" ] || touch "$root/$name/ended"' EXIT
     # The transcript starts before the agent prints anything.
     tmux pipe-pane -t "$TMUX_PANE" -o "cat >>'$root/$name/transcript'"
     "$@"
@@ -115,7 +119,8 @@ case ${1:-} in
     }
     # A write to a reader that is gone must fail (and end the loop), not kill the shell unseen.
     trap '' PIPE
-    last='' checked=$SECONDS
+    # Not a list: the first one is printed even when there is no session at all.
+    last=$'\1' checked=$SECONDS
     while :; do
       now=$(list_sessions)
       if [ "$now" != "$last" ]; then
@@ -138,7 +143,7 @@ case ${1:-} in
         [ $((SECONDS - looked)) -ge 10 ] && break
       done
       # A burst of events (a state written, a directory made) is one change.
-      while read -r -t 0.05 -u "$events" _; do :; done
+      for _ in {1..40}; do read -r -t 0.05 -u "$events" _ || break; done
     done
     ;;
   hook)

@@ -16,7 +16,7 @@ while :; do
   if [ "$now" != "$last" ]; then printf '%s\\n\\f\\n' "$now" || exit 0; last=$now; fi
   if [ $((beat += 1)) -ge 8 ]; then
     beat=0
-    if read -r -t 0 -u 0; then read -r -t 1 -u 0 _; [ $? -eq 1 ] && exit 0; fi
+    if [ -p /dev/stdin ] && read -r -t 0 -u 0; then read -r -t 1 -u 0 _; [ $? -eq 1 ] && exit 0; fi
   fi
   sleep 0.25
 done`;

@@ -104,6 +104,8 @@ describe.skipIf(!dockerAvailable())('the dashboard, end to end (built binary in 
     await dash.waitFor(`filter: ${basename(project.dir)}`);
     await dash.waitFor(/up\s+protected/);
     await dash.waitFor('no sessions: s starts one');
+    // Read, not assumed: a project with no session at all still gets its (empty) list.
+    await dash.waitFor(/up\s+protected\s+0 sess/);
   });
 
   it('starts a session with the fake agent and shows its screen in the preview', async () => {

@@ -11,6 +11,7 @@ import { projectStateDir } from '../../src/project/project-state-dir.js';
 import { followScreen } from '../../src/session/follow-screen.js';
 import type { SessionInfo } from '../../src/session/session-state.js';
 import { RESET_TERMINAL_MODES } from '../../src/session/terminal-modes.js';
+import { SESSION_SCRIPT } from '../../src/session/sessions.js';
 import { followSessions, watchSessions } from '../../src/session/watch-sessions.js';
 import { dockerAvailable, makeProject, runCli, testEnv, waitFor } from '../support/cli.js';
 import { TerminalHarness } from '../support/terminal.js';
@@ -300,8 +301,18 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
     await waitFor('the loops to end', async () => (await loops()) === baseline, 10_000);
   });
 
-  it('hears at once of a session stopped from outside, without waiting for a look', async () => {
-    expect((await cli(['start', project.dir, '--name', 'short'])).exitCode).toBe(0);
+  it('stops a session at once, agent and all, and its watchers hear of it without waiting for a look', async () => {
+    // An agent that is no session leader of its own: it ends only when the wrapper hands on the hangup.
+    const started = await engine.exec(
+      project.names.agent,
+      [SESSION_SCRIPT, 'start', 'short', '80', '24', '--', 'sleep', '1001'],
+      { user: 'claude' },
+    );
+    expect(started.exitCode).toBe(0);
+    const agents = async () =>
+      (await engine.exec(project.names.agent, ['ps', '-eo', 'args='])).stdout
+        .split('\n')
+        .filter((line) => line === 'sleep 1001').length;
     const lists: SessionInfo[][] = [];
     const watcher = watchSessions(
       engine,
@@ -313,7 +324,8 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
       await waitFor('the session running', () =>
         Promise.resolve(lists.at(-1)?.find((s) => s.name === 'short' && s.running)),
       );
-      await engine.exec(project.names.agent, ['tmux', 'kill-session', '-t', '=short'], { user: 'claude' });
+      expect(await agents()).toBe(1);
+      expect((await cli(['stop', 'short', '--project', project.dir])).exitCode).toBe(0);
       // The watcher also looks every ten seconds; the session's own mark makes it hear sooner.
       await waitFor(
         'the session ended',
@@ -324,6 +336,7 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
         state: 'exited',
         exitCode: null,
       });
+      await waitFor('the agent gone', async () => (await agents()) === 0, 5_000);
     } finally {
       watcher.stop();
     }
