@@ -65,35 +65,41 @@ export async function followSessionFeed(
   onText: (listText: string) => void,
 ): Promise<{ done: Promise<void>; stop: () => void } | undefined> {
   const file = join(stateDir, FEED_FILE);
-  const first = await readFeed(file);
-  if (!first || !processAlive(first.pid)) return undefined;
-  let watcher: FSWatcher | undefined;
+  /** The writer's pid, once the first read has found a living one. */
+  let writer = 0;
   let lastText: string | undefined;
+  let stopped = false;
   let reading = false;
   let again = false;
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
+  let timer: NodeJS.Timeout | undefined = undefined;
+  let watcher: FSWatcher | undefined;
   const stop = () => {
+    stopped = true;
     watcher?.close();
     clearInterval(timer);
     finish();
   };
   const deliver = (feed: { pid: number; listText: string } | undefined) => {
-    if (!feed || feed.pid !== first.pid || !processAlive(feed.pid)) return stop();
+    if (stopped) return;
+    if (!feed || feed.pid !== writer || !processAlive(feed.pid)) return stop();
     if (feed.listText === lastText) return;
     lastText = feed.listText;
     onText(feed.listText);
   };
   const reread = async () => {
-    // Events come in bursts; one read at a time, and one more if any came during it.
-    if (reading) return void (again = true);
+    // Events come in bursts; one read at a time, and one more if any came during it. Until the
+    // first read has found the writer, an event only asks for that one more.
+    if (reading || !writer) return void (again = true);
     reading = true;
     do {
       again = false;
       deliver(await readFeed(file));
-    } while (again);
+    } while (again && !stopped);
     reading = false;
   };
+  // Watching starts before the first read, so that nothing written in between is missed.
   try {
     watcher = watch(stateDir, (_event, name) => {
       if (name === FEED_FILE) void reread();
@@ -102,9 +108,16 @@ export async function followSessionFeed(
   } catch {
     return undefined;
   }
-  const timer = setInterval(() => {
+  const first = await readFeed(file);
+  if (!first || !processAlive(first.pid)) {
+    watcher.close();
+    return undefined;
+  }
+  writer = first.pid;
+  timer = setInterval(() => {
     if (!processAlive(first.pid)) stop();
   }, LIVENESS_EVERY_MS);
   deliver(first);
+  if (again) void reread();
   return { done, stop };
 }

@@ -30,8 +30,9 @@ export function sessionJudge(
   let lastText: string | undefined;
   let known: Map<string, SessionState> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
   const judge = () => {
-    if (lastText === undefined) return;
+    if (lastText === undefined || stopped) return;
     const sessions = parseSessionList(lastText, Date.now());
     onList?.(sessions);
     if (known) {
@@ -50,7 +51,11 @@ export function sessionJudge(
       lastText = listText;
       judge();
     },
-    stop: () => clearInterval(timer),
+    // Lists may still arrive from a read under way; once stopped, nobody hears of them.
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
   };
 }
 

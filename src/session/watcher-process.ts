@@ -15,14 +15,16 @@ export async function watcherRunning(projectStateDir: string): Promise<boolean> 
   return pid > 0 && processAlive(pid);
 }
 
-/** Whether a process of this user with that id runs (signal 0 only asks). */
+/**
+ * Whether a process of this user with that id runs (signal 0 only asks). One of another user
+ * (EPERM) is not ours: a pid file left from before a reboot may name it.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    return false;
   }
 }
 

@@ -85,6 +85,8 @@ describe('judging session lists', () => {
     judge.see([line('a', 'waiting'), line('b', 'working')].join('\n'));
     judge.see([line('a', 'waiting'), line('b', 'idle')].join('\n'));
     judge.stop();
+    // A read that was under way when the follower stopped is heard by nobody.
+    judge.see(line('a', 'exited'));
     expect(changes.map((c) => `${c.session.name}:${c.from ?? '-'}>${c.session.state}`)).toEqual([
       'a:working>waiting',
       'b:->working',
