@@ -160,10 +160,11 @@ class HttpDockerEngine implements DockerEngine {
     await this.call('POST', `/containers/${enc(nameOrId)}/rename?name=${enc(newName)}`, undefined, [204]);
   }
 
-  async containerLogs(nameOrId: string, tail: number): Promise<string> {
+  async containerLogs(nameOrId: string, tail: number, since?: string): Promise<string> {
+    const after = since ? `&since=${engineTimestamp(since)}` : '';
     const res = await this.send(
       'GET',
-      `/containers/${enc(nameOrId)}/logs?stdout=true&stderr=true&tail=${tail}`,
+      `/containers/${enc(nameOrId)}/logs?stdout=true&stderr=true&tail=${tail}${after}`,
     );
     if (res.statusCode >= 400) return '';
     const { stdout, stderr } = demultiplex(res.body);
@@ -323,6 +324,17 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 /** Splits Docker's multiplexed stdout/stderr stream (8-byte frame headers) for non-TTY output. */
+/**
+ * "2026-11-23T11:31:58.123456789Z" → "1763897518.123456789": the Engine takes a time as seconds
+ * with up to nine decimals, which keeps the nanoseconds it reports (a Date would keep only ms).
+ */
+export function engineTimestamp(rfc3339: string): string {
+  const match = /^(.*?T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
+  if (!match) return String(Math.floor(Date.parse(rfc3339) / 1000));
+  const seconds = Math.floor(Date.parse(`${match[1]}${match[3]}`) / 1000);
+  return `${seconds}.${(match[2] ?? '').padEnd(9, '0').slice(0, 9)}`;
+}
+
 export function demultiplex(buffer: Buffer): { stdout: string; stderr: string } {
   const frames = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
   demultiplexer((stream, frame) => frames[stream].push(frame))(buffer);

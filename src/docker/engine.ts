@@ -159,7 +159,8 @@ export interface DockerEngine {
   restartContainer(nameOrId: string, timeoutSeconds: number): Promise<void>;
   removeContainer(nameOrId: string): Promise<void>;
   renameContainer(nameOrId: string, newName: string): Promise<void>;
-  containerLogs(nameOrId: string, tail: number): Promise<string>;
+  /** The last `tail` lines of its output; only those written after `since` (an RFC 3339 time) if given. */
+  containerLogs(nameOrId: string, tail: number, since?: string): Promise<string>;
   /** Runs a command to completion without a terminal and collects its output. */
   exec(
     nameOrId: string,

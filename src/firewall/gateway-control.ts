@@ -18,12 +18,14 @@ export async function readFirewallStatus(engine: DockerEngine, gateway: string):
  * The same account, for showing: read from the gateway's log, which costs the Engine a file read
  * instead of a process in the gateway. The log is written with the status but copied by the
  * Engine a moment later, so decisions (start a session? did the reload apply?) ask the gateway
- * itself. Asks it here too when the log has no status line (another log driver, or a gateway
- * made by an older image).
+ * itself. Asks it here too when the log has no status line since the gateway started (another
+ * log driver, a gateway made by an older image, or one that has not written its status yet).
  */
 export async function peekFirewallStatus(engine: DockerEngine, gateway: string): Promise<string> {
-  const logged = lastStatusInLog(await engine.containerLogs(gateway, STATUS_LOG_TAIL).catch(() => ''));
-  return logged ?? readFirewallStatus(engine, gateway);
+  // The log outlives restarts, the status does not: only lines of this run count.
+  const started = (await engine.inspectContainer(gateway).catch(() => undefined))?.State.StartedAt;
+  const log = started ? await engine.containerLogs(gateway, STATUS_LOG_TAIL, started).catch(() => '') : '';
+  return lastStatusInLog(log) ?? readFirewallStatus(engine, gateway);
 }
 
 export function lastStatusInLog(log: string): string | undefined {

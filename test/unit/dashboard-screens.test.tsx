@@ -138,6 +138,23 @@ describe('the projects screen', () => {
     await t.waitFor('delta');
   });
 
+  it('looks again at a firewall that is still starting, since no Docker event will say when it is done', async () => {
+    const domain = createFakeDomain();
+    const answers = ['unprotected: starting', 'unprotected: starting', 'protected (14 names, 52 ranges)'];
+    const asked: string[] = [];
+    domain.firewallStatus = (dir) => {
+      asked.push(dir);
+      return Promise.resolve(answers[Math.min(asked.filter((d) => d === dir).length, answers.length) - 1]!);
+    };
+    const t = open(domain);
+    await t.waitFor('unprotected: sta');
+    await t.waitFor(/(?<!un)protected/, 5000);
+    await expect.poll(() => t.screen().includes('unprotected: sta'), { timeout: 3000 }).toBe(false);
+    const looks = asked.length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(asked.length).toBe(looks); // once settled, nothing more is asked
+  });
+
   it('shows a banner while Docker is away and reconnects when it is back', async () => {
     const domain = createFakeDomain();
     const t = open(domain);

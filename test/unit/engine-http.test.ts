@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demultiplex } from '../../src/docker/engine-http.js';
+import { demultiplex, engineTimestamp } from '../../src/docker/engine-http.js';
 
 /** One frame of Docker's multiplexed stream: [stream, 0, 0, 0, size (uint32 BE)] then the payload. */
 function frame(stream: 0 | 1 | 2, payload: string | Buffer): Buffer {
@@ -45,5 +45,14 @@ describe('demultiplex', () => {
   it('ignores a trailing partial header', () => {
     const buffer = Buffer.concat([frame(1, 'done'), Buffer.from([2, 0, 0])]);
     expect(demultiplex(buffer)).toEqual({ stdout: 'done', stderr: '' });
+  });
+});
+
+describe('times for the Engine', () => {
+  it('keeps the nanoseconds the Engine reports, so a log read since a start leaves out the second before it', () => {
+    expect(engineTimestamp('2026-11-23T11:31:58.123456789Z')).toBe('1795433518.123456789');
+    expect(engineTimestamp('2026-11-23T11:31:58.5Z')).toBe('1795433518.500000000');
+    expect(engineTimestamp('2026-11-23T11:31:58Z')).toBe('1795433518.000000000');
+    expect(engineTimestamp('2026-11-23T12:31:58.25+01:00')).toBe('1795433518.250000000');
   });
 });

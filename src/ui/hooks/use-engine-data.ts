@@ -7,6 +7,10 @@ import type { Action } from '../state.js';
 const RECONNECT_MS = 2000;
 /** Firewall states read at the same time (each a read of a gateway's log, or an exec in it). */
 const FIREWALL_READS_AT_ONCE = 6;
+/** Firewall states on their way to a final one, and how often and long to look again. */
+const SETTLING = /^(unprotected: starting|unknown:)/;
+const SETTLE_MS = 1000;
+const SETTLE_LOOKS = 15;
 /** Docker sends bursts (create, start, connect...): one refresh per burst. */
 const BURST_MS = 120;
 
@@ -17,6 +21,7 @@ const BURST_MS = 120;
  */
 export function useEngineData(domain: DashboardDomain, dispatch: Dispatch<Action>): { refresh: () => void } {
   const alive = useRef(true);
+  const lookAgain = useRef(new Set<NodeJS.Timeout>());
   const refresh = useCallback(() => {
     void (async () => {
       try {
@@ -26,13 +31,27 @@ export function useEngineData(domain: DashboardDomain, dispatch: Dispatch<Action
         // One exec per gateway: a few at a time, in list order, so the first rows fill in first
         // and forty projects do not start forty execs at once.
         const queue = projects.filter((p) => p.gateway?.state === 'running');
+        const read = async (dir: string, attempt: number) => {
+          if (!alive.current) return;
+          const status = await domain
+            .firewallStatus(dir)
+            .catch((error: unknown) => `unknown: ${describeError(error)}`);
+          if (!alive.current) return;
+          dispatch({ type: 'firewall-read', projectDir: dir, status });
+          // A gateway that has just started writes its status a moment later, with no Docker
+          // event to say so: look again until it has.
+          if (SETTLING.test(status) && attempt < SETTLE_LOOKS) {
+            const timer = setTimeout(() => {
+              lookAgain.current.delete(timer);
+              void read(dir, attempt + 1);
+            }, SETTLE_MS);
+            lookAgain.current.add(timer);
+          }
+        };
         const next = async (): Promise<void> => {
           const project = queue.shift();
           if (!project || !alive.current) return;
-          const status = await domain
-            .firewallStatus(project.dir)
-            .catch((error: unknown) => `unknown: ${describeError(error)}`);
-          if (alive.current) dispatch({ type: 'firewall-read', projectDir: project.dir, status });
+          await read(project.dir, 1);
           return next();
         };
         await Promise.all(Array.from({ length: FIREWALL_READS_AT_ONCE }, next));
@@ -77,6 +96,8 @@ export function useEngineData(domain: DashboardDomain, dispatch: Dispatch<Action
       stream?.close();
       clearTimeout(retry);
       clearTimeout(burst);
+      for (const timer of lookAgain.current) clearTimeout(timer);
+      lookAgain.current.clear();
     };
   }, [domain, dispatch, refresh]);
 
