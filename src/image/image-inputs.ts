@@ -19,7 +19,8 @@ export const bundledImagesDir = findUpwards(dirname(fileURLToPath(import.meta.ur
 function findUpwards(from: string, name: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, name, 'Dockerfile'))) return join(dir, name) + '/';
-    if (dirname(dir) === dir) return join(from, '..', '..', name) + '/';
+    // The package root is as far as it goes: an ancestor's images/ is somebody else's.
+    if (existsSync(join(dir, 'package.json')) || dirname(dir) === dir) return join(dir, name) + '/';
   }
 }
 
