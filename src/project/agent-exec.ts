@@ -64,3 +64,29 @@ export async function agentUnavailable(
   }
   return undefined;
 }
+
+/**
+ * Streams a long-running command's output as `claude` in /workspace of the agent container, cut
+ * into records that each end with `end`; a record is passed on once it is whole.
+ */
+export function streamRecordsFromAgent(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  command: string[],
+  end: string,
+  onRecord: (record: string) => void,
+): { done: Promise<void>; stop: () => void } {
+  let buffer = '';
+  const stream = engine.execStream(
+    { container: project.names.agent, command, user: AGENT_USER, workingDir: WORKSPACE, env: [] },
+    (text) => {
+      buffer += text;
+      let at: number;
+      while ((at = buffer.indexOf(end)) >= 0) {
+        onRecord(buffer.slice(0, at));
+        buffer = buffer.slice(at + end.length);
+      }
+    },
+  );
+  return { done: stream.done, stop: () => stream.close() };
+}

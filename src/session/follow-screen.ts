@@ -1,5 +1,5 @@
 import type { DockerEngine } from '../docker/engine.js';
-import { AGENT_USER, WORKSPACE } from '../project/container-specs.js';
+import { streamRecordsFromAgent } from '../project/agent-exec.js';
 import type { ProjectIdentity } from '../project/identity.js';
 
 /** Ends each screen in the stream: a form feed on a line of its own, which a pane never prints. */
@@ -31,23 +31,11 @@ export function followScreen(
   name: string,
   onScreen: (text: string) => void,
 ): { done: Promise<void>; stop: () => void } {
-  let buffer = '';
-  const stream = engine.execStream(
-    {
-      container: project.names.agent,
-      command: ['bash', '-c', FOLLOW_SCRIPT, 'follow-screen', name],
-      user: AGENT_USER,
-      workingDir: WORKSPACE,
-      env: [],
-    },
-    (text) => {
-      buffer += text;
-      let end: number;
-      while ((end = buffer.indexOf(SCREEN_END)) >= 0) {
-        onScreen(buffer.slice(0, end).replace(/\n+$/, '') + '\n');
-        buffer = buffer.slice(end + SCREEN_END.length);
-      }
-    },
+  return streamRecordsFromAgent(
+    engine,
+    project,
+    ['bash', '-c', FOLLOW_SCRIPT, 'follow-screen', name],
+    SCREEN_END,
+    (screen) => onScreen(screen.replace(/\n+$/, '') + '\n'),
   );
-  return { done: stream.done, stop: stream.close };
 }

@@ -1,5 +1,5 @@
 import type { DockerEngine } from '../docker/engine.js';
-import { AGENT_USER, WORKSPACE } from '../project/container-specs.js';
+import { streamRecordsFromAgent } from '../project/agent-exec.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { followSessionFeed } from './session-feed.js';
 import { parseSessionList, type SessionInfo, type SessionState } from './session-state.js';
@@ -68,26 +68,8 @@ export function watchSessionLists(
   project: ProjectIdentity,
   onText: (listText: string) => void,
 ): SessionWatcher {
-  let buffer = '';
-  const stream = engine.execStream(
-    {
-      container: project.names.agent,
-      command: [SESSION_SCRIPT, 'watch'],
-      user: AGENT_USER,
-      workingDir: WORKSPACE,
-      env: [],
-    },
-    (text) => {
-      buffer += text;
-      let end: number;
-      while ((end = buffer.indexOf('\n--\n')) >= 0 || buffer.startsWith('--\n')) {
-        const block = buffer.startsWith('--\n') ? '' : buffer.slice(0, end);
-        buffer = buffer.startsWith('--\n') ? buffer.slice(3) : buffer.slice(end + 4);
-        onText(block);
-      }
-    },
-  );
-  return { done: stream.done, stop: () => stream.close() };
+  // Each list ends with a line `--` (an empty list is an empty line before it).
+  return streamRecordsFromAgent(engine, project, [SESSION_SCRIPT, 'watch'], '\n--\n', onText);
 }
 
 /**
