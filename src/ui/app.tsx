@@ -10,7 +10,7 @@ import { useEngineData } from './hooks/use-engine-data.js';
 import { usePreview } from './hooks/use-preview.js';
 import { useSessionWatchers } from './hooks/use-session-watchers.js';
 import { commandFor, firstKey, keyName, type CommandId, type KeyBindings } from './keymap.js';
-import { AllowlistScreen } from './screens/allowlist-screen.js';
+import { AllowlistScreen, type SubScreenProps } from './screens/allowlist-screen.js';
 import { CleanupScreen } from './screens/cleanup-screen.js';
 import { ProjectsScreen } from './screens/projects-screen.js';
 import { parseStartInput, startInputProblem } from './start-input.js';
@@ -203,6 +203,17 @@ export function App({ domain, bindings, startupNotice, bell = true }: AppProps) 
     dispatch({ type: 'open', screen: { name: 'projects' } });
     refresh();
   };
+  const subScreen: SubScreenProps = {
+    domain,
+    bindings,
+    width: columns,
+    height: bodyHeight,
+    active: !state.overlay,
+    onClose: close,
+    onHelp: () => dispatch({ type: 'overlay', overlay: { kind: 'help' } }),
+    onQuit: () => exit(),
+    say,
+  };
   return (
     <Box flexDirection="column" width={columns} height={rows}>
       <Header state={state} bindings={bindings} />
@@ -215,30 +226,9 @@ export function App({ domain, bindings, startupNotice, bell = true }: AppProps) 
         {state.overlay?.kind === 'help' ? (
           <HelpOverlay bindings={bindings} height={bodyHeight} />
         ) : state.screen.name === 'allowlist' ? (
-          <AllowlistScreen
-            domain={domain}
-            bindings={bindings}
-            projectDir={state.screen.projectDir}
-            width={columns}
-            height={bodyHeight}
-            active={!state.overlay}
-            onClose={close}
-            onHelp={() => dispatch({ type: 'overlay', overlay: { kind: 'help' } })}
-            onQuit={() => exit()}
-            say={say}
-          />
+          <AllowlistScreen {...subScreen} projectDir={state.screen.projectDir} />
         ) : state.screen.name === 'cleanup' ? (
-          <CleanupScreen
-            domain={domain}
-            bindings={bindings}
-            width={columns}
-            height={bodyHeight}
-            active={!state.overlay}
-            onClose={close}
-            onHelp={() => dispatch({ type: 'overlay', overlay: { kind: 'help' } })}
-            onQuit={() => exit()}
-            say={say}
-          />
+          <CleanupScreen {...subScreen} />
         ) : (
           <ProjectsScreen state={state} preview={preview} width={columns} height={bodyHeight} />
         )}
