@@ -143,16 +143,9 @@ describe.skipIf(!dockerAvailable())('the dashboard, end to end (built binary in 
   });
 
   it('adds a domain in the allowlist editor and the gateway lets the agent reach it', async () => {
-    const before = await runCli([
-      'exec',
-      project.dir,
-      '--',
-      'curl',
-      '-sS',
-      '--max-time',
-      '5',
-      'http://blocked.test/',
-    ]);
+    const fetchFromAgent = () =>
+      runCli(['exec', project.dir, '--', 'curl', '-sS', '--max-time', '5', 'http://blocked.test/']);
+    const before = await fetchFromAgent();
     expect(before.exitCode).toBe(6);
     await keys('w');
     await dash.waitFor('ALLOWED');
@@ -161,16 +154,7 @@ describe.skipIf(!dockerAvailable())('the dashboard, end to end (built binary in 
     await keys('blocked.test');
     await keys('\r');
     await dash.waitFor('added blocked.test · firewall: protected');
-    const after = await runCli([
-      'exec',
-      project.dir,
-      '--',
-      'curl',
-      '-sS',
-      '--max-time',
-      '5',
-      'http://blocked.test/',
-    ]);
+    const after = await fetchFromAgent();
     expect(after.stdout.trim()).toBe('hello from blocked');
     await keys('\x1b');
     await dash.waitFor(/SESSIONS\s+/);
