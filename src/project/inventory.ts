@@ -1,5 +1,5 @@
 import type { ContainerSummary, DiskUsage, DockerEngine, ImageSummary } from '../docker/engine.js';
-import { everythingManaged, LABEL } from '../docker/labels.js';
+import { everythingManaged, isManaged, LABEL } from '../docker/labels.js';
 
 export type ResourceKind = 'container' | 'volume' | 'image' | 'network';
 
@@ -47,8 +47,7 @@ export function holdsUnmerged(resource: ManagedResource): boolean {
  * what uses it. Usage counts every container on the Engine, not only ours.
  */
 export async function listManagedResources(engine: DockerEngine): Promise<Inventory> {
-  const [containers, allContainers, volumes, images, networks, usage] = await Promise.all([
-    engine.listContainers(everythingManaged),
+  const [allContainers, volumes, images, networks, usage] = await Promise.all([
     engine.listContainers({}),
     engine.listVolumes(everythingManaged),
     engine.listImages(everythingManaged),
@@ -59,6 +58,8 @@ export async function listManagedResources(engine: DockerEngine): Promise<Invent
   const imageSize = new Map((usage.Images ?? []).map((i) => [i.Id, i.Size]));
   const containerSize = new Map((usage.Containers ?? []).map((c) => [c.Id, c.SizeRw ?? -1]));
   const known = (size: number | undefined) => (size === undefined || size < 0 ? null : size);
+  // Ours are among all of them: one list, filtered here, instead of asking twice.
+  const containers = allContainers.filter((c) => isManaged(c.Labels));
   const counters = [...images].sort((a, b) => b.Created - a.Created);
 
   const resources: ManagedResource[] = [];
