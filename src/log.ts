@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { stateDir } from './paths.js';
 
 /**
  * Logs go to a file in the XDG state directory, never to stdout: stdout belongs to command output
@@ -8,11 +8,6 @@ import { join } from 'node:path';
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
-export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return join(base, 'claude-tui');
-}
 
 export function logFilePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'claude-tui.log');

@@ -1,7 +1,7 @@
 import type { AppSettings } from '../config/app-settings.js';
 import type { ProjectConfig } from '../config/project-config-schema.js';
 import { UserError } from '../errors.js';
-import { stateDir } from '../log.js';
+import { stateDir } from '../paths.js';
 import type { ProcessRunner } from '../system/process.js';
 import { join } from 'node:path';
 import { formatIssue, parseAllowlist, type AllowlistIssue, type AllowEntry } from './allowlist.js';
@@ -10,9 +10,6 @@ import { githubRanges } from './github-meta.js';
 import { buildPolicy, type FirewallPolicy } from './policy.js';
 import { allowlistDiff, readProjectAllowlist, sameFiles, type AllowlistFile } from './project-allowlist.js';
 import { packageRegistryHosts } from './registries.js';
-
-/** A bad allowlist: every bad line as file:line with its reason; nothing was applied. */
-export class AllowlistError extends UserError {}
 
 export interface FirewallPlan {
   policy: FirewallPolicy;
@@ -34,7 +31,7 @@ export function parseFiles(files: readonly AllowlistFile[]): {
   const parsed = files.map((f) => parseAllowlist(f.text, f.path));
   const errors = parsed.flatMap((p) => p.errors);
   if (errors.length) {
-    throw new AllowlistError(
+    throw new UserError(
       `The allowlist has ${errors.length === 1 ? 'a bad line' : `${errors.length} bad lines`}; nothing was applied:\n` +
         errors.map((e) => `    ${formatIssue(e)}`).join('\n'),
       'Fix the lines named above and try again.',

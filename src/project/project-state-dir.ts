@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { stateDir } from '../log.js';
+import { stateDir } from '../paths.js';
 import type { ProjectIdentity } from './identity.js';
 
 /**
