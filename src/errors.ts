@@ -60,6 +60,26 @@ export class ExternalCommandError extends Error {
   }
 }
 
+/**
+ * The Docker Engine refused or failed a request (any HTTP error it answers with, a failing build
+ * step). Not the person's mistake as such: the message is the Engine's own, and callers that know
+ * a likelier cause (an agent container that is gone) turn it into a UserError first.
+ */
+export class EngineError extends Error {
+  readonly exitCode: ExitCode = ExitCode.externalCommand;
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(`Docker Engine: ${message}`);
+    this.name = new.target.name;
+  }
+}
+
+/** A build step failed inside the Engine; the image code adds the step and the log's tail. */
+export class BuildStepError extends EngineError {}
+
 /** A child process exited non-zero and its exit code should become ours, with nothing printed. */
 export class PassthroughExit extends Error {
   constructor(readonly code: number) {
@@ -67,6 +87,6 @@ export class PassthroughExit extends Error {
   }
 }
 
-export function isUserFacing(error: unknown): error is UserError | ExternalCommandError {
-  return error instanceof UserError || error instanceof ExternalCommandError;
+export function isUserFacing(error: unknown): error is UserError | ExternalCommandError | EngineError {
+  return error instanceof UserError || error instanceof ExternalCommandError || error instanceof EngineError;
 }

@@ -1,4 +1,4 @@
-import { ExitCode, ExternalCommandError, PassthroughExit, UserError } from '../errors.js';
+import { EngineError, ExitCode, ExternalCommandError, PassthroughExit, UserError } from '../errors.js';
 import { log, logFilePath } from '../log.js';
 
 /**
@@ -25,6 +25,14 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream, color
     const tail = error.stderr.trim().split('\n').slice(-10).join('\n');
     if (tail) stderr.write(`${tail.replace(/^/gm, '    ')}\n`);
     if (error.hint) stderr.write(`${dim('→')} ${error.hint}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof EngineError) {
+    log.warn('docker engine error', { status: error.statusCode, message: error.message });
+    stderr.write(`${red('claude-tui:')} ${error.message}\n`);
+    stderr.write(
+      `${dim('→')} ${error.hint ?? 'The Docker Engine could not do what was asked; its own words are above.'}\n`,
+    );
     return error.exitCode;
   }
   const err = error instanceof Error ? error : new Error(String(error));

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { UserError } from '../errors.js';
+import { BuildStepError, EngineError } from '../errors.js';
 import { log } from '../log.js';
 import { connectionError, describeEndpoint, resolveDockerEndpoint, type DockerEndpoint } from './endpoint.js';
 import { followEvents } from './event-stream.js';
@@ -38,15 +38,6 @@ import type {
  * costs about a quarter of a second, more than a whole `up` that has nothing to do; dockerode is
  * loaded only for what it does best, the streamed image build.
  */
-export class DockerApiError extends UserError {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(`Docker Engine: ${message}`);
-  }
-}
-
 export function createDockerEngine(env: NodeJS.ProcessEnv = process.env): DockerEngine {
   return new HttpDockerEngine(resolveDockerEndpoint(env));
 }
@@ -113,14 +104,14 @@ class HttpDockerEngine implements DockerEngine {
         // Not JSON: keep the raw text.
       }
       log.debug('docker api error', { method, path, status: res.statusCode, message });
-      throw new DockerApiError(res.statusCode, message || `HTTP ${res.statusCode} for ${method} ${path}`);
+      throw new EngineError(res.statusCode, message || `HTTP ${res.statusCode} for ${method} ${path}`);
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
   async ping(): Promise<void> {
     const res = await this.send('GET', '/_ping');
-    if (res.statusCode !== 200) throw new DockerApiError(res.statusCode, res.body.toString('utf8'));
+    if (res.statusCode !== 200) throw new EngineError(res.statusCode, res.body.toString('utf8'));
   }
 
   version(): Promise<EngineVersion> {
@@ -308,15 +299,12 @@ class HttpDockerEngine implements DockerEngine {
           const text = event.error ?? event.stream ?? event.status;
           if (!text) return;
           for (const line of text.replace(/\n$/, '').split('\n')) options.onOutput(line);
-          if (event.error) reject(new BuildStepError(event.error));
+          if (event.error) reject(new BuildStepError(500, event.error));
         },
       );
     });
   }
 }
-
-/** The engine reported a failing build step; the caller adds the step and the log tail. */
-export class BuildStepError extends Error {}
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { DockerEndpoint } from './endpoint.js';
+import { EngineError } from '../errors.js';
 import { httpRequest, httpUpgrade, type HttpResponse } from './http-over-socket.js';
 
 /**
@@ -22,23 +23,14 @@ export interface Terminal {
   stderr: NodeJS.WriteStream;
 }
 
-export class ExecRefusedError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function refused(response: HttpResponse): ExecRefusedError {
+function refused(response: HttpResponse): EngineError {
   let message = response.body.toString('utf8').trim();
   try {
     message = (JSON.parse(message) as { message?: string }).message ?? message;
   } catch {
     // Plain text answer.
   }
-  return new ExecRefusedError(response.statusCode, message);
+  return new EngineError(response.statusCode, message);
 }
 
 function terminalSize(stdout: NodeJS.WriteStream): { rows: number; cols: number } | undefined {

@@ -1,9 +1,8 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { UserError } from '../errors.js';
+import { BuildStepError, UserError } from '../errors.js';
 import type { DockerEngine } from '../docker/engine.js';
-import { BuildStepError } from '../docker/engine-http.js';
 import { LABEL, managedLabels } from '../docker/labels.js';
 import { log } from '../log.js';
 import type { ImageInputs } from './image-inputs.js';
@@ -22,8 +21,6 @@ export interface EnsureImageDeps {
 }
 
 const logTailLines = 20;
-
-export class ImageBuildError extends UserError {}
 
 /** Finds the image built from these exact inputs, or builds it. */
 export async function ensureImage(
@@ -83,7 +80,7 @@ async function buildImage(deps: EnsureImageDeps, inputs: ImageInputs): Promise<v
   } catch (error) {
     if (!(error instanceof BuildStepError)) throw error;
     const where = currentStep ? ` at ${currentStep.replace(/\s+/g, ' ').slice(0, 160)}` : '';
-    throw new ImageBuildError(
+    throw new UserError(
       `The image build failed${where}:\n${indent(tail.length ? tail : [error.message])}`,
       'Fix the failing step (see the log above) and run the command again; nothing was changed.',
     );

@@ -1,6 +1,6 @@
-import { UserError } from '../errors.js';
+import { EngineError, UserError } from '../errors.js';
 import type { DockerEngine } from '../docker/engine.js';
-import { ExecRefusedError, type Terminal } from '../docker/interactive-exec.js';
+import type { Terminal } from '../docker/interactive-exec.js';
 import { AGENT_USER, WORKSPACE } from './container-specs.js';
 import type { ProjectIdentity } from './identity.js';
 
@@ -30,7 +30,7 @@ export async function execInAgent(
       terminal,
     );
   } catch (error) {
-    if (error instanceof ExecRefusedError) {
+    if (error instanceof EngineError) {
       throw (
         (await agentUnavailable(engine, project)) ??
         new UserError(`The Docker Engine refused to run the command: ${error.message}`)

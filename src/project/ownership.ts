@@ -3,9 +3,6 @@ import { belongsTo, type ResourceRole } from '../docker/labels.js';
 import type { Labels } from '../docker/engine.js';
 import type { ProjectIdentity } from './identity.js';
 
-/** A Docker object has our name but we did not make it for this project: never touch it. */
-export class NameClashError extends UserError {}
-
 export function assertOwned(
   project: ProjectIdentity,
   kind: 'container' | 'network' | 'volume',
@@ -14,7 +11,7 @@ export function assertOwned(
   labels: Labels | null | undefined,
 ): void {
   if (belongsTo(labels, project.id, role)) return;
-  throw new NameClashError(
+  throw new UserError(
     `A ${kind} named ${name} already exists, and claude-tui did not create it for ${project.dir}.`,
     `claude-tui has left it alone. Rename or remove it (docker ${kind === 'container' ? '' : `${kind} `}rm ${name}) if it is not needed, then run the command again.`,
   );

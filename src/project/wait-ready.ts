@@ -2,8 +2,6 @@ import { UserError } from '../errors.js';
 import type { DockerEngine } from '../docker/engine.js';
 import { RUNTIME_STATE_DIR } from './container-specs.js';
 
-export class ContainerFailedError extends UserError {}
-
 /**
  * Waits until the container's entrypoint has finished setting up (it writes `ready` to a tmpfs
  * that starts empty on every start). A container that stops instead is reported with its log.
@@ -32,7 +30,7 @@ export async function waitUntilReady(
         : crashed
           ? `stopped (exit ${state.State.ExitCode})`
           : 'did not become ready in time';
-      throw new ContainerFailedError(
+      throw new UserError(
         `The container ${name} ${why} while starting.${logs ? `\nIts last log lines:\n${logs.replace(/^/gm, '    ')}` : ''}`,
         'Nothing was left half-done. Check the log above, then run `claude-tui up` again.',
       );

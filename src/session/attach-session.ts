@@ -1,7 +1,6 @@
 import type { AppSettings } from '../config/app-settings.js';
 import type { DockerEngine } from '../docker/engine.js';
-import { ExecRefusedError } from '../docker/interactive-exec.js';
-import { UserError } from '../errors.js';
+import { EngineError, UserError } from '../errors.js';
 import { agentUnavailable } from '../project/agent-exec.js';
 import { AGENT_USER } from '../project/container-specs.js';
 import type { ProjectIdentity } from '../project/identity.js';
@@ -64,7 +63,7 @@ export async function attachSession(
       detachKey,
     );
   } catch (error) {
-    if (error instanceof ExecRefusedError) {
+    if (error instanceof EngineError) {
       throw (
         (await agentUnavailable(services.engine, project)) ??
         new UserError(`The Docker Engine refused to attach: ${error.message}`)
