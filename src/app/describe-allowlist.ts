@@ -1,12 +1,12 @@
-import type { AllowlistIssue } from './allowlist.js';
-import { parseEntry } from './allowlist.js';
-import { DEFAULT_DOMAINS } from './defaults.js';
-import { readFirewallStatus } from './gateway-control.js';
-import type { FirewallPolicy } from './policy.js';
-import { readProjectAllowlist } from './project-allowlist.js';
+import type { AllowlistIssue } from '../firewall/allowlist.js';
+import { parseEntry } from '../firewall/allowlist.js';
+import { DEFAULT_DOMAINS } from '../firewall/defaults.js';
+import { readFirewallStatus } from '../firewall/gateway-control.js';
+import type { FirewallPolicy } from '../firewall/policy.js';
+import { readProjectAllowlist } from '../firewall/project-allowlist.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
-import { loadFirewallPlan } from '../project/load-plan.js';
+import { loadFirewallPlan } from './load-plan.js';
 
 export interface AllowlistRow {
   entry: string;

@@ -3,13 +3,13 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
-import { loadFirewallPlan } from '../project/load-plan.js';
-import type { AllowlistIssue } from './allowlist.js';
-import { addEntries, removeEntries } from './allowlist-edit.js';
-import { writeApproved } from './approval-store.js';
-import { applyFirewall, type ApplyResult } from './apply-firewall.js';
-import { DEFAULT_DOMAINS } from './defaults.js';
-import { ALLOWLIST_FILES, readProjectAllowlist, WRITABLE_ALLOWLIST } from './project-allowlist.js';
+import { loadFirewallPlan } from './load-plan.js';
+import type { AllowlistIssue } from '../firewall/allowlist.js';
+import { addEntries, removeEntries } from '../firewall/allowlist-edit.js';
+import { writeApproved } from '../firewall/approval-store.js';
+import { applyFirewall, type ApplyResult } from '../firewall/apply-firewall.js';
+import { DEFAULT_DOMAINS } from '../firewall/defaults.js';
+import { ALLOWLIST_FILES, readProjectAllowlist, WRITABLE_ALLOWLIST } from '../firewall/project-allowlist.js';
 
 type AllowlistServices = Pick<HostServices, 'engine' | 'processes' | 'settings' | 'env'>;
 
@@ -41,7 +41,12 @@ export async function editProjectAllowlist(
   if (action === 'rm') assertSomethingRemoved(values, changed);
   await writeApproved(before.stateDir, await readProjectAllowlist(project.dir));
   const plan = await loadFirewallPlan(services, project);
-  const result = await applyFirewall(services.engine, project, plan.stateDir, plan.firewall.policy);
+  const result = await applyFirewall(
+    services.engine,
+    project.names.gateway,
+    plan.stateDir,
+    plan.firewall.policy,
+  );
   return { changed, ...result };
 }
 
@@ -52,7 +57,12 @@ export async function applyProjectAllowlist(
   options: { approve?: boolean } = {},
 ): Promise<ApplyResult & { pending: string | null; warnings: AllowlistIssue[] }> {
   const plan = await loadFirewallPlan(services, project, { approveAllowlist: options.approve });
-  const result = await applyFirewall(services.engine, project, plan.stateDir, plan.firewall.policy);
+  const result = await applyFirewall(
+    services.engine,
+    project.names.gateway,
+    plan.stateDir,
+    plan.firewall.policy,
+  );
   return { ...result, pending: plan.firewall.pending ?? null, warnings: plan.firewall.warnings };
 }
 

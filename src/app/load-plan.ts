@@ -2,10 +2,10 @@ import { loadProjectConfig } from '../config/load-project-config.js';
 import type { ProjectConfig } from '../config/project-config-schema.js';
 import { planFirewall, type FirewallPlan } from '../firewall/firewall-plan.js';
 import { resolveNpmRegistry } from '../image/npm-registry.js';
-import type { HostServices } from './host-services.js';
-import type { ProjectIdentity } from './identity.js';
-import { planProject, type ProjectPlan } from './project-runtime.js';
-import { projectStateDir } from './project-state-dir.js';
+import type { HostServices } from '../project/host-services.js';
+import type { ProjectIdentity } from '../project/identity.js';
+import { planProject, type ProjectPlan } from '../project/project-runtime.js';
+import { projectStateDir } from '../project/project-state-dir.js';
 
 type PlanServices = Pick<HostServices, 'processes' | 'settings' | 'env'>;
 

@@ -1,8 +1,8 @@
 import type { FirewallPlan } from '../firewall/firewall-plan.js';
-import type { HostServices } from './host-services.js';
-import type { ProjectIdentity } from './identity.js';
+import type { HostServices } from '../project/host-services.js';
+import type { ProjectIdentity } from '../project/identity.js';
 import { loadPlan, npmRegistryFor } from './load-plan.js';
-import { up, type UpDeps, type UpResult } from './up.js';
+import { up, type UpDeps, type UpResult } from '../project/up.js';
 
 /**
  * `up` as the person asks for it: plan from the project's files and the app settings, bring the

@@ -1,5 +1,4 @@
 import type { DockerEngine } from '../docker/engine.js';
-import type { ProjectIdentity } from '../project/identity.js';
 import { reloadFirewall } from './gateway-control.js';
 import type { FirewallPolicy } from './policy.js';
 import { writePolicy } from './policy-store.js';
@@ -17,21 +16,21 @@ export interface ApplyResult {
  */
 export async function applyFirewall(
   engine: DockerEngine,
-  project: ProjectIdentity,
+  gateway: string,
   projectStateDir: string,
   policy: FirewallPolicy,
 ): Promise<ApplyResult> {
   const written = await writePolicy(projectStateDir, policy);
-  const gateway = await engine.inspectContainer(project.names.gateway);
-  if (!gateway?.State.Running) {
+  const container = await engine.inspectContainer(gateway);
+  if (!container?.State.Running) {
     return { status: 'the project is not up; the gateway applies this when it starts', applied: false };
   }
   try {
-    return { status: await reloadFirewall(engine, project.names.gateway), applied: true };
+    return { status: await reloadFirewall(engine, gateway), applied: true };
   } catch (error) {
     // Back to the rules that were in force: the old files, applied again.
     await written.restore();
-    await reloadFirewall(engine, project.names.gateway).catch(() => undefined);
+    await reloadFirewall(engine, gateway).catch(() => undefined);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
-import type { AllowlistView } from '../firewall/describe-allowlist.js';
-import type { EditResult } from '../firewall/edit-project-allowlist.js';
+import type { AllowlistView } from '../app/describe-allowlist.js';
+import type { EditResult } from '../app/edit-project-allowlist.js';
 import type { RefusedEntry } from '../firewall/gateway-control.js';
 import type { Inventory, ManagedResource } from '../project/inventory.js';
 import type { ProjectStatus } from '../project/status.js';

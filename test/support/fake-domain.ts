@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/require-await -- the fake answers at once, yet as async functions so that a throw becomes a rejection, as in the real domain */
 import { UserError } from '../../src/errors.js';
-import type { AllowlistView } from '../../src/firewall/describe-allowlist.js';
+import type { AllowlistView } from '../../src/app/describe-allowlist.js';
 import type { RefusedEntry } from '../../src/firewall/gateway-control.js';
 import type { ManagedResource } from '../../src/project/inventory.js';
 import type { ProjectStatus } from '../../src/project/status.js';

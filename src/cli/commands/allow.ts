@@ -1,9 +1,9 @@
 import { UsageError, UserError } from '../../errors.js';
 import { formatIssue, parseEntry } from '../../firewall/allowlist.js';
-import { describeAllowlist } from '../../firewall/describe-allowlist.js';
-import { applyProjectAllowlist, editProjectAllowlist } from '../../firewall/edit-project-allowlist.js';
+import { describeAllowlist } from '../../app/describe-allowlist.js';
+import { applyProjectAllowlist, editProjectAllowlist } from '../../app/edit-project-allowlist.js';
 import { readRefused } from '../../firewall/gateway-control.js';
-import { loadFirewallPlan } from '../../project/load-plan.js';
+import { loadFirewallPlan } from '../../app/load-plan.js';
 import type { ProjectIdentity } from '../../project/identity.js';
 import { locateProject } from '../../project/locate.js';
 import type { CommandHandler } from '../command-table.js';

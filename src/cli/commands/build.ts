@@ -1,7 +1,7 @@
 import { ensureImage } from '../../image/ensure-image.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
-import { loadPlan, npmRegistryFor } from '../../project/load-plan.js';
+import { loadPlan, npmRegistryFor } from '../../app/load-plan.js';
 
 export const buildCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);

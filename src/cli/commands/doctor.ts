@@ -1,7 +1,7 @@
 import { runDoctor, type CheckOutcome } from '../../project/doctor.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
-import { loadPlan } from '../../project/load-plan.js';
+import { loadPlan } from '../../app/load-plan.js';
 
 const marks: Record<CheckOutcome, string> = { ok: '✓', warn: '!', fail: '✗' };
 

@@ -1,4 +1,4 @@
-import { upProject } from '../../project/up-project.js';
+import { upProject } from '../../app/up-project.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
 import { reportAllowlistNotes } from './shared.js';

@@ -2,7 +2,7 @@ import { ago } from '../../session/describe-session.js';
 import { Box, Text, useInput } from 'ink';
 import { useCallback, useEffect, useState } from 'react';
 import { parseEntry } from '../../firewall/allowlist.js';
-import type { AllowlistView } from '../../firewall/describe-allowlist.js';
+import type { AllowlistView } from '../../app/describe-allowlist.js';
 import type { RefusedEntry } from '../../firewall/gateway-control.js';
 import { ConfirmLine } from '../components/confirm-line.js';
 import { ListView } from '../components/list-view.js';
