@@ -3,7 +3,7 @@ import { parseEntry } from '../firewall/allowlist.js';
 import { DEFAULT_DOMAINS } from '../firewall/defaults.js';
 import { readFirewallStatus } from '../firewall/gateway-control.js';
 import type { FirewallPolicy } from '../firewall/policy.js';
-import { readProjectAllowlist } from '../firewall/project-allowlist.js';
+import type { PendingChange } from '../policy/review-policy.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { loadFirewallPlan } from './load-plan.js';
@@ -24,8 +24,10 @@ export interface AllowlistView {
   rows: AllowlistRow[];
   /** Address ranges beyond the rows (GitHub's published ranges and CIDR entries). */
   ranges: number;
-  /** The diff of a change made outside claude-tui, waiting for a yes. */
-  pending: string | null;
+  /** A change to the policy files made outside claude-tui, waiting for a yes. */
+  pending: PendingChange | null;
+  /** When the policy was last approved; null when it never was (the project runs on the defaults). */
+  approvedAt: string | null;
   warnings: AllowlistIssue[];
 }
 
@@ -34,13 +36,13 @@ export async function describeAllowlist(
   services: Pick<HostServices, 'engine' | 'processes' | 'settings' | 'env'>,
   project: ProjectIdentity,
 ): Promise<AllowlistView> {
-  const [plan, files, gateway] = await Promise.all([
-    loadFirewallPlan(services, project),
-    readProjectAllowlist(project.dir),
+  const [plan, gateway] = await Promise.all([
+    loadFirewallPlan(services, project, 'view'),
     services.engine.inspectContainer(project.names.gateway),
   ]);
-  const { policy } = plan.firewall;
-  const projectRows: AllowlistRow[] = files.flatMap((f) =>
+  const { policy, review } = plan;
+  // The entries in force: the approved text, whatever the files say now (that is `pending`).
+  const projectRows: AllowlistRow[] = review.approved.allowlist.flatMap((f) =>
     f.text.split('\n').flatMap((line, i) => {
       const entry = line.replace(/#.*$/, '').trim();
       return entry ? [{ entry, source: `${f.path}:${i + 1}`, editable: true }] : [];
@@ -65,8 +67,9 @@ export async function describeAllowlist(
     policy,
     rows: [...defaultRows, ...projectRows],
     ranges: policy.cidrs4.length + policy.cidrs6.length,
-    pending: plan.firewall.pending ?? null,
-    warnings: plan.firewall.warnings,
+    pending: review.pending,
+    approvedAt: review.approvedAt,
+    warnings: review.approved.allowWarnings,
   };
 }
 

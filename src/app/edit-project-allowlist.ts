@@ -1,15 +1,16 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
-import type { HostServices } from '../project/host-services.js';
-import type { ProjectIdentity } from '../project/identity.js';
-import { loadFirewallPlan } from './load-plan.js';
-import type { AllowlistIssue } from '../firewall/allowlist.js';
 import { addEntries, removeEntries } from '../firewall/allowlist-edit.js';
-import { writeApproved } from '../firewall/approval-store.js';
 import { applyFirewall, type ApplyResult } from '../firewall/apply-firewall.js';
 import { DEFAULT_DOMAINS } from '../firewall/defaults.js';
-import { ALLOWLIST_FILES, readProjectAllowlist, WRITABLE_ALLOWLIST } from '../firewall/project-allowlist.js';
+import { ALLOWLIST_FILES, WRITABLE_ALLOWLIST } from '../firewall/project-allowlist.js';
+import { writeApprovedPolicy } from '../policy/approved-policy-store.js';
+import type { PendingChange, PolicyReview } from '../policy/review-policy.js';
+import type { HostServices } from '../project/host-services.js';
+import type { ProjectIdentity } from '../project/identity.js';
+import { projectStateDir } from '../project/project-state-dir.js';
+import { loadFirewallPlan, loadPolicy } from './load-plan.js';
 
 type AllowlistServices = Pick<HostServices, 'engine' | 'processes' | 'settings' | 'env'>;
 
@@ -20,8 +21,9 @@ export interface EditResult extends ApplyResult {
 
 /**
  * Adds or removes already validated entries in the project's allowlist files, records the result
- * as approved and applies it to the running gateway at once. Refuses while the files hold a change
- * made outside claude-tui, because the edit would approve that change unseen.
+ * as approved (the person asked for it, on the host) and applies it to the running gateway at once.
+ * The edit starts from the approved text, and is refused while the files hold a change made
+ * outside claude-tui: writing over it would approve it unseen, or lose it.
  */
 export async function editProjectAllowlist(
   services: AllowlistServices,
@@ -29,65 +31,50 @@ export async function editProjectAllowlist(
   action: 'add' | 'rm',
   values: readonly string[],
 ): Promise<EditResult> {
-  const before = await loadFirewallPlan(services, project);
-  if (before.firewall.pending) {
+  const review = await loadPolicy(services, project, 'view');
+  if (touchesAllowlist(review.pending)) {
     throw new UserError(
-      'The allowlist changed outside claude-tui; it was not edited.',
-      `Review and approve it first: claude-tui allow approve ${project.dir}`,
+      'The allowlist changed outside claude-tui (or cannot be read); it was not edited.',
+      `Review the change first: claude-tui approve ${project.dir}`,
     );
   }
-  const changed =
-    action === 'add' ? await addToFile(project, values) : await removeFromFiles(project, values);
+  const files = { ...review.approvedSnapshot.files };
+  const changed: string[] = [];
+  for (const path of action === 'add' ? [WRITABLE_ALLOWLIST] : ALLOWLIST_FILES) {
+    const text = files[path];
+    if (action === 'rm' && text === undefined) continue;
+    const result = action === 'add' ? addEntries(text ?? '', values) : removeEntries(text ?? '', values);
+    const done = 'added' in result ? result.added : result.removed;
+    if (!done.length) continue;
+    const file = join(project.dir, path);
+    await mkdir(dirname(file), { recursive: true });
+    // In place, not by rename: the agent's read-only mount of the file shows the same file then.
+    await writeFile(file, result.text);
+    files[path] = result.text;
+    changed.push(...done);
+  }
   if (action === 'rm') assertSomethingRemoved(values, changed);
-  await writeApproved(before.stateDir, await readProjectAllowlist(project.dir));
-  const plan = await loadFirewallPlan(services, project);
-  const result = await applyFirewall(
-    services.engine,
-    project.names.gateway,
-    plan.stateDir,
-    plan.firewall.policy,
-  );
+  if (changed.length) {
+    await writeApprovedPolicy(projectStateDir(project, services.env), { ...review.approvedSnapshot, files });
+  }
+  const plan = await loadFirewallPlan(services, project, 'view');
+  const result = await applyFirewall(services.engine, project.names.gateway, plan.stateDir, plan.policy);
   return { changed, ...result };
 }
 
-/** Applies the allowlist as last approved (or, with `approve`, as the files are now). */
+/** Applies the policy as approved (or, with `approve`, approves the files as they are now first). */
 export async function applyProjectAllowlist(
   services: AllowlistServices,
   project: ProjectIdentity,
   options: { approve?: boolean } = {},
-): Promise<ApplyResult & { pending: string | null; warnings: AllowlistIssue[] }> {
-  const plan = await loadFirewallPlan(services, project, { approveAllowlist: options.approve });
-  const result = await applyFirewall(
-    services.engine,
-    project.names.gateway,
-    plan.stateDir,
-    plan.firewall.policy,
-  );
-  return { ...result, pending: plan.firewall.pending ?? null, warnings: plan.firewall.warnings };
+): Promise<ApplyResult & { review: PolicyReview }> {
+  const plan = await loadFirewallPlan(services, project, options.approve ? 'approve-all' : 'apply');
+  const result = await applyFirewall(services.engine, project.names.gateway, plan.stateDir, plan.policy);
+  return { ...result, review: plan.review };
 }
 
-async function addToFile(project: ProjectIdentity, values: readonly string[]): Promise<string[]> {
-  const path = join(project.dir, WRITABLE_ALLOWLIST);
-  const text = await readFile(path, 'utf8').catch(() => '');
-  const result = addEntries(text, values);
-  if (result.added.length) {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, result.text);
-  }
-  return result.added;
-}
-
-async function removeFromFiles(project: ProjectIdentity, values: readonly string[]): Promise<string[]> {
-  const removed: string[] = [];
-  for (const file of ALLOWLIST_FILES) {
-    const path = join(project.dir, file);
-    const text = await readFile(path, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    const result = removeEntries(text, values);
-    if (result.removed.length) await writeFile(path, result.text);
-    removed.push(...result.removed);
-  }
-  return removed;
+function touchesAllowlist(pending: PendingChange | null): boolean {
+  return pending?.files.some((f) => (ALLOWLIST_FILES as readonly string[]).includes(f.path)) ?? false;
 }
 
 function assertSomethingRemoved(values: readonly string[], removed: readonly string[]): void {

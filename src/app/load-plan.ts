@@ -1,7 +1,8 @@
-import { loadProjectConfig } from '../config/load-project-config.js';
 import type { ProjectConfig } from '../config/project-config-schema.js';
-import { planFirewall, type FirewallPlan } from '../firewall/firewall-plan.js';
+import { planFirewall } from '../firewall/firewall-plan.js';
+import type { FirewallPolicy } from '../firewall/policy.js';
 import { resolveNpmRegistry } from '../image/npm-registry.js';
+import { reviewPolicy, settlePolicy, type PolicyReview } from '../policy/review-policy.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { planProject, type ProjectPlan } from '../project/project-runtime.js';
@@ -9,40 +10,55 @@ import { projectStateDir } from '../project/project-state-dir.js';
 
 type PlanServices = Pick<HostServices, 'processes' | 'settings' | 'env'>;
 
+/**
+ * How the project's policy files are taken: `view` only reads them (status, the editor's view);
+ * `apply` also approves a change that only narrows the agent's rights, as an operation that applies
+ * the policy may; `approve-all` approves any change that can be (the person said --yes).
+ */
+export type PolicyUse = 'view' | 'apply' | 'approve-all';
+
+export function loadPolicy(
+  services: Pick<HostServices, 'env'>,
+  project: ProjectIdentity,
+  use: PolicyUse,
+): Promise<PolicyReview> {
+  const stateDir = projectStateDir(project, services.env);
+  return use === 'view'
+    ? reviewPolicy(project.dir, stateDir)
+    : settlePolicy(project.dir, stateDir, { approveAll: use === 'approve-all' });
+}
+
+/** The whole plan for `up`, from the approved policy. */
 export async function loadPlan(
   services: PlanServices,
   project: ProjectIdentity,
-  options: { approveAllowlist?: boolean } = {},
-): Promise<{ config: ProjectConfig; plan: ProjectPlan }> {
-  const [config, app] = await Promise.all([loadProjectConfig(project.dir), services.settings.read()]);
-  const plan = await planProject(project, config, app, {
+  use: PolicyUse,
+): Promise<{ review: PolicyReview; plan: ProjectPlan }> {
+  const [review, app] = await Promise.all([loadPolicy(services, project, use), services.settings.read()]);
+  const plan = await planProject(project, review.approved, app, {
     env: services.env,
     processes: services.processes,
     imagesDir: services.env.CLAUDE_TUI_IMAGES_DIR,
-    approveAllowlist: options.approveAllowlist,
   });
-  return { config, plan };
+  return { review, plan };
 }
 
 /**
- * Only the firewall's part of a project's plan, for allowlist work: no image inputs, no CA files
- * read, nothing it does not use.
+ * Only the firewall's part of the plan, for allowlist work: no image inputs, no CA files read,
+ * nothing it does not use.
  */
 export async function loadFirewallPlan(
   services: PlanServices,
   project: ProjectIdentity,
-  options: { approveAllowlist?: boolean } = {},
-): Promise<{ stateDir: string; firewall: FirewallPlan }> {
-  const [config, app] = await Promise.all([loadProjectConfig(project.dir), services.settings.read()]);
-  const stateDir = projectStateDir(project, services.env);
-  const firewall = await planFirewall(
-    project.dir,
-    stateDir,
-    config,
-    { processes: services.processes, env: services.env, app },
-    { approve: options.approveAllowlist },
-  );
-  return { stateDir, firewall };
+  use: PolicyUse,
+): Promise<{ stateDir: string; review: PolicyReview; policy: FirewallPolicy }> {
+  const [review, app] = await Promise.all([loadPolicy(services, project, use), services.settings.read()]);
+  const policy = await planFirewall(review.approved.config, review.approved.allowEntries, {
+    processes: services.processes,
+    env: services.env,
+    app,
+  });
+  return { stateDir: projectStateDir(project, services.env), review, policy };
 }
 
 export function npmRegistryFor(

@@ -1,25 +1,32 @@
-import type { FirewallPlan } from '../firewall/firewall-plan.js';
+import type { HostRunChange } from '../policy/host-run-watch.js';
+import type { PolicyReview } from '../policy/review-policy.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
-import { loadPlan, npmRegistryFor } from './load-plan.js';
 import { up, type UpDeps, type UpResult } from '../project/up.js';
+import { loadPlan, npmRegistryFor, type PolicyUse } from './load-plan.js';
+import { changedHostRunFiles, resetHostRunWatch } from './project-alerts.js';
 
 /**
- * `up` as the person asks for it: plan from the project's files and the app settings, bring the
- * containers to that plan, and remember the project once something was made for it.
+ * `up` as the person asks for it: plan from the approved policy and the app settings, bring the
+ * containers to that plan, and remember the project once something was made for it. Files that
+ * run on the host and changed since the last `up` are reported, then watched from now on.
  */
 export async function upProject(
   services: HostServices,
   project: ProjectIdentity,
   progress: UpDeps['progress'],
-  options: { approveAllowlist?: boolean } = {},
-): Promise<UpResult & { firewallPlan: FirewallPlan }> {
-  const { config, plan } = await loadPlan(services, project, options);
+  options: { approveAll?: boolean } = {},
+): Promise<UpResult & { review: PolicyReview; hostRunChanged: HostRunChange[] }> {
+  const use: PolicyUse = options.approveAll ? 'approve-all' : 'apply';
+  const { review, plan } = await loadPlan(services, project, use);
+  const hostRunChanged = await changedHostRunFiles(services, project);
   const result = await up(
-    { engine: services.engine, progress, npmRegistry: npmRegistryFor(services, config) },
+    { engine: services.engine, progress, npmRegistry: npmRegistryFor(services, review.approved.config) },
     project,
     plan,
   );
   if (result.changed) await services.settings.rememberProject(project.dir);
-  return { ...result, firewallPlan: plan.firewall };
+  // Told once, here, and measured from now on.
+  await resetHostRunWatch(services, project);
+  return { ...result, review, hostRunChanged };
 }

@@ -16,7 +16,7 @@ export interface CommandSpec {
 const json: FlagSpec = { name: 'json', description: 'print the result as JSON' };
 const yes: FlagSpec = {
   name: 'yes',
-  description: "approve the project's allowlist files as they are now (they changed outside claude-tui)",
+  description: "approve the project's policy files as they are now (a change made outside claude-tui)",
 };
 const projectFlag: FlagSpec = {
   name: 'project',
@@ -60,6 +60,14 @@ export const commands: CommandSpec[] = [
       "show and edit the project's egress allowlist, apply it to the running gateway at once, approve outside edits, list refused traffic",
     flags: [json, yes, projectFlag],
     load: async () => (await import('./commands/allow.js')).allowCommand,
+  },
+  {
+    name: 'approve',
+    usage: 'approve [DIR] [--yes]',
+    summary:
+      "review a change to the project's policy files (config, allowlists, bridge, the files they name), approve it and apply it",
+    flags: [json, { name: 'yes', description: 'approve without asking (the change is still printed)' }],
+    load: async () => (await import('./commands/approve.js')).approveCommand,
   },
   {
     name: 'start',

@@ -33,6 +33,8 @@ export interface AppSettings {
   keys?: Record<string, unknown>;
   /** Default firewall self-check targets (host:port) for projects that set none. */
   selfCheck?: { blocked?: string[]; allowed?: string[] };
+  /** Project-relative paths watched for changes besides the built-in ones (they run on the host). */
+  watchPaths?: string[];
 }
 
 export interface AppSettingsStore {
@@ -92,6 +94,7 @@ export function createAppSettingsStore(env: NodeJS.ProcessEnv = process.env): Ap
           ? { keys: stored.keys }
           : {}),
         ...(typeof stored.detachKey === 'string' ? { detachKey: stored.detachKey } : {}),
+        ...(Array.isArray(stored.watchPaths) ? { watchPaths: stored.watchPaths } : {}),
         ...(stored.notifications && typeof stored.notifications === 'object'
           ? { notifications: stored.notifications }
           : {}),

@@ -4,7 +4,9 @@ import { ConfigError } from '../errors.js';
 import type { core } from 'zod';
 import type { ProjectConfig } from './project-config-schema.js';
 
-export const projectConfigPath = (projectDir: string) => join(projectDir, '.claude', 'claude-tui.yaml');
+/** Where the project config lives, relative to the project. */
+export const PROJECT_CONFIG_FILE = '.claude/claude-tui.yaml';
+export const projectConfigPath = (projectDir: string) => join(projectDir, PROJECT_CONFIG_FILE);
 
 /**
  * Reads the project's config from the host side. yaml and zod are loaded only when the file

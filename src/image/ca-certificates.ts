@@ -39,6 +39,18 @@ export function caSources(
 
 const pemBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
+/** The certificate blocks of a file's text, as one bundle; anything else in the file is left out. */
+export function certificatesIn(text: string, source: CaSource): string {
+  const blocks = text.match(pemBlock);
+  if (!blocks) {
+    throw new UserError(
+      `${source.path} (from ${source.origin}) holds no PEM certificate.`,
+      'Point it at a file with -----BEGIN CERTIFICATE----- blocks.',
+    );
+  }
+  return blocks.join('\n') + '\n';
+}
+
 export async function readCaCertificates(sources: readonly CaSource[]): Promise<CaCertificate[]> {
   const seen = new Set<string>();
   const certificates: CaCertificate[] = [];
@@ -52,14 +64,7 @@ export async function readCaCertificates(sources: readonly CaSource[]): Promise<
         `Fix or remove ${source.origin}.`,
       );
     }
-    const blocks = text.match(pemBlock);
-    if (!blocks) {
-      throw new UserError(
-        `${source.path} (from ${source.origin}) holds no PEM certificate.`,
-        'Point it at a file with -----BEGIN CERTIFICATE----- blocks.',
-      );
-    }
-    const pem = blocks.join('\n') + '\n';
+    const pem = certificatesIn(text, source);
     if (seen.has(pem)) continue;
     seen.add(pem);
     certificates.push({ ...source, pem });

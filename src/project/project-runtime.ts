@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { AppSettings } from '../config/app-settings.js';
-import type { ProjectConfig } from '../config/project-config-schema.js';
 import { UserError } from '../errors.js';
-import { planFirewall, type FirewallPlan } from '../firewall/firewall-plan.js';
+import { planFirewall } from '../firewall/firewall-plan.js';
+import type { FirewallPolicy } from '../firewall/policy.js';
 import { policyDir, resolvConfPath } from '../firewall/policy-store.js';
-import { caSources, readCaCertificates } from '../image/ca-certificates.js';
+import { caSources, readCaCertificates, type CaCertificate } from '../image/ca-certificates.js';
 import { collectImageInputs, type ImageInputs } from '../image/image-inputs.js';
+import type { EffectivePolicy } from '../policy/interpret-policy.js';
 import type { ProcessRunner } from '../system/process.js';
-import { PROTECTED_PATHS, type ProjectRuntime } from './container-specs.js';
+import type { ProjectRuntime } from './container-specs.js';
+import { protectedPathsIn } from './protected-paths.js';
 import { hostUserFor } from './host-user.js';
 import type { ProjectIdentity } from './identity.js';
 import { projectStateDir } from './project-state-dir.js';
@@ -17,7 +18,7 @@ import { projectStateDir } from './project-state-dir.js';
 export interface ProjectPlan {
   inputs: ImageInputs;
   runtime: ProjectRuntime;
-  firewall: FirewallPlan;
+  firewall: FirewallPolicy;
   stateDir: string;
 }
 
@@ -25,43 +26,40 @@ export interface PlanOptions {
   env: NodeJS.ProcessEnv;
   processes: ProcessRunner;
   imagesDir?: string;
-  /** Take the project's allowlist files as they are now as approved. */
-  approveAllowlist?: boolean;
 }
 
+/**
+ * The plan for a project from its approved policy (never the files as they are now: those are a
+ * proposal until approved) and the host's own settings, which the agent cannot reach.
+ */
 export async function planProject(
   project: ProjectIdentity,
-  config: ProjectConfig,
+  policy: EffectivePolicy,
   app: AppSettings,
   options: PlanOptions,
 ): Promise<ProjectPlan> {
-  const certificates = await readCaCertificates(
-    caSources(project.dir, config.image?.caCertificates ?? [], app.caCertificates, options.env),
-  );
+  const { config } = policy;
+  const fromHost = await readCaCertificates(caSources(project.dir, [], app.caCertificates, options.env));
   const inputs = await collectImageInputs({
     imagesDir: options.imagesDir,
     baseImage: config.image?.base,
     agentVersion: config.image?.agentVersion,
-    caCertificates: certificates,
+    caCertificates: withoutRepeats([...policy.caCertificates, ...fromHost]),
   });
-  const mounts = (config.mounts ?? []).map((m) => {
-    const source = resolve(project.dir, m.source);
-    if (!existsSync(source)) {
+  for (const mount of policy.mounts) {
+    if (!existsSync(mount.source)) {
       throw new UserError(
-        `The mount source ${source} (from .claude/claude-tui.yaml mounts) does not exist.`,
-        'Create it or remove the mount.',
+        `The mount source ${mount.source} (from .claude/claude-tui.yaml mounts, as approved) does not exist.`,
+        'Create it, or remove the mount and approve the change (claude-tui approve).',
       );
     }
-    return { source, target: m.target, readOnly: m.readOnly };
-  });
+  }
   const stateDir = projectStateDir(project, options.env);
-  const firewall = await planFirewall(
-    project.dir,
-    stateDir,
-    config,
-    { processes: options.processes, env: options.env, app },
-    { approve: options.approveAllowlist },
-  );
+  const firewall = await planFirewall(config, policy.allowEntries, {
+    processes: options.processes,
+    env: options.env,
+    app,
+  });
   return {
     inputs,
     stateDir,
@@ -70,11 +68,16 @@ export async function planProject(
       image: inputs.tag,
       hostUser: hostUserFor(project.dir),
       env: config.env ?? {},
-      mounts,
-      protectedPaths: PROTECTED_PATHS.filter((p) => existsSync(`${project.dir}/${p}`)),
+      mounts: policy.mounts,
+      protectedPaths: await protectedPathsIn(project.dir),
       policyDir: policyDir(stateDir),
-      resolvConf: firewall.policy.enabled ? resolvConfPath(stateDir) : undefined,
+      resolvConf: firewall.enabled ? resolvConfPath(stateDir) : undefined,
       networks: config.networks ?? [],
     },
   };
+}
+
+function withoutRepeats(certificates: readonly CaCertificate[]): CaCertificate[] {
+  const seen = new Set<string>();
+  return certificates.filter((c) => !seen.has(c.pem) && seen.add(c.pem));
 }

@@ -2,6 +2,7 @@ import type { ContainerSummary, DockerEngine, VolumeInspect } from '../docker/en
 import { LABEL, everythingManaged, projectFilter } from '../docker/labels.js';
 import { readFirewallStatus } from '../firewall/gateway-control.js';
 import { projectIdentity, type ProjectIdentity } from './identity.js';
+import { agentLeftBehind, inspectPair } from './shared-namespace.js';
 
 export interface ContainerStatus {
   name: string;
@@ -10,13 +11,16 @@ export interface ContainerStatus {
   image: string;
 }
 
-export type ProjectState = 'up' | 'partial' | 'stopped' | 'down';
+/** `rejoining`: both run, but the agent is still in a network namespace the gateway left. */
+export type ProjectState = 'up' | 'rejoining' | 'partial' | 'stopped' | 'down';
 
 export interface ProjectStatus {
   dir: string;
   id: string;
   name: string;
   state: ProjectState;
+  /** Why the state is not simply what the containers show (for `rejoining`). */
+  stateReason?: string;
   gateway: ContainerStatus | null;
   agent: ContainerStatus | null;
   volumes: string[];
@@ -68,11 +72,22 @@ export async function projectStatus(engine: DockerEngine, project: ProjectIdenti
     engine.listVolumes(projectFilter(project.id)),
   ]);
   const gateway = containers.find((c) => c.Labels[LABEL.role] === 'gateway');
-  const firewall =
+  const [firewall, pair] = await Promise.all([
     gateway?.State === 'running'
-      ? await readFirewallStatus(engine, gateway.Id)
-      : 'unknown: the gateway is not running';
-  return summarize(project, containers, volumes, firewall);
+      ? readFirewallStatus(engine, gateway.Id)
+      : Promise.resolve('unknown: the gateway is not running'),
+    inspectPair(engine, project),
+  ]);
+  const status = summarize(project, containers, volumes, firewall);
+  if (status.state === 'up' && pair && agentLeftBehind(pair.gateway, pair.agent)) {
+    return {
+      ...status,
+      state: 'rejoining',
+      stateReason:
+        "the gateway restarted after the agent started, so the agent is in the gateway's old network namespace (no network); it restarts by itself within seconds",
+    };
+  }
+  return status;
 }
 
 /**

@@ -14,6 +14,7 @@ import { agentSpec, gatewaySpec } from './container-specs.js';
 import { pathHash, type ProjectIdentity } from './identity.js';
 import { assertOwned } from './ownership.js';
 import type { ProjectPlan } from './project-runtime.js';
+import { agentLeftBehind, inspectPair } from './shared-namespace.js';
 import { UndoStack } from './undo-stack.js';
 import { waitUntilReady } from './wait-ready.js';
 
@@ -61,11 +62,18 @@ const specOf = (labels: Record<string, string> | null | undefined) => labels?.[L
 export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPlan): Promise<UpResult> {
   const { engine } = deps;
   const specs = specsFor(project, plan);
-  const policy = await writePolicy(plan.stateDir, plan.firewall.policy);
+  const policy = await writePolicy(plan.stateDir, plan.firewall);
   try {
     if (isCurrent(await engine.listContainers(projectFilter(project.id)), project, specs)) {
+      const actions = (await rejoinGateway(deps, project)) ? [REJOINED] : [];
       if (!policy.changed) {
-        return { changed: false, imageBuilt: false, firewallReloaded: false, firewall: '', actions: [] };
+        return {
+          changed: actions.length > 0,
+          imageBuilt: false,
+          firewallReloaded: false,
+          firewall: '',
+          actions,
+        };
       }
       const firewall = await reloadFirewall(engine, project.names.gateway);
       return {
@@ -73,7 +81,7 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
         imageBuilt: false,
         firewallReloaded: true,
         firewall,
-        actions: ['applied the firewall'],
+        actions: [...actions, 'applied the firewall'],
       };
     }
     const result = await bringUp(deps, project, plan, specs);
@@ -149,12 +157,14 @@ async function bringUp(
       networks: plan.runtime.networks,
     });
     // The agent lives in the gateway's network namespace: a new gateway needs a new agent, and a
-    // gateway that was just started has a namespace a running agent is not in.
+    // gateway that was started (by this run, or restarted on its own since the agent started) has
+    // a namespace a running agent is not in.
     const joinsGateway = agent?.HostConfig.NetworkMode === `container:${gatewayResult.id}`;
+    const leftBehind = gateway !== undefined && agent !== undefined && agentLeftBehind(gateway, agent);
     await ensureContainer(context, names.agent, agent, specs.agent, {
       replace:
         agent !== undefined && (specOf(agent.Config.Labels) !== specOf(specs.agent.Labels) || !joinsGateway),
-      restartIfRunning: gatewayResult.action !== 'kept',
+      restartIfRunning: gatewayResult.action !== 'kept' || leftBehind,
       networks: [],
     });
     deps.progress.note('waiting for the containers to finish starting');
@@ -167,6 +177,22 @@ async function bringUp(
     await undo.rollBack();
     throw error;
   }
+}
+
+const REJOINED = "restarted the agent inside the gateway's new network namespace";
+
+/**
+ * A gateway that restarted on its own (its own crash, `docker restart`) leaves a running agent in
+ * its old network namespace, where nothing resolves or answers. The agent notices by itself after
+ * a few seconds; `up` does not wait for that: it restarts the agent into the namespace at once.
+ */
+async function rejoinGateway(deps: UpDeps, project: ProjectIdentity): Promise<boolean> {
+  const pair = await inspectPair(deps.engine, project);
+  if (!pair || !agentLeftBehind(pair.gateway, pair.agent)) return false;
+  deps.progress.note('the gateway restarted since the agent did: restarting the agent to rejoin it');
+  await deps.engine.restartContainer(project.names.agent, 5);
+  await waitUntilReady(deps.engine, project.names.agent, { timeoutMs: deps.readyTimeoutMs });
+  return true;
 }
 
 /** One list call decides the common case: both containers running, current, and joined. */

@@ -1,7 +1,7 @@
-import { loadProjectConfig } from '../config/load-project-config.js';
 import { UserError } from '../errors.js';
 import { readFirewallStatus } from '../firewall/gateway-control.js';
 import { agentUnavailable } from '../project/agent-exec.js';
+import { approvedPolicy } from '../policy/review-policy.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { projectStateDir } from '../project/project-state-dir.js';
@@ -37,7 +37,8 @@ export async function startAgentSession(
       'Fix the reason above (claude-tui status, claude-tui allow apply), or turn the firewall off in the project config.',
     );
   }
-  const config = await loadProjectConfig(project.dir);
+  // The agent command and yolo as approved: the workspace's copy is only a proposal.
+  const { config } = await approvedPolicy(project.dir, projectStateDir(project, services.env));
   const existing = (await listSessions(services.engine, project)).map((s) => s.name);
   const name = request.name ? validateSessionName(request.name) : nextSessionName(existing);
   const command = agentCommand(config, request.agentArgs, services.env);

@@ -7,15 +7,18 @@ import { StatusLine } from './components/status-line.js';
 import type { DashboardDomain } from './dashboard-domain.js';
 import { describeError } from './describe-error.js';
 import { useEngineData } from './hooks/use-engine-data.js';
+import { useProjectAlerts } from './hooks/use-project-alerts.js';
 import { usePreview } from './hooks/use-preview.js';
 import { useSessionWatchers } from './hooks/use-session-watchers.js';
 import { commandFor, firstKey, keyName, type CommandId, type KeyBindings } from './keymap.js';
 import { AllowlistScreen, type SubScreenProps } from './screens/allowlist-screen.js';
 import { CleanupScreen } from './screens/cleanup-screen.js';
+import { PolicyScreen } from './screens/policy-screen.js';
 import { ProjectsScreen } from './screens/projects-screen.js';
 import { parseStartInput, startInputProblem } from './start-input.js';
 import {
   initialState,
+  needsReview,
   reduce,
   selectedProject,
   selectedSession,
@@ -68,6 +71,7 @@ export function App({ domain, bindings, startupNotice, bell = true }: AppProps) 
   );
 
   const { refresh } = useEngineData(domain, dispatch);
+  const alerts = useProjectAlerts(domain, state.projects, dispatch);
   useSessionWatchers(domain, state.projects, dispatch, (text) => {
     say('notice', text);
     if (bell && !attached.current) stdout.write('\x07');
@@ -163,6 +167,9 @@ export function App({ domain, bindings, startupNotice, bell = true }: AppProps) 
         return dispatch({ type: 'open', screen: { name: 'allowlist', projectDir: project.dir } });
       case 'screen.cleanup':
         return dispatch({ type: 'open', screen: { name: 'cleanup' } });
+      case 'screen.policy':
+        if (!project) return say('error', 'Select a project first.');
+        return dispatch({ type: 'open', screen: { name: 'policy', projectDir: project.dir } });
       default:
         return undefined;
     }
@@ -200,6 +207,8 @@ export function App({ domain, bindings, startupNotice, bell = true }: AppProps) 
     (state.engineDown ? 1 : 0) -
     (state.overlay?.kind === 'prompt' && promptProblem(state) ? 1 : 0);
   const close = () => {
+    if (state.screen.name === 'policy' || state.screen.name === 'allowlist')
+      alerts.readNow(state.screen.projectDir);
     dispatch({ type: 'open', screen: { name: 'projects' } });
     refresh();
   };
@@ -212,6 +221,7 @@ export function App({ domain, bindings, startupNotice, bell = true }: AppProps) 
     onClose: close,
     onHelp: () => dispatch({ type: 'overlay', overlay: { kind: 'help' } }),
     onQuit: () => exit(),
+    onReview: (projectDir) => dispatch({ type: 'open', screen: { name: 'policy', projectDir } }),
     say,
   };
   return (
@@ -227,10 +237,18 @@ export function App({ domain, bindings, startupNotice, bell = true }: AppProps) 
           <HelpOverlay bindings={bindings} height={bodyHeight} />
         ) : state.screen.name === 'allowlist' ? (
           <AllowlistScreen {...subScreen} projectDir={state.screen.projectDir} />
+        ) : state.screen.name === 'policy' ? (
+          <PolicyScreen {...subScreen} projectDir={state.screen.projectDir} />
         ) : state.screen.name === 'cleanup' ? (
           <CleanupScreen {...subScreen} />
         ) : (
-          <ProjectsScreen state={state} preview={preview} width={columns} height={bodyHeight} />
+          <ProjectsScreen
+            state={state}
+            preview={preview}
+            width={columns}
+            height={bodyHeight}
+            reviewKey={firstKey(bindings, 'screen.policy')}
+          />
         )}
       </Box>
       <BottomLine state={state} bindings={bindings} dispatch={dispatch} run={run} domain={domain} say={say} />
@@ -247,12 +265,8 @@ function promptProblem(state: DashboardState): string | undefined {
 function Header({ state, bindings }: { state: DashboardState; bindings: KeyBindings }) {
   const theme = useTheme();
   const up = state.projects.filter((p) => p.state === 'up').length;
-  const screen =
-    state.screen.name === 'allowlist'
-      ? 'allowlist'
-      : state.screen.name === 'cleanup'
-        ? 'cleanup'
-        : 'projects';
+  const screen = state.screen.name === 'policy' ? 'policy review' : state.screen.name;
+  const toReview = state.projects.filter((p) => needsReview(state.alerts[p.dir])).length;
   return (
     <Box justifyContent="space-between">
       <Text wrap="truncate">
@@ -264,6 +278,11 @@ function Header({ state, bindings }: { state: DashboardState; bindings: KeyBindi
         >{` ${screen} · ${state.projects.length} ${state.projects.length === 1 ? 'project' : 'projects'}, ${up} up`}</Text>
         {state.attention.length ? (
           <Text color={theme.warn}>{` · ${state.attention.length} need you`}</Text>
+        ) : null}
+        {toReview ? (
+          <Text
+            color={theme.warn}
+          >{` · ${toReview} to review (${firstKey(bindings, 'screen.policy')})`}</Text>
         ) : null}
       </Text>
       <Text

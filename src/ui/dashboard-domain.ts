@@ -1,5 +1,7 @@
 import type { AllowlistView } from '../app/describe-allowlist.js';
 import type { EditResult } from '../app/edit-project-allowlist.js';
+import type { ProjectAlerts } from '../app/project-alerts.js';
+import type { PendingChange } from '../policy/review-policy.js';
 import type { RefusedEntry } from '../firewall/gateway-control.js';
 import type { Inventory, ManagedResource } from '../project/inventory.js';
 import type { ProjectStatus } from '../project/status.js';
@@ -38,8 +40,18 @@ export interface DashboardDomain {
 
   describeAllowlist(projectDir: string): Promise<AllowlistView>;
   editAllowlist(projectDir: string, action: 'add' | 'rm', values: string[]): Promise<EditResult>;
-  applyAllowlist(projectDir: string, approve: boolean): Promise<{ status: string; pending: string | null }>;
+  /** Applies the approved allowlist; says what waits for approval, if anything. */
+  applyAllowlist(projectDir: string): Promise<{ status: string; waiting: string | null }>;
   refused(projectDir: string): Promise<RefusedEntry[]>;
+
+  /** A policy change waiting for approval, and files that run on the host changed lately. */
+  projectAlerts(projectDir: string): Promise<ProjectAlerts>;
+  /** Approves exactly the reviewed change and applies it to the project if it is up; says what it did. */
+  approvePolicy(
+    projectDir: string,
+    pending: PendingChange,
+    onProgress: (line: string) => void,
+  ): Promise<string>;
 
   /** Everything claude-tui made in Docker, with sizes, owners and what uses it. */
   inventory(): Promise<Inventory>;

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { settingsDir } from '../config/app-settings.js';
 import { everythingManaged } from '../docker/labels.js';
+import { approveProjectPolicy } from '../app/approve-policy.js';
 import { describeAllowlist } from '../app/describe-allowlist.js';
+import { describeHostRunChanges, projectAlerts } from '../app/project-alerts.js';
+import { summarizePending } from '../policy/describe-pending.js';
 import { applyProjectAllowlist, editProjectAllowlist } from '../app/edit-project-allowlist.js';
 import { peekFirewallStatus, readRefused } from '../firewall/gateway-control.js';
 import { down } from '../project/down.js';
@@ -59,10 +62,12 @@ export function createHostDomain(
     async upProject(dir, onProgress) {
       const progress = { step: onProgress, output: () => undefined, note: onProgress };
       const result = await upProject(services, project(dir), progress);
-      const pending = result.firewallPlan.pending
-        ? ' · the allowlist changed outside claude-tui: approve it in the allowlist editor'
+      const waiting = summarizePending(result.review.pending);
+      const hostRun = result.hostRunChanged.length
+        ? ` · changed since the last up (look before running them): ${describeHostRunChanges(result.hostRunChanged)}`
         : '';
-      return `${project(dir).slug} is ${result.changed ? 'up' : 'already up'} · firewall: ${result.firewall}${pending}`;
+      const firewall = result.firewall ? ` · firewall: ${result.firewall}` : '';
+      return `${project(dir).slug} is ${result.changed ? 'up' : 'already up'}${firewall}${waiting ? ` · ${waiting} (r reviews it)` : ''}${hostRun}`;
     },
     async downProject(dir) {
       await down(engine, project(dir));
@@ -103,7 +108,17 @@ export function createHostDomain(
     },
     describeAllowlist: (dir) => describeAllowlist(services, project(dir)),
     editAllowlist: (dir, action, values) => editProjectAllowlist(services, project(dir), action, values),
-    applyAllowlist: (dir, approve) => applyProjectAllowlist(services, project(dir), { approve }),
+    async applyAllowlist(dir) {
+      const result = await applyProjectAllowlist(services, project(dir));
+      return { status: result.status, waiting: summarizePending(result.review.pending) };
+    },
+    projectAlerts: (dir) => projectAlerts(services, project(dir)),
+    async approvePolicy(dir, pending, onProgress) {
+      const progress = { step: onProgress, output: () => undefined, note: onProgress };
+      const { applied } = await approveProjectPolicy(services, project(dir), pending, progress);
+      if (!applied) return 'Approved; the project takes it when it comes up.';
+      return `Approved and applied${applied.firewall ? ` · firewall: ${applied.firewall}` : ''}`;
+    },
     async refused(dir) {
       const gateway = project(dir).names.gateway;
       if (!(await engine.inspectContainer(gateway))?.State.Running) return [];

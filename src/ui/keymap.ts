@@ -3,7 +3,7 @@
  * screens ask "which command is this key?" and the help overlay is printed from this same table,
  * so the two cannot drift. The person may rebind any command in the app settings (`keys`).
  */
-export type KeyScope = 'global' | 'projects' | 'allowlist' | 'cleanup';
+export type KeyScope = 'global' | 'projects' | 'allowlist' | 'policy' | 'cleanup';
 
 export interface CommandInfo {
   scope: KeyScope;
@@ -19,6 +19,8 @@ export const COMMANDS = {
   'list.down': { scope: 'global', description: 'move down', keys: ['down', 'j'] },
   'list.top': { scope: 'global', description: 'first item', keys: ['home', 'g'] },
   'list.bottom': { scope: 'global', description: 'last item', keys: ['end', 'G'] },
+  'list.pageup': { scope: 'global', description: 'a page up', keys: ['pageup'] },
+  'list.pagedown': { scope: 'global', description: 'a page down', keys: ['pagedown'] },
   'list.filter': { scope: 'global', description: 'filter the list', keys: ['/'] },
   'projects.focus': { scope: 'projects', description: 'switch between projects and sessions', keys: ['tab'] },
   'session.attach': { scope: 'projects', description: 'attach to the session', keys: ['enter'] },
@@ -29,6 +31,11 @@ export const COMMANDS = {
   'project.down': { scope: 'projects', description: 'take the project down', keys: ['d'] },
   'screen.allowlist': { scope: 'projects', description: "edit the project's allowlist", keys: ['w'] },
   'screen.cleanup': { scope: 'projects', description: 'clean up containers, volumes, images', keys: ['c'] },
+  'screen.policy': {
+    scope: 'projects',
+    description: 'review a change to the policy files, and host-run files that changed',
+    keys: ['r'],
+  },
   'allow.switch': { scope: 'allowlist', description: 'switch between allowlist and refused', keys: ['tab'] },
   'allow.add': { scope: 'allowlist', description: 'add an entry', keys: ['a'] },
   'allow.edit': { scope: 'allowlist', description: 'edit the entry', keys: ['e'] },
@@ -37,9 +44,10 @@ export const COMMANDS = {
   'allow.apply': { scope: 'allowlist', description: 'apply to the gateway now', keys: ['p'] },
   'allow.approve': {
     scope: 'allowlist',
-    description: 'approve an outside change (shows the diff)',
-    keys: ['y'],
+    description: 'review an outside change (the diff of every policy file)',
+    keys: ['y', 'r'],
   },
+  'policy.approve': { scope: 'policy', description: 'approve the change and apply it', keys: ['y'] },
   'cleanup.toggle': { scope: 'cleanup', description: 'select or unselect', keys: ['space'] },
   'cleanup.unused': { scope: 'cleanup', description: 'select everything not in use', keys: ['a'] },
   'cleanup.delete': { scope: 'cleanup', description: 'delete the selection', keys: ['x'] },
@@ -164,6 +172,7 @@ const SCOPE_TITLES: Record<KeyScope, string> = {
   global: 'Everywhere',
   projects: 'Projects and sessions',
   allowlist: 'Allowlist',
+  policy: 'Policy review',
   cleanup: 'Cleanup',
 };
 

@@ -1,3 +1,4 @@
+import type { ProjectAlerts } from '../app/project-alerts.js';
 import type { ProjectStatus } from '../project/status.js';
 import type { SessionInfo } from '../session/session-state.js';
 
@@ -5,7 +6,11 @@ import type { SessionInfo } from '../session/session-state.js';
  * The dashboard's shared state and the one reducer that changes it. Selection is kept by name,
  * not by index, so that a refresh that adds or removes rows never moves it.
  */
-export type Screen = { name: 'projects' } | { name: 'allowlist'; projectDir: string } | { name: 'cleanup' };
+export type Screen =
+  | { name: 'projects' }
+  | { name: 'allowlist'; projectDir: string }
+  | { name: 'policy'; projectDir: string }
+  | { name: 'cleanup' };
 
 /** What the one-line prompt at the bottom is asking for. */
 export type PromptPurpose = 'add-project' | 'start-session' | 'filter';
@@ -32,6 +37,8 @@ export interface DashboardState {
   loaded: boolean;
   /** Firewall status per project dir, read from running gateways. */
   firewall: Record<string, string>;
+  /** Per project dir: a policy change waiting, host-run files changed (read from the host's files). */
+  alerts: Record<string, ProjectAlerts>;
   sessions: Record<string, SessionInfo[]>;
   selectedProject: string | null;
   selectedSession: string | null;
@@ -47,6 +54,7 @@ export interface DashboardState {
 export type Action =
   | { type: 'projects-loaded'; projects: ProjectStatus[] }
   | { type: 'firewall-read'; projectDir: string; status: string }
+  | { type: 'alerts-read'; projectDir: string; alerts: ProjectAlerts }
   | { type: 'sessions-listed'; projectDir: string; sessions: SessionInfo[] }
   | { type: 'move'; delta: number | 'top' | 'bottom' }
   | { type: 'focus'; focus?: Focus }
@@ -66,6 +74,7 @@ export function initialState(): DashboardState {
     projects: [],
     loaded: false,
     firewall: {},
+    alerts: {},
     sessions: {},
     selectedProject: null,
     selectedSession: null,
@@ -96,6 +105,20 @@ export function sessionsOf(state: DashboardState, projectDir: string | null): Se
 
 export function selectedSession(state: DashboardState): SessionInfo | undefined {
   return sessionsOf(state, state.selectedProject).find((s) => s.name === state.selectedSession);
+}
+
+/** What the person needs to know of a project's alerts, for telling one reading from the next. */
+function alertsKey(alerts: ProjectAlerts): string {
+  return JSON.stringify([
+    alerts.approvedAt,
+    alerts.pending && { ...alerts.pending, snapshot: null },
+    alerts.hostRun,
+  ]);
+}
+
+/** Whether the project has something for the person to look at before trusting it. */
+export function needsReview(alerts: ProjectAlerts | undefined): boolean {
+  return Boolean(alerts && (alerts.pending || alerts.hostRun.length));
 }
 
 export const attentionKey = (projectDir: string, session: string) => `${projectDir}\t${session}`;
@@ -152,6 +175,12 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
     }
     case 'firewall-read':
       return { ...state, firewall: { ...state.firewall, [action.projectDir]: action.status } };
+    case 'alerts-read': {
+      // Read every few seconds: an unchanged answer must not cost a frame.
+      const known = state.alerts[action.projectDir];
+      if (known && alertsKey(known) === alertsKey(action.alerts)) return state;
+      return { ...state, alerts: { ...state.alerts, [action.projectDir]: action.alerts } };
+    }
     case 'sessions-listed': {
       // The watchers report every second; an unchanged list must not cost a frame.
       if (JSON.stringify(state.sessions[action.projectDir]) === JSON.stringify(action.sessions)) return state;

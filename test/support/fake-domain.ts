@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- the fake answers at once, yet as async functions so that a throw becomes a rejection, as in the real domain */
 import { UserError } from '../../src/errors.js';
 import type { AllowlistView } from '../../src/app/describe-allowlist.js';
+import type { ProjectAlerts } from '../../src/app/project-alerts.js';
 import type { RefusedEntry } from '../../src/firewall/gateway-control.js';
 import type { ManagedResource } from '../../src/project/inventory.js';
 import type { ProjectStatus } from '../../src/project/status.js';
@@ -90,8 +91,10 @@ export function fakeWorld(now = Date.now()) {
     ],
     ranges: 52,
     pending: null,
+    approvedAt: '2026-11-30T09:00:00.000Z',
     warnings: [],
   };
+  const alerts: Record<string, ProjectAlerts> = {};
   const refused: RefusedEntry[] = [
     { kind: 'dns', target: 'telemetry.example.net', count: 7, last: minutesAgo(4) },
     { kind: 'connection', target: 'tcp 192.0.2.1.443', count: 2, last: minutesAgo(7) },
@@ -141,7 +144,7 @@ export function fakeWorld(now = Date.now()) {
       unmergedCommits: null,
     },
   ];
-  return { projects, sessions, allowlist, refused, resources };
+  return { projects, sessions, allowlist, refused, resources, alerts };
 }
 
 export type FakeWorld = ReturnType<typeof fakeWorld>;
@@ -237,10 +240,25 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
       }
       return { changed: values, status: 'protected (15 names, 52 ranges)', applied: true };
     },
-    applyAllowlist: async (dir, approve) => {
-      calls.push(`apply ${approve ? 'approve' : ''}`.trim());
-      if (approve) world.allowlist.pending = null;
-      return { status: 'protected (14 names, 52 ranges)', pending: world.allowlist.pending };
+    applyAllowlist: async () => {
+      calls.push('apply');
+      return {
+        status: 'protected (14 names, 52 ranges)',
+        waiting: world.allowlist.pending ? 'a change waits for approval' : null,
+      };
+    },
+    projectAlerts: async (dir) =>
+      world.alerts[dir] ?? {
+        pending: dir === '/home/dev/alpha' ? world.allowlist.pending : null,
+        approvedAt: world.allowlist.approvedAt,
+        hostRun: [],
+      },
+    approvePolicy: async (dir, pending, onProgress) => {
+      calls.push(`approve ${dir} ${pending.files.map((f) => f.path).join(' ')}`);
+      onProgress('applying');
+      if (world.alerts[dir]) world.alerts[dir] = { ...world.alerts[dir], pending: null, hostRun: [] };
+      if (dir === '/home/dev/alpha') world.allowlist.pending = null;
+      return 'Approved and applied · firewall: protected';
     },
     refused: async () => world.refused,
     inventory: async () => ({ resources: world.resources.map((r) => ({ ...r })) }),

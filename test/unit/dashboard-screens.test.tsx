@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PendingChange } from '../../src/policy/review-policy.js';
 import { App } from '../../src/ui/app.js';
 import { COMMANDS, defaultBindings } from '../../src/ui/keymap.js';
 import { colourTheme, plainTheme, ThemeContext, type Theme } from '../../src/ui/theme.js';
@@ -6,6 +7,21 @@ import { createFakeDomain, type FakeDomain } from '../support/fake-domain.js';
 import { InkTerminal, KEYS } from '../support/ink-terminal.js';
 
 let terminal: InkTerminal | undefined;
+
+/** A waiting change as the policy review reports one: a file's diff and what it would widen. */
+const widening: PendingChange = {
+  files: [
+    {
+      path: '.claude/allowed-domains.txt',
+      change: 'changed',
+      lines: ['  example.org', '+ evil.example.com'],
+    },
+  ],
+  widens: [{ kind: 'allowlist', text: 'allows evil.example.com' }],
+  narrows: [],
+  problems: [],
+  snapshot: { files: {}, caCertificates: {}, mountSources: {} },
+};
 afterEach(() => {
   terminal?.unmount();
   terminal = undefined;
@@ -38,6 +54,30 @@ describe('the projects screen', () => {
   it('uses two columns at 120x40', async () => {
     const t = open(createFakeDomain(), { cols: 120, rows: 40 });
     expect(await ready(t)).toMatchSnapshot();
+  });
+
+  it('marks a project whose policy change or host-run files wait for review, and opens the review with r', async () => {
+    const domain = createFakeDomain();
+    domain.world.alerts['/srv/gamma-service'] = {
+      pending: { ...widening, widens: [{ kind: 'firewall', text: 'turns the firewall off' }] },
+      approvedAt: null,
+      hostRun: [{ path: '.git/hooks/pre-commit', change: 'created' }],
+    };
+    const t = open(domain, { cols: 120, rows: 30 });
+    await ready(t);
+    await t.waitFor(/! gamma-service/);
+    expect(t.screen()).toContain('1 to review (r)');
+    expect(t.screen()).not.toMatch(/! alpha/);
+    await t.press('j', 'j');
+    await t.waitFor('! policy change waits: turns the firewall off');
+    await t.press('r');
+    await t.waitFor('POLICY REVIEW');
+    const review = await t.waitFor('.git/hooks/pre-commit (created)');
+    expect(review).toContain('not approved yet; until they are, the project runs on the defaults');
+    expect(review).toContain('▲ turns the firewall off');
+    await t.press('y', 'y');
+    await t.waitFor('Approved and applied');
+    expect(domain.calls).toContain('approve /srv/gamma-service .claude/allowed-domains.txt');
   });
 
   it('moves the selection with j/k and arrows and follows the project in the sessions pane', async () => {
@@ -250,22 +290,26 @@ describe('the allowlist editor', () => {
     expect(domain.calls.some((c) => c.startsWith('allow rm'))).toBe(false);
   });
 
-  it('shows an outside change as a diff and applies it only after a yes', async () => {
+  it('sends an outside change to the one policy review, which approves it only after a yes', async () => {
     const domain = createFakeDomain();
-    domain.world.allowlist.pending = '--- approved\n+++ now\n+evil.example.com';
+    domain.world.allowlist.pending = widening;
     const t = open(domain);
     await ready(t);
     await t.press('w');
-    await t.waitFor('+evil.example.com');
+    await t.waitFor('+ evil.example.com');
     await t.press('y');
-    await t.waitFor('Approve the change shown above');
+    await t.waitFor('POLICY REVIEW');
+    await t.waitFor('▲ allows evil.example.com');
+    await t.press('y');
+    await t.waitFor('Approve exactly this change and apply it?');
     await t.press('n');
-    expect(domain.calls.some((c) => c.startsWith('apply'))).toBe(false);
+    await t.waitFor('Not approved; nothing was changed.');
+    expect(domain.calls.some((c) => c.startsWith('approve'))).toBe(false);
     await t.press('y');
-    await t.waitFor('Approve the change shown above');
+    await t.waitFor('Approve exactly this change and apply it?');
     await t.press('y');
-    await t.waitFor('approved · firewall: protected');
-    expect(domain.calls).toContain('apply approve');
+    await t.waitFor('Approved and applied');
+    expect(domain.calls).toContain('approve /home/dev/alpha .claude/allowed-domains.txt');
   });
 
   it('goes back to the projects screen as it was on escape', async () => {

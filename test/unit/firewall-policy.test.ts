@@ -4,7 +4,6 @@ import { DEFAULT_DOMAINS } from '../../src/firewall/defaults.js';
 import { parseRefused } from '../../src/firewall/gateway-control.js';
 import { rangesFromMeta } from '../../src/firewall/github-meta.js';
 import { buildPolicy, renderPolicyFiles } from '../../src/firewall/policy.js';
-import { allowlistDiff, sameFiles } from '../../src/firewall/project-allowlist.js';
 import { hostOf } from '../../src/firewall/registries.js';
 
 const entries = parseAllowlist('allowed.test\n198.51.100.0/24\n2001:db8::/32\n', 'f').entries;
@@ -104,14 +103,5 @@ describe('helpers', () => {
       { kind: 'connection', target: 'tcp 192.0.2.1.443', count: 5, last: '2026-01-01T00:00:00.000Z' },
       { kind: 'dns', target: 'blocked.test', count: 3, last: '2025-12-31T23:59:00.000Z' },
     ]);
-  });
-
-  it('diffs allowlist versions line by line per file', () => {
-    const before = [{ path: '.claude/allowed-domains.txt' as const, text: 'a.example\nb.example\n' }];
-    const after = [{ path: '.claude/allowed-domains.txt' as const, text: 'a.example\nc.example\n' }];
-    expect(allowlistDiff(before, after)).toBe('--- .claude/allowed-domains.txt\n- b.example\n+ c.example');
-    expect(sameFiles(before, [{ path: '.claude/allowed-domains.txt', text: 'a.example\n\nb.example' }])).toBe(
-      true,
-    );
   });
 });

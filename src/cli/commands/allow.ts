@@ -3,13 +3,12 @@ import { formatIssue, parseEntry } from '../../firewall/allowlist.js';
 import { describeAllowlist } from '../../app/describe-allowlist.js';
 import { applyProjectAllowlist, editProjectAllowlist } from '../../app/edit-project-allowlist.js';
 import { readRefused } from '../../firewall/gateway-control.js';
-import { loadFirewallPlan } from '../../app/load-plan.js';
 import type { ProjectIdentity } from '../../project/identity.js';
 import { locateProject } from '../../project/locate.js';
 import type { CommandHandler } from '../command-table.js';
 import type { CommandContext } from '../context.js';
-import { confirm } from '../prompt.js';
-import { reportAllowlistNotes } from './shared.js';
+import { approveProject } from './approve.js';
+import { pendingJson, pendingText, reportPolicyNotes } from './shared.js';
 
 type Sub = 'ls' | 'add' | 'rm' | 'apply' | 'approve' | 'refused';
 const subcommands: Sub[] = ['ls', 'add', 'rm', 'apply', 'approve', 'refused'];
@@ -36,7 +35,7 @@ export const allowCommand: CommandHandler = async (ctx) => {
     case 'apply':
       return apply(ctx, project, ctx.args.flags.yes === true);
     case 'approve':
-      return approve(ctx, project);
+      return approveProject(ctx, project);
     case 'refused':
       return refused(ctx, project);
   }
@@ -50,7 +49,7 @@ async function list(ctx: CommandContext, project: ProjectIdentity): Promise<void
       status: view.status,
       policy: view.policy,
       projectEntries: view.rows.filter((r) => r.editable).map(({ entry, source }) => ({ entry, source })),
-      pending: view.pending,
+      pending: pendingJson(view.pending),
     });
     return;
   }
@@ -61,7 +60,8 @@ async function list(ctx: CommandContext, project: ProjectIdentity): Promise<void
   );
   if (view.ranges)
     ctx.out.line(`plus ${view.ranges} address ranges (GitHub's published ranges and CIDR entries)`);
-  reportAllowlistNotes(ctx, { warnings: view.warnings, pending: view.pending ?? undefined }, project.dir);
+  for (const warning of view.warnings) ctx.out.note(`warning: ${formatIssue(warning)}`);
+  if (view.pending) ctx.out.note(pendingText(view.pending, view, project.dir));
 }
 
 async function edit(ctx: CommandContext, project: ProjectIdentity, raw: string[], action: 'add' | 'rm') {
@@ -80,32 +80,11 @@ async function edit(ctx: CommandContext, project: ProjectIdentity, raw: string[]
 }
 
 async function apply(ctx: CommandContext, project: ProjectIdentity, approveNow: boolean): Promise<number> {
-  const { warnings, ...result } = await applyProjectAllowlist(ctx, project, { approve: approveNow });
-  reportAllowlistNotes(ctx, { warnings, pending: result.pending ?? undefined }, project.dir);
-  report(ctx, project, result);
+  const { review, ...result } = await applyProjectAllowlist(ctx, project, { approve: approveNow });
+  reportPolicyNotes(ctx, review, project.dir);
+  report(ctx, project, { ...result, pending: pendingJson(review.pending) });
   // Applied, but not what the files say: a script must notice.
-  return result.pending ? 1 : 0;
-}
-
-async function approve(ctx: CommandContext, project: ProjectIdentity): Promise<void> {
-  const plan = await loadFirewallPlan(ctx, project);
-  if (!plan.firewall.pending) {
-    report(ctx, project, { status: 'nothing to approve: the allowlist is as approved', applied: false });
-    return;
-  }
-  ctx.out.note(
-    `Changes to the project's allowlist made outside claude-tui:\n${plan.firewall.pending.replace(/^/gm, '    ')}`,
-  );
-  if (ctx.args.flags.yes !== true) {
-    if (!ctx.terminal.stdin.isTTY) {
-      throw new UserError(
-        'Not approved: there is no terminal to ask on.',
-        'Pass --yes to approve without asking.',
-      );
-    }
-    if (!(await confirm('Apply these changes?'))) throw new UserError('Not approved; nothing was changed.');
-  }
-  await apply(ctx, project, true);
+  return review.pending ? 1 : 0;
 }
 
 async function refused(ctx: CommandContext, project: ProjectIdentity): Promise<void> {

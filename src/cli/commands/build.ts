@@ -5,9 +5,13 @@ import { loadPlan, npmRegistryFor } from '../../app/load-plan.js';
 
 export const buildCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const { config, plan } = await loadPlan(ctx, project);
+  const { review, plan } = await loadPlan(ctx, project, 'view');
   const result = await ensureImage(
-    { engine: ctx.engine, progress: ctx.out.progress, npmRegistry: npmRegistryFor(ctx, config) },
+    {
+      engine: ctx.engine,
+      progress: ctx.out.progress,
+      npmRegistry: npmRegistryFor(ctx, review.approved.config),
+    },
     plan.inputs,
     { rebuild: ctx.args.flags.rebuild === true },
   );

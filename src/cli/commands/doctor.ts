@@ -10,7 +10,7 @@ export const doctorCommand: CommandHandler = async (ctx) => {
   const results = await runDoctor({
     engine: ctx.engine,
     nodeVersion: process.version,
-    plan: async () => (await loadPlan(ctx, project)).plan,
+    plan: async () => (await loadPlan(ctx, project, 'view')).plan,
   });
   const failed = results.some((r) => r.outcome === 'fail');
   if (ctx.args.flags.json) {

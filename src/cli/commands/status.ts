@@ -1,22 +1,58 @@
+import { describeHostRunChanges, projectAlerts } from '../../app/project-alerts.js';
+import { MARK } from '../../policy/describe-pending.js';
 import { projectStatus, type ContainerStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
+import { pendingJson } from './shared.js';
 
 export const statusCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const status = await projectStatus(ctx.engine, project);
+  const [status, alerts] = await Promise.all([
+    projectStatus(ctx.engine, project),
+    projectAlerts(ctx, project),
+  ]);
   if (ctx.args.flags.json) {
-    ctx.out.json(status);
+    ctx.out.json({
+      ...status,
+      policy: { approvedAt: alerts.approvedAt, pending: pendingJson(alerts.pending) },
+      hostRunChanged: alerts.hostRun,
+    });
     return;
   }
   const container = (c: ContainerStatus | null) => (c ? `${c.state} (${c.status}) ${c.name}` : 'missing');
   ctx.out.line(`project   ${status.name}  ${status.dir}`);
-  ctx.out.line(`state     ${status.state}`);
+  ctx.out.line(`state     ${status.state}${status.stateReason ? `: ${status.stateReason}` : ''}`);
   ctx.out.line(`gateway   ${container(status.gateway)}`);
   ctx.out.line(`agent     ${container(status.agent)}`);
   ctx.out.line(`firewall  ${status.firewall}`);
   ctx.out.line(`volumes   ${status.volumes.join(', ') || 'none'}`);
+  const { pending } = alerts;
+  ctx.out.line(
+    `policy    ${alerts.approvedAt ? `approved ${alerts.approvedAt}` : 'never approved: the project runs on the defaults'}`,
+  );
+  if (pending) {
+    const what = pending.problems.length
+      ? [
+          'a change waits but cannot be approved as it is:',
+          ...pending.problems.map((p) => `  ${MARK.problem} ${p}`),
+        ]
+      : [
+          `a change waits for approval (${pending.files.map((f) => `${f.path} ${f.change}`).join(', ')})`,
+          ...pending.widens.map((c) => `  ${MARK.widens} ${c.text}`),
+          ...pending.narrows.map((c) => `  ${MARK.narrows} ${c.text}`),
+          `review and approve: claude-tui approve ${project.dir}`,
+        ];
+    for (const line of what) ctx.out.line(`          ${line}`);
+  }
+  if (alerts.hostRun.length) {
+    ctx.out.line(
+      `host-run  changed since the last up or approval: ${describeHostRunChanges(alerts.hostRun)}`,
+    );
+  }
   if (status.state === 'partial') {
     ctx.out.note('A container is missing or stopped; `claude-tui up` brings the project back.');
+  }
+  if (status.state === 'rejoining') {
+    ctx.out.note('`claude-tui up` restarts the agent inside the gateway’s namespace at once.');
   }
 };

@@ -1,21 +1,28 @@
+import { describeHostRunChanges } from '../../app/project-alerts.js';
 import { upProject } from '../../app/up-project.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
-import { reportAllowlistNotes } from './shared.js';
+import { pendingJson, reportPolicyNotes } from './shared.js';
 
 export const upCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const { firewallPlan, ...result } = await upProject(ctx, project, ctx.out.progress, {
-    approveAllowlist: ctx.args.flags.yes === true,
+  const { review, hostRunChanged, ...result } = await upProject(ctx, project, ctx.out.progress, {
+    approveAll: ctx.args.flags.yes === true,
   });
   ctx.out.progress.end();
-  reportAllowlistNotes(ctx, firewallPlan, project.dir);
+  reportPolicyNotes(ctx, review, project.dir);
+  if (hostRunChanged.length) {
+    ctx.out.note(
+      `Files that run on the host changed since the last up or approval: ${describeHostRunChanges(hostRunChanged)}. Look at them before you run them; they are watched from now on.`,
+    );
+  }
   if (ctx.args.flags.json) {
     ctx.out.json({
       project: project.dir,
       name: project.slug,
       ...result,
-      pendingAllowlist: firewallPlan.pending ?? null,
+      pendingPolicy: pendingJson(review.pending),
+      hostRunChanged,
     });
     return;
   }

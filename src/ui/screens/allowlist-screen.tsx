@@ -2,6 +2,7 @@ import { ago } from '../../session/describe-session.js';
 import { Box, Text, useInput } from 'ink';
 import { useCallback, useEffect, useState } from 'react';
 import { parseEntry } from '../../firewall/allowlist.js';
+import { describePending } from '../../policy/describe-pending.js';
 import type { AllowlistView } from '../../app/describe-allowlist.js';
 import type { RefusedEntry } from '../../firewall/gateway-control.js';
 import { ConfirmLine } from '../components/confirm-line.js';
@@ -17,8 +18,7 @@ type Pane = 'entries' | 'refused';
 type Editing =
   | { kind: 'add'; value: string }
   | { kind: 'edit'; original: string; value: string }
-  | { kind: 'delete'; entry: string }
-  | { kind: 'approve' };
+  | { kind: 'delete'; entry: string };
 
 export interface SubScreenProps {
   domain: DashboardDomain;
@@ -31,6 +31,8 @@ export interface SubScreenProps {
   onHelp: () => void;
   onQuit: () => void;
   say: (kind: 'info' | 'error' | 'busy' | 'notice', text: string) => void;
+  /** Opens the review of the project's waiting policy change (one view for every file). */
+  onReview: (projectDir: string) => void;
 }
 
 /** The problem with an entry as typed so far; undefined when it would be accepted. */
@@ -57,6 +59,7 @@ export function AllowlistScreen({
   onClose,
   onHelp,
   onQuit,
+  onReview,
   say,
 }: SubScreenProps & { projectDir: string }) {
   const theme = useTheme();
@@ -145,12 +148,12 @@ export function AllowlistScreen({
           return edit('add', [refusedEntry.target]);
         case 'allow.apply':
           return change('applying…', async () => {
-            const result = await domain.applyAllowlist(projectDir, false);
-            return `firewall: ${result.status}${result.pending ? ' · an outside change waits for your yes' : ''}`;
+            const result = await domain.applyAllowlist(projectDir);
+            return `firewall: ${result.status}${result.waiting ? ` · ${result.waiting}` : ''}`;
           });
         case 'allow.approve':
-          if (!view?.pending) return say('info', 'Nothing to approve: the allowlist is as approved.');
-          return setEditing({ kind: 'approve' });
+          if (!view?.pending) return say('info', 'Nothing to approve: the policy files are as approved.');
+          return onReview(projectDir);
         default:
           return undefined;
       }
@@ -158,7 +161,9 @@ export function AllowlistScreen({
     { isActive: active && !editing },
   );
 
-  const pendingLines = view?.pending ? view.pending.split('\n') : [];
+  const pendingLines = view?.pending
+    ? describePending(view.pending, { projectDir, neverApproved: view.approvedAt === null }).slice(1)
+    : [];
   const pendingHeight = pendingLines.length ? Math.min(pendingLines.length, 6) + 1 : 0;
   const editorHeight = editing ? 2 : 0;
   const listHeight = height - 4 - pendingHeight - editorHeight;
@@ -175,13 +180,19 @@ export function AllowlistScreen({
       {pendingLines.length ? (
         <Box flexDirection="column">
           <Text color={theme.warn} bold wrap="truncate">
-            {`Changed outside claude-tui, not applied; ${firstKey(bindings, 'allow.approve')} shows it and asks:`}
+            {`The policy files changed outside claude-tui, not applied; ${firstKey(bindings, 'allow.approve')} reviews it:`}
           </Text>
           {pendingLines.slice(0, 6).map((line, i) => (
             <Text
               key={i}
               wrap="truncate"
-              color={line.startsWith('+') ? theme.good : line.startsWith('-') ? theme.bad : undefined}
+              color={
+                line.trimStart().startsWith('+ ')
+                  ? theme.good
+                  : line.trimStart().startsWith('- ')
+                    ? theme.bad
+                    : undefined
+              }
             >
               {`  ${line}`}
             </Text>
@@ -266,21 +277,6 @@ function Editor({
         onAnswer={(yes) => {
           setEditing(null);
           if (yes) edit('rm', [editing.entry]);
-        }}
-      />
-    );
-  }
-  if (editing.kind === 'approve') {
-    return (
-      <ConfirmLine
-        message="Approve the change shown above and apply it to the gateway?"
-        onAnswer={(yes) => {
-          setEditing(null);
-          if (yes)
-            change(
-              'approving…',
-              async () => `approved · firewall: ${(await domain.applyAllowlist(projectDir, true)).status}`,
-            );
         }}
       />
     );

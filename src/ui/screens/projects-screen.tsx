@@ -1,11 +1,20 @@
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
+import type { ProjectAlerts } from '../../app/project-alerts.js';
+import { summarizePending } from '../../policy/describe-pending.js';
 import type { ProjectStatus } from '../../project/status.js';
 import { ago, stateLabel } from '../../session/describe-session.js';
 import type { SessionInfo } from '../../session/session-state.js';
 import { ListView } from '../components/list-view.js';
 import { SectionTitle } from '../components/section-title.js';
-import { attentionKey, selectedProject, sessionsOf, visibleProjects, type DashboardState } from '../state.js';
+import {
+  attentionKey,
+  needsReview,
+  selectedProject,
+  sessionsOf,
+  visibleProjects,
+  type DashboardState,
+} from '../state.js';
 import { stateColour, useTheme } from '../theme.js';
 
 /** Wide enough for projects on the left and the sessions with their preview on the right. */
@@ -20,12 +29,16 @@ export function ProjectsScreen({
   preview,
   width,
   height,
+  reviewKey,
 }: {
   state: DashboardState;
   preview: string | null;
   width: number;
   height: number;
+  /** The key that opens the policy review, for the hint on a project that needs one. */
+  reviewKey: string;
 }) {
+  const theme = useTheme();
   const now = useNow(AGES_EVERY_MS);
   const projects = visibleProjects(state);
   const project = selectedProject(state);
@@ -58,6 +71,7 @@ export function ProjectsScreen({
         row={(p) => (
           <ProjectRow
             project={p}
+            review={needsReview(state.alerts[p.dir])}
             firewall={state.firewall[p.dir]}
             sessions={state.sessions[p.dir]}
             width={listWidth}
@@ -66,8 +80,14 @@ export function ProjectsScreen({
       />
     </Box>
   );
+  const alert = project ? alertLine(state.alerts[project.dir]) : null;
   const sessionList = (rows: number) => (
     <Box flexDirection="column">
+      {alert ? (
+        <Text color={theme.warn} wrap="truncate">
+          {`! ${alert} (${reviewKey})`}
+        </Text>
+      ) : null}
       <SectionTitle
         title="SESSIONS"
         detail={
@@ -85,7 +105,7 @@ export function ProjectsScreen({
       <ListView
         items={sessions}
         selectedIndex={sessions.findIndex((s) => s.name === state.selectedSession)}
-        height={rows}
+        height={alert ? rows - 1 : rows}
         focused={state.focus === 'sessions'}
         empty={
           !project
@@ -147,16 +167,31 @@ function firewallWord(project: ProjectStatus, firewall: string | undefined): str
 /** "protected: 14 names, 52 ranges, applied …" → "protected"; other states keep their reason. */
 const firewallShort = (text: string) => (text.startsWith('protected') ? 'protected' : text);
 
-/** Everything in a project row but the name: marker 2, state 8, firewall 17, sessions 8, waiting 8, volumes 5. */
-const PROJECT_ROW_FIXED = 2 + 8 + 17 + 8 + 8 + 5;
+/** Everything in a project row but the name: markers 2+2, state 8, firewall 17, sessions 8, waiting 8, volumes 5. */
+const PROJECT_ROW_FIXED = 2 + 2 + 8 + 17 + 8 + 8 + 5;
+
+/** A project's alerts in one line: the waiting policy change first, then host-run files. */
+function alertLine(alerts: ProjectAlerts | undefined): string | null {
+  if (!alerts) return null;
+  const parts = [
+    summarizePending(alerts.pending),
+    alerts.hostRun.length
+      ? `${alerts.hostRun[0]!.path}${alerts.hostRun.length > 1 ? ` and ${alerts.hostRun.length - 1} more` : ''} changed (runs on the host)`
+      : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join(' · ') : null;
+}
 
 function ProjectRow({
   project,
+  review,
   firewall,
   sessions,
   width,
 }: {
   project: ProjectStatus;
+  /** Something waits for the person's review (a policy change, host-run files changed). */
+  review: boolean;
   firewall: string | undefined;
   sessions: SessionInfo[] | undefined;
   width: number;
@@ -169,6 +204,7 @@ function ProjectRow({
     text.length > n - 1 ? `${text.slice(0, n - 2)}… ` : text.padEnd(n);
   return (
     <>
+      {review ? <Text color={theme.warn}>! </Text> : '  '}
       {fit(project.name, nameWidth)}
       <Text color={stateColour(theme, project.state)}>{fit(project.state, 8)}</Text>
       <Text color={stateColour(theme, wall)}>{fit(wall, 17)}</Text>
