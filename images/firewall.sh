@@ -244,20 +244,24 @@ apply() {
   fi
   load_range_sets || fail "the address sets could not be loaded"
   local before after
+  # The names whose addresses the learned sets may hold: those of the last apply that went through
+  # (recorded only at its end, so a failed apply leaves them to be forgotten by the next one).
   before=$(cat "$data_dir/names" 2>/dev/null)
   after=$(allowed_names)
   ALLOWED_NAMES=$after
-  # A name taken away must lose the addresses it had brought in.
-  if [ "$before" != "$after" ] && [ -n "$(comm -23 <(printf '%s\n' "$before") <(printf '%s\n' "$after"))" ]; then
-    ipset flush ctui-dns4; ipset flush ctui-dns6
-  fi
-  printf '%s\n' "$after" >"$data_dir/names"
   write_dnsmasq_conf || fail "the resolver config could not be written"
   egress_rules 4 | iptables-restore || fail "the IPv4 rules were refused"
   if ipv6_enabled; then egress_rules 6 | ip6tables-restore || fail "the IPv6 rules were refused"; fi
   restart_dnsmasq || fail "the resolver did not start"
+  # A name taken away must lose the addresses it brought in, at once. After the restart, so the
+  # old resolver cannot add them back; other names' addresses come back as they are looked up.
+  if [ "$before" != "$after" ] && [ -n "$(comm -23 <(printf '%s\n' "$before") <(printf '%s\n' "$after"))" ]; then
+    ipset flush ctui-dns4 && ipset flush ctui-dns6 ||
+      fail "the addresses of removed names could not be forgotten"
+  fi
   local problem
   problem=$(self_check) || fail "self-check failed: $problem"
+  printf '%s\n' "$after" >"$data_dir/names" || fail "the allowed names could not be recorded"
   local names ranges status
   names=$(printf '%s\n' "$after" | grep -c .)
   ranges=$(cat "$policy_dir"/cidrs4.txt "$policy_dir"/cidrs6.txt 2>/dev/null | grep -cvE '^\s*(#|$)')

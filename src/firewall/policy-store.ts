@@ -10,10 +10,13 @@ export const resolvConfPath = (projectStateDir: string) => join(projectStateDir,
  * replaced one by one by rename, never the folder, which would detach the mount. Returns whether
  * anything changed, so an unchanged policy is not reloaded.
  */
-export async function writePolicy(
-  projectStateDir: string,
-  policy: FirewallPolicy,
-): Promise<{ changed: boolean; restore: () => Promise<void> }> {
+export interface WrittenPolicy {
+  changed: boolean;
+  /** Puts back the files that were there before, for an operation that failed part-way. */
+  restore: () => Promise<void>;
+}
+
+export async function writePolicy(projectStateDir: string, policy: FirewallPolicy): Promise<WrittenPolicy> {
   const dir = policyDir(projectStateDir);
   await mkdir(dir, { recursive: true });
   const previous = new Map<string, string | undefined>();
@@ -30,7 +33,6 @@ export async function writePolicy(
   }
   return {
     changed: previous.size > 0,
-    // Puts back what was there, for an operation that failed part-way.
     restore: async () => {
       for (const [path, content] of previous) await replaceFile(path, content ?? '');
     },

@@ -6,7 +6,8 @@ import type {
 } from '../docker/engine.js';
 import { LABEL, managedLabels, projectFilter } from '../docker/labels.js';
 import { UserError } from '../errors.js';
-import { readFirewallStatus, reloadFirewall } from '../firewall/gateway-control.js';
+import { reloadOrRollBack } from '../firewall/apply-firewall.js';
+import { readFirewallStatus } from '../firewall/gateway-control.js';
 import { writePolicy } from '../firewall/policy-store.js';
 import { ensureImage, type BuildProgress } from '../image/ensure-image.js';
 import { log } from '../log.js';
@@ -75,7 +76,7 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
           actions,
         };
       }
-      const firewall = await reloadFirewall(engine, project.names.gateway);
+      const firewall = await reloadOrRollBack(engine, project.names.gateway, policy);
       return {
         changed: true,
         imageBuilt: false,
@@ -87,7 +88,7 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
     const result = await bringUp(deps, project, plan, specs);
     let firewall = await readFirewallStatus(engine, project.names.gateway);
     if (result.gatewayKept && policy.changed) {
-      firewall = await reloadFirewall(engine, project.names.gateway);
+      firewall = await reloadOrRollBack(engine, project.names.gateway, policy);
       result.actions.push('applied the firewall');
     }
     return {
