@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { log } from '../log.js';
 import { processAlive } from './watcher-process.js';
 
 /**
@@ -11,6 +12,8 @@ import { processAlive } from './watcher-process.js';
  */
 const FEED_FILE = 'sessions.feed';
 const FEED_HEADER = 'claude-tui session feed 1';
+/** What a writer leaves in place of a list it could not write, with the reason. */
+const FEED_BROKEN = 'claude-tui session feed broken';
 /** How often a reader makes sure the writer still lives (it may be killed without a word). */
 const LIVENESS_EVERY_MS = 2000;
 
@@ -34,22 +37,39 @@ export function sessionFeedWriter(stateDir: string): SessionFeedWriter {
           await writeFile(temporary, `${FEED_HEADER} ${process.pid}\n${listText}`);
           await rename(temporary, file);
         })
+        .catch(async (error: unknown) => {
+          // A list that cannot be written must not leave the last one standing as if current:
+          // readers are told why (or, failing that, find no feed) and follow the container.
+          log.error('session feed: the list could not be written', { file, error: String(error) });
+          await writeFile(file, `${FEED_BROKEN} ${process.pid}\n${String(error)}`).catch(() =>
+            rm(file, { force: true }),
+          );
+          closed = true;
+        })
         .catch(() => undefined);
     },
     async close() {
       closed = true;
       await queue;
       const current = await readFeed(file);
-      if (current?.pid === process.pid) await rm(file, { force: true });
+      if (current && 'pid' in current && current.pid === process.pid) await rm(file, { force: true });
     },
   };
 }
 
-async function readFeed(file: string): Promise<{ pid: number; listText: string } | undefined> {
+type Feed = { pid: number; listText: string } | { pid: number; broken: string };
+
+async function readFeed(file: string): Promise<Feed | undefined> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   const newline = text.indexOf('\n');
   const header = newline < 0 ? text : text.slice(0, newline);
+  if (header.startsWith(`${FEED_BROKEN} `)) {
+    return {
+      pid: Number(header.slice(FEED_BROKEN.length + 1)),
+      broken: text.slice(newline + 1).trim() || 'unknown',
+    };
+  }
   if (!header.startsWith(`${FEED_HEADER} `)) return undefined;
   const pid = Number(header.slice(FEED_HEADER.length + 1));
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
@@ -63,6 +83,7 @@ async function readFeed(file: string): Promise<{ pid: number; listText: string }
 export async function followSessionFeed(
   stateDir: string,
   onText: (listText: string) => void,
+  onBroken: (reason: string) => void = () => undefined,
 ): Promise<{ done: Promise<void>; stop: () => void } | undefined> {
   const file = join(stateDir, FEED_FILE);
   /** The writer's pid, once the first read has found a living one. */
@@ -81,8 +102,12 @@ export async function followSessionFeed(
     clearInterval(timer);
     finish();
   };
-  const deliver = (feed: { pid: number; listText: string } | undefined) => {
+  const deliver = (feed: Feed | undefined) => {
     if (stopped) return;
+    if (feed && 'broken' in feed) {
+      onBroken(feed.broken);
+      return stop();
+    }
     if (!feed || feed.pid !== writer || !processAlive(feed.pid)) return stop();
     if (feed.listText === lastText) return;
     lastText = feed.listText;
@@ -109,7 +134,9 @@ export async function followSessionFeed(
     return undefined;
   }
   const first = await readFeed(file);
-  if (!first || !processAlive(first.pid)) {
+  // A writer that broke and still lives says so; one long gone is no news.
+  if (first && 'broken' in first && processAlive(first.pid)) onBroken(first.broken);
+  if (!first || 'broken' in first || !processAlive(first.pid)) {
     watcher.close();
     return undefined;
   }

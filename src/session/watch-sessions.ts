@@ -119,12 +119,17 @@ export function followSessions(
   stateDir: string,
   onChange: (change: StateChange) => void,
   onList?: (sessions: SessionInfo[]) => void,
+  onProblem?: (message: string) => void,
 ): SessionWatcher {
   const judge = sessionJudge(onChange, onList);
   let stopped = false;
   let current: { stop: () => void } | undefined;
   const run = async () => {
-    const feed = await followSessionFeed(stateDir, judge.see);
+    const feed = await followSessionFeed(stateDir, judge.see, (reason) =>
+      onProblem?.(
+        `The background watcher of ${project.dir} could not write the session list (${reason}); following the container directly.`,
+      ),
+    );
     if (feed) {
       current = feed;
       if (stopped) feed.stop();

@@ -72,10 +72,16 @@ export function App({ domain, bindings, startupNotice, bell = true }: AppProps) 
 
   const { refresh } = useEngineData(domain, dispatch);
   const alerts = useProjectAlerts(domain, state.projects, dispatch);
-  useSessionWatchers(domain, state.projects, dispatch, (text) => {
-    say('notice', text);
-    if (bell && !attached.current) stdout.write('\x07');
-  });
+  useSessionWatchers(
+    domain,
+    state.projects,
+    dispatch,
+    (text) => {
+      say('notice', text);
+      if (bell && !attached.current) stdout.write('\x07');
+    },
+    (text) => say('error', text),
+  );
   const project = selectedProject(state);
   const session = selectedSession(state);
   const previewVisible = state.screen.name === 'projects' && state.overlay?.kind !== 'help';

@@ -30,6 +30,8 @@ export interface DashboardDomain {
     onList: (sessions: SessionInfo[]) => void,
     onChange: (change: StateChange) => void,
     onEnd: (error?: Error) => void,
+    /** Something the person should know though the watching goes on (a feed that broke). */
+    onProblem: (message: string) => void,
   ): { stop: () => void };
   /** The session's screen now and on each change, until stopped. */
   followScreen(projectDir: string, name: string, onScreen: (text: string) => void): { stop: () => void };

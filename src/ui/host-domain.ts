@@ -72,13 +72,14 @@ export function createHostDomain(
     async downProject(dir) {
       await down(engine, project(dir));
     },
-    watchSessions(dir, onList, onChange, onEnd) {
+    watchSessions(dir, onList, onChange, onEnd, onProblem) {
       const watcher = followSessions(
         engine,
         project(dir),
         projectStateDir(project(dir), services.env),
         onChange,
         onList,
+        onProblem,
       );
       watcher.done.then(
         () => onEnd(),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +48,28 @@ describe('the session feed', () => {
     await writer.close();
     await feed!.done;
     expect(readdirSync(dir)).not.toContain('sessions.feed');
+  });
+
+  it('tells its reader when a list could not be written, instead of leaving the last one standing', async () => {
+    const dir = tempDir();
+    const writer = sessionFeedWriter(dir);
+    writer.publish(line('s1', 'working'));
+    await until(() => readdirSync(dir).includes('sessions.feed'));
+    const seen: string[] = [];
+    const problems: string[] = [];
+    const feed = await followSessionFeed(
+      dir,
+      (text) => seen.push(text),
+      (reason) => problems.push(reason),
+    );
+    // The writer's next write lands on a folder in the way of its temporary file: it fails.
+    mkdirSync(join(dir, `sessions.feed.${process.pid}.tmp`));
+    writer.publish(line('s1', 'waiting'));
+    await feed!.done;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('EISDIR');
+    expect(seen).toEqual([line('s1', 'working')]);
+    await writer.close();
   });
 
   it('is not trusted when its writer is gone, nor when it is not a feed', async () => {

@@ -16,10 +16,13 @@ export function useSessionWatchers(
   projects: readonly ProjectStatus[],
   dispatch: Dispatch<Action>,
   onNotable: (text: string) => void,
+  onProblem: (text: string) => void,
 ): void {
   const watchers = useRef(new Map<string, { stop: () => void }>());
   const notify = useRef(onNotable);
   notify.current = onNotable;
+  const problem = useRef(onProblem);
+  problem.current = onProblem;
 
   const running = projects.filter((p) => p.agent?.state === 'running').map((p) => p.dir);
   const key = running.join('\n');
@@ -53,6 +56,7 @@ export function useSessionWatchers(
         },
         // The watcher ends with the container; the next event that brings it back starts another.
         () => current.delete(dir),
+        (message) => problem.current(message),
       );
       current.set(dir, watcher);
     }
