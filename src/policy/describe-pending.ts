@@ -37,7 +37,9 @@ export function describePending(
   }
   if (pending.problems.length) {
     lines.push('It cannot be approved as it is:', ...pending.problems.map((p) => `  ${MARK.problem} ${p}`));
-    lines.push('Fix the files; the approved copy stays in force meanwhile.');
+    lines.push(
+      `Fix the files, then approve with \`claude-tui approve ${context.projectDir}\`; the approved copy stays in force meanwhile.`,
+    );
   } else if (!context.full) {
     lines.push(`Review and approve it with \`claude-tui approve ${context.projectDir}\`.`);
   }

@@ -51,11 +51,19 @@ describe('bad input is one clear message and a non-zero exit', () => {
       join(project.dir, '.claude', 'claude-tui.yaml'),
       'image:\n  base: debian:bookworm-slim\n  agentVersoin: 1.0.0\n',
     );
-    const result = await runCli(['up', project.dir]);
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(
-      `${project.dir}/.claude/claude-tui.yaml:2:3: image: unknown key agentVersoin`,
-    );
+    // Approving it (approve, or up --yes) is refused with the place and the reason; nothing is
+    // approved, and no Docker call is made first.
+    for (const args of [
+      ['approve', project.dir, '--yes'],
+      ['up', project.dir, '--yes'],
+    ]) {
+      const result = await runCli(args, { env: { DOCKER_HOST: 'unix:///tmp/claude-tui-no-such.sock' } });
+      expect(result.exitCode, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain(
+        `${project.dir}/.claude/claude-tui.yaml:2:3: image: unknown key agentVersoin`,
+      );
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
+import { fetchFromAgent } from '../support/agent-fetch.js';
 import { docker, dockerAvailable, makeProject, runCli, waitFor } from '../support/cli.js';
 import { buildTestHostsImage, startTestNetwork, type TestNetwork } from '../support/test-hosts.js';
 
@@ -29,32 +30,6 @@ function writeProjectFiles(project: ProjectIdentity, net: TestNetwork, extra = '
   for (const path of ['.claude', '.claude/claude-tui.yaml', '.claude/allowed-domains.txt']) {
     chownSync(join(project.dir, path), 1234, 1234);
   }
-}
-
-/** Runs curl in the agent; returns its exit code, what it printed and how long it took. */
-async function fetchFromAgent(project: ProjectIdentity, url: string) {
-  const result = await runCli([
-    'exec',
-    project.dir,
-    '--',
-    'curl',
-    '-sS',
-    '-g',
-    '--max-time',
-    '5',
-    '-o',
-    '-',
-    '-w',
-    '\\n%{time_total}',
-    url,
-  ]);
-  const lines = result.stdout.trim().split('\n');
-  return {
-    code: result.exitCode,
-    body: lines.slice(0, -1).join('\n').trim(),
-    seconds: Number(lines.at(-1)),
-    stderr: result.stderr,
-  };
 }
 
 describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, the test’s own hosts)', () => {
@@ -168,6 +143,23 @@ describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, th
     expect(agentAfter?.State.StartedAt).toBe(agentBefore?.State.StartedAt);
   });
 
+  it('forgets the addresses of a removed name at once, though the resolver had learned them', async () => {
+    expect((await runCli(['allow', 'add', 'blocked.test', '--project', project.dir])).exitCode).toBe(0);
+    // Resolved through the gateway's resolver: its address is now in the learned set.
+    expect((await fetchFromAgent(project, 'http://blocked.test/')).body).toBe('hello from blocked');
+    const learned = await engine.exec(project.names.gateway, ['ipset', 'list', 'ctui-dns4']);
+    expect(learned.stdout).toContain(await net.ip('blocked'));
+
+    const rm = await runCli(['allow', 'rm', 'blocked.test', '--project', project.dir]);
+    expect(rm.exitCode, rm.stderr).toBe(0);
+    const byAddress = await fetchFromAgent(project, `http://${await net.ip('blocked')}/`);
+    expect(byAddress.code).toBe(7);
+    expect(byAddress.seconds).toBeLessThan(1);
+    const forgotten = await engine.exec(project.names.gateway, ['ipset', 'list', 'ctui-dns4']);
+    expect(forgotten.stdout).not.toContain(await net.ip('blocked'));
+    expect((await fetchFromAgent(project, 'http://allowed.test/')).code).toBe(0);
+  });
+
   it('does not let root in the agent container change the rules or the resolver', async () => {
     const flush = await engine.exec(project.names.agent, ['iptables', '-F'], { user: 'root' });
     expect(flush.exitCode).not.toBe(0);
@@ -205,7 +197,7 @@ describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, th
     const apply = await runCli(['allow', 'apply', project.dir]);
     expect(apply.exitCode).toBe(1);
     expect(apply.stderr).toContain('+ blocked.test');
-    expect(apply.stderr).toContain('claude-tui allow approve');
+    expect(apply.stderr).toContain(`claude-tui approve ${project.dir}`);
     expect((await fetchFromAgent(project, 'http://blocked.test/')).code).toBe(6);
 
     const approve = await runCli(['allow', 'approve', project.dir]);
@@ -261,6 +253,42 @@ describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, th
       expect((await fetchFromAgent(project, 'http://blocked.test/')).code).toBe(6);
       expect((await fetchFromAgent(project, `http://${await net.ip('blocked')}/`)).code).toBe(7);
     }
+  });
+
+  it('has an allowed host answer on the first try right after `docker restart` of the gateway and up', async () => {
+    await docker(['restart', '-t', '1', project.names.gateway]);
+    const up = await runCli(['up', project.dir]);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stderr).toContain("restarted the agent inside the gateway's new network namespace");
+    const first = await fetchFromAgent(project, 'http://allowed.test/');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.body).toBe('hello from allowed');
+    const status = JSON.parse((await runCli(['status', project.dir, '--json'])).stdout) as { state: string };
+    expect(status.state).toBe('up');
+  });
+
+  it('does not call a project up while its agent sits in the gateway’s old namespace', async () => {
+    const stale = async () => {
+      const [gateway, agent] = await Promise.all([
+        engine.inspectContainer(project.names.gateway),
+        engine.inspectContainer(project.names.agent),
+      ]);
+      return Boolean(agent?.State.Running && gateway && agent.State.StartedAt < gateway.State.StartedAt);
+    };
+    // The agent rejoins by itself within seconds; a status asked while it has not (seen so before
+    // and after the question) must not say up.
+    let seen: { state: string; stateReason?: string } | undefined;
+    for (let attempt = 0; attempt < 3 && !seen; attempt++) {
+      await docker(['restart', '-t', '1', project.names.gateway]);
+      const before = await stale();
+      const status = JSON.parse((await runCli(['status', project.dir, '--json'])).stdout) as typeof seen;
+      if (before && (await stale())) seen = status;
+    }
+    expect(seen?.state).toBe('rejoining');
+    expect(seen?.stateReason).toContain('old network namespace');
+    expect((await runCli(['up', project.dir])).exitCode).toBe(0);
+    const after = JSON.parse((await runCli(['status', project.dir, '--json'])).stdout) as { state: string };
+    expect(after.state).toBe('up');
   });
 
   it('is off only when the project config says so', async () => {

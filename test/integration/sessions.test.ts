@@ -80,7 +80,8 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
       join(project.dir, '.claude', 'claude-tui.yaml'),
       `agent:\n  command: /opt/fake-agent/fake-agent\nmounts:\n  - { source: ${fakeAgentDir}, target: /opt/fake-agent }\n`,
     );
-    expect((await cli(['up', project.dir])).exitCode).toBe(0);
+    // The agent command and the mount widen the agent's rights: they run once approved (--yes).
+    expect((await cli(['up', project.dir, '--yes'])).exitCode).toBe(0);
     const start = await cli(['start', project.dir, '--name', 'main', '--', '--model', 'test']);
     expect(start.stdout).toContain('Started session main (/opt/fake-agent/fake-agent --model test)');
   });
