@@ -1,0 +1,72 @@
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDockerEngine } from '../../src/docker/engine-http.js';
+import type { ProjectIdentity } from '../../src/project/identity.js';
+import { fetchFromAgent } from '../support/agent-fetch.js';
+import { dockerAvailable, makeProject, runCli, waitFor } from '../support/cli.js';
+import { canRestartDockerd, restartDockerd } from '../support/engine-restart.js';
+import { buildTestHostsImage, startTestNetwork, type TestNetwork } from '../support/test-hosts.js';
+
+const engine = createDockerEngine();
+// It stops the whole Engine: on CI's own machine always, elsewhere only when asked for.
+const wanted = process.env.CI === 'true' || process.env.CLAUDE_TUI_TEST_ENGINE_RESTART === '1';
+if (dockerAvailable() && !wanted) {
+  console.warn(
+    '\n!!! SKIPPING the Docker Engine restart test: it stops and starts dockerd (CI=true or CLAUDE_TUI_TEST_ENGINE_RESTART=1 runs it)\n',
+  );
+}
+
+describe.skipIf(!dockerAvailable() || !wanted)(
+  'after the Docker Engine itself restarts (real dockerd)',
+  () => {
+    let net: TestNetwork;
+    let project: ProjectIdentity;
+
+    beforeAll(async () => {
+      const cannot = canRestartDockerd();
+      if (cannot) throw new Error(`This test restarts dockerd and cannot here: ${cannot}.`);
+      await buildTestHostsImage();
+      net = await startTestNetwork(`ctui-test-engine-${process.pid}`, {
+        allowed: ['allowed.test'],
+        blocked: ['blocked.test'],
+      });
+      project = makeProject('engine-restart');
+      mkdirSync(join(project.dir, '.claude'));
+      writeFileSync(
+        join(project.dir, '.claude', 'claude-tui.yaml'),
+        `firewall:\n  defaults: false\n  dnsUpstream: ${net.dnsIp}\n  selfCheck: { blocked: [], allowed: [] }\nnetworks: [${net.name}]\n`,
+      );
+      writeFileSync(join(project.dir, '.claude', 'allowed-domains.txt'), 'allowed.test\n');
+      chownSync(join(project.dir, '.claude'), 1234, 1234);
+      const up = await runCli(['up', project.dir, '--yes']);
+      expect(up.exitCode, up.stderr).toBe(0);
+    });
+
+    afterAll(async () => {
+      await runCli(['down', project.dir]);
+      await net?.remove();
+    });
+
+    it('brings every project back protected, with no command run', async () => {
+      const before = await engine.inspectContainer(project.names.gateway);
+      await restartDockerd(engine);
+      // Only looking from here on: no up, no apply.
+      const back = await waitFor(
+        'the project back, protected',
+        async () => {
+          const result = await runCli(['status', project.dir, '--json']);
+          const status = JSON.parse(result.stdout) as { state: string; firewall: string };
+          return status.state === 'up' && status.firewall.startsWith('protected: ') ? status : undefined;
+        },
+        90_000,
+      );
+      expect(back.firewall).toMatch(/^protected: 1 names/);
+      const gateway = await engine.inspectContainer(project.names.gateway);
+      expect(gateway?.State.StartedAt).not.toBe(before?.State.StartedAt);
+      expect((await fetchFromAgent(project, 'http://allowed.test/')).body).toBe('hello from allowed');
+      expect((await fetchFromAgent(project, 'http://blocked.test/')).code).toBe(6);
+      expect((await fetchFromAgent(project, `http://${await net.ip('blocked')}/`)).code).toBe(7);
+    });
+  },
+);
