@@ -17,8 +17,11 @@ export interface DetachKey {
 
 export const DEFAULT_DETACH_KEY = 'ctrl+q';
 
+/** How a detach key is written: ctrl+ and a letter (or ], \, ^ or _, which have control bytes too). */
+export const DETACH_KEY_FORM = /^ctrl\+([a-z\]\\^_])$/i;
+
 export function parseDetachKey(spec: string): DetachKey {
-  const match = /^ctrl\+([a-z\]\\^_])$/i.exec(spec.trim());
+  const match = DETACH_KEY_FORM.exec(spec.trim());
   if (!match) {
     throw new UsageError(
       `The detach key "${spec}" is not one claude-tui can use.`,

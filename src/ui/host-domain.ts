@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { settingsDir } from '../config/app-settings.js';
+import { settingsDir } from '../config/settings-dir.js';
 import { everythingManaged } from '../docker/labels.js';
 import { describeAllowlist } from '../firewall/describe-allowlist.js';
 import { applyProjectAllowlist, editProjectAllowlist } from '../firewall/edit-project-allowlist.js';
