@@ -124,11 +124,14 @@ function walk(text: string, visit: Visit): void {
   const value = (key: number | undefined) => {
     skipSpace();
     if (atEnd()) fail('the file ends where a value was expected');
-    visit(path, { ...(key === undefined ? {} : { key }), value: pos });
+    visit(path, { key, value: pos });
     const char = text[pos]!;
     if (char === '{') return object();
     if (char === '[') return array();
-    if (char === '"') return void string();
+    if (char === '"') {
+      string();
+      return;
+    }
     for (const word of ['true', 'false', 'null']) {
       if (text.startsWith(word, pos)) {
         pos += word.length;
@@ -139,56 +142,55 @@ function walk(text: string, visit: Visit): void {
     number();
   };
 
-  const nested = (inside: () => void) => {
+  /** Steps over an opening bracket; `close` is what ends the object or list. */
+  const opens = (close: string): boolean => {
     if (path.length >= MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`);
     pos++;
-    inside();
+    skipSpace();
+    return !closes(close);
+  };
+  const closes = (close: string): boolean => {
+    if (text[pos] !== close) return false;
+    pos++;
+    return true;
   };
 
-  const object = () =>
-    nested(() => {
+  const object = () => {
+    if (!opens('}')) return;
+    for (;;) {
       skipSpace();
-      if (text[pos] === '}') return void pos++;
-      for (;;) {
-        skipSpace();
-        if (text[pos] === '}') fail('a trailing comma is not allowed in JSON');
-        if (text[pos] !== '"') fail('expected a key in double quotes');
-        const keyAt = pos;
-        path.push(string());
-        skipSpace();
-        if (text[pos] !== ':') fail('expected a colon after the key');
-        pos++;
-        value(keyAt);
-        path.pop();
-        skipSpace();
-        if (text[pos] === ',') {
-          pos++;
-          continue;
-        }
-        if (text[pos] === '}') return void pos++;
+      if (text[pos] === '}') fail('a trailing comma is not allowed in JSON');
+      if (text[pos] !== '"') fail('expected a key in double quotes');
+      const keyAt = pos;
+      path.push(string());
+      skipSpace();
+      if (text[pos] !== ':') fail('expected a colon after the key');
+      pos++;
+      value(keyAt);
+      path.pop();
+      skipSpace();
+      if (closes('}')) return;
+      if (!closes(',')) {
         fail(atEnd() ? 'the file ends inside an object (a } is missing)' : 'expected a comma or a }');
       }
-    });
+    }
+  };
 
-  const array = () =>
-    nested(() => {
+  const array = () => {
+    if (!opens(']')) return;
+    for (let index = 0; ; index++) {
       skipSpace();
-      if (text[pos] === ']') return void pos++;
-      for (let index = 0; ; index++) {
-        skipSpace();
-        if (text[pos] === ']') fail('a trailing comma is not allowed in JSON');
-        path.push(String(index));
-        value(undefined);
-        path.pop();
-        skipSpace();
-        if (text[pos] === ',') {
-          pos++;
-          continue;
-        }
-        if (text[pos] === ']') return void pos++;
+      if (text[pos] === ']') fail('a trailing comma is not allowed in JSON');
+      path.push(String(index));
+      value(undefined);
+      path.pop();
+      skipSpace();
+      if (closes(']')) return;
+      if (!closes(',')) {
         fail(atEnd() ? 'the file ends inside a list (a ] is missing)' : 'expected a comma or a ]');
       }
-    });
+    }
+  };
 
   value(undefined);
   skipSpace();

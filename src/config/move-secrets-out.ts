@@ -13,7 +13,7 @@ const SECRETS_ONCE_IN_SETTINGS: { path: readonly string[]; secret: SecretName }[
   { path: ['notifications', 'sms', 'authToken'], secret: 'twilioAuthToken' },
 ];
 
-/** The two writes, passed in so that a test can make either one fail. */
+/** The steps of a move, passed in so that a test can make one of them fail. */
 export interface MoveSteps {
   readSecret(name: SecretName): Promise<string | undefined>;
   writeSecret(name: SecretName, value: string): Promise<void>;
@@ -27,6 +27,7 @@ export interface MovedSecret {
   to: string;
 }
 
+/** Whether the parsed config.json holds a secret to move; cheap, for every read. */
 export function holdsSecrets(settings: unknown): boolean {
   return SECRETS_ONCE_IN_SETTINGS.some(({ path }) => typeof valueAt(settings, path) === 'string');
 }
@@ -43,7 +44,7 @@ export function fileMoveSteps(settingsFile: string, env: NodeJS.ProcessEnv): Mov
   };
 }
 
-/** Moves every secret found in `settings` (the parsed config.json) and returns the new text. */
+/** Moves the secrets in `settings` (the parsed config.json) and returns config.json's new text. */
 export async function moveSecretsOut(
   settingsFile: string,
   settings: unknown,
