@@ -2,7 +2,7 @@
 // against the same command with none (no file: nothing to parse, zod not loaded). Docker is
 // pointed at a socket that does not exist, so each run ends right after the settings are read.
 // The file lists no projects: `ls` looks at each one it lists, which is not the settings' cost.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, median, report, timeRun } from './lib.mjs';
@@ -39,13 +39,18 @@ const ls = (configDir) =>
   });
 
 // Warm Node's compile cache for both paths, then alternate so that load on the machine hits both.
-ls(withSettings);
-ls(withoutSettings);
 const checked = [];
 const none = [];
-for (let i = 0; i < rounds; i++) {
-  checked.push(ls(withSettings));
-  none.push(ls(withoutSettings));
+try {
+  ls(withSettings);
+  ls(withoutSettings);
+  for (let i = 0; i < rounds; i++) {
+    checked.push(ls(withSettings));
+    none.push(ls(withoutSettings));
+  }
+} finally {
+  rmSync(withSettings, { recursive: true, force: true });
+  rmSync(withoutSettings, { recursive: true, force: true });
 }
 console.log(`claude-tui bench: app settings (${rounds} rounds, medians)`);
 report('ls, no config.json (baseline)', median(none), 'ms');
