@@ -1,61 +1,42 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type Conf from 'conf';
 import { ConfigError } from '../errors.js';
+import type { AppSettings } from './app-settings-schema.js';
+import { holdsSecrets, moveSecretsOut } from './move-secrets-out.js';
+import { settingsDir } from './settings-dir.js';
+import { parseSettingsJson } from './settings-json.js';
+
+export type { AppSettings, NotificationSettings } from './app-settings-schema.js';
 
 /**
- * App-wide settings kept by `conf`: projects the person has used, extra CA certificates for every
- * project. Writes go through conf; reads on the hot path (`up` with nothing to do) parse the same
- * file directly, because loading conf costs more than the whole rest of such an `up`. Both use
- * settingsDir(), so they cannot disagree on where the file is.
+ * App-wide settings in config.json: projects the person has used (kept by `conf`), and the
+ * person's own settings (app-settings-schema.ts). Writes go through conf; reads on the hot path
+ * (`up` with nothing to do) parse the same file directly, because loading conf costs more than
+ * the whole rest of such an `up`. Both use settingsDir(), so they cannot disagree on where the
+ * file is. Every read is checked against the schema, and a secret an older version kept in the
+ * file is moved to the secrets file first (`notice` tells the person).
  */
-export interface NotificationSettings {
-  bell?: boolean;
-  desktop?: boolean;
-  /** Run on the host with CLAUDE_TUI_PROJECT, CLAUDE_TUI_SESSION, CLAUDE_TUI_STATE in its env. */
-  command?: string;
-  /** POSTed the event as JSON. */
-  webhook?: string;
-  sms?: { to?: string; from?: string; accountSid?: string; authToken?: string; apiBase?: string };
-}
-
-export interface AppSettings {
-  projects: { dir: string; lastUsed: string }[];
-  caCertificates: string[];
-  /** Fetch GitHub's address ranges for the default allowlist (default true). */
-  githubMeta?: boolean;
-  /** How to tell the person a session waits or is done (bell, desktop, command, webhook, sms). */
-  notifications?: NotificationSettings;
-  /** The key that detaches from a session (default ctrl+q). */
-  detachKey?: string;
-  /** Dashboard key bindings: command id → key or keys (see the help overlay, ?). */
-  keys?: Record<string, unknown>;
-  /** Default firewall self-check targets (host:port) for projects that set none. */
-  selfCheck?: { blocked?: string[]; allowed?: string[] };
-  /** Project-relative paths watched for changes besides the built-in ones (they run on the host). */
-  watchPaths?: string[];
-}
-
 export interface AppSettingsStore {
   read(): Promise<AppSettings>;
   rememberProject(dir: string): Promise<void>;
   forgetProject(dir: string): Promise<void>;
 }
 
+export interface AppSettingsOptions {
+  /** A line for the person (on stderr), such as where a moved secret went. */
+  notice?: (text: string) => void;
+}
+
 type StoredByConf = Pick<AppSettings, 'projects' | 'caCertificates'>;
 const defaults: StoredByConf = { projects: [], caCertificates: [] };
 
-export function settingsDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CLAUDE_TUI_CONFIG_DIR) return env.CLAUDE_TUI_CONFIG_DIR;
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Preferences', 'claude-tui');
-  if (process.platform === 'win32')
-    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'claude-tui');
-  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'claude-tui');
-}
-
-export function createAppSettingsStore(env: NodeJS.ProcessEnv = process.env): AppSettingsStore {
+export function createAppSettingsStore(
+  env: NodeJS.ProcessEnv = process.env,
+  options: AppSettingsOptions = {},
+): AppSettingsStore {
   const dir = settingsDir(env);
+  const file = join(dir, 'config.json');
   // conf writes only the fields it keeps for us; the rest are the person's, read as they are.
   let store: Promise<Conf<StoredByConf>> | undefined;
   const open = () => {
@@ -71,41 +52,47 @@ export function createAppSettingsStore(env: NodeJS.ProcessEnv = process.env): Ap
     );
     return store;
   };
-  return {
-    async read() {
-      let stored: Partial<AppSettings> = {};
-      try {
-        stored = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Partial<AppSettings>;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-          throw new ConfigError(
-            join(dir, 'config.json'),
-            '',
-            `is not valid JSON (${(error as Error).message})`,
-          );
-        }
+
+  const load = async (): Promise<AppSettings> => {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { projects: [], caCertificates: [] };
+      throw new ConfigError(file, '', `cannot be read (${(error as Error).message})`);
+    }
+    let parsed = parseSettingsJson(file, text);
+    if (holdsSecrets(parsed)) {
+      const result = await moveSecretsOut(file, parsed, env);
+      for (const { from, to } of result.moved) {
+        options.notice?.(`Moved ${from} out of ${file} into ${to} (readable only by you).`);
       }
-      return {
-        projects: Array.isArray(stored.projects) ? stored.projects : [],
-        caCertificates: Array.isArray(stored.caCertificates) ? stored.caCertificates : [],
-        ...(typeof stored.githubMeta === 'boolean' ? { githubMeta: stored.githubMeta } : {}),
-        ...(stored.selfCheck && typeof stored.selfCheck === 'object' ? { selfCheck: stored.selfCheck } : {}),
-        ...(stored.keys && typeof stored.keys === 'object' && !Array.isArray(stored.keys)
-          ? { keys: stored.keys }
-          : {}),
-        ...(typeof stored.detachKey === 'string' ? { detachKey: stored.detachKey } : {}),
-        ...(Array.isArray(stored.watchPaths) ? { watchPaths: stored.watchPaths } : {}),
-        ...(stored.notifications && typeof stored.notifications === 'object'
-          ? { notifications: stored.notifications }
-          : {}),
-      };
-    },
+      text = result.text;
+      parsed = parseSettingsJson(file, text);
+    }
+    // zod is loaded here, on the first read, not when claude-tui starts.
+    const { validateAppSettings } = await import('./validate-app-settings.js');
+    return validateAppSettings(file, text, parsed);
+  };
+
+  // Reads at the same moment (the dashboard's first look) share one, and move a secret once.
+  let reading: Promise<AppSettings> | undefined;
+  const read = () => {
+    reading ??= load().finally(() => (reading = undefined));
+    return reading;
+  };
+
+  return {
+    read,
     async rememberProject(projectDir) {
+      // conf would take a malformed file for a bug of ours; the read names the mistake instead.
+      await read();
       const conf = await open();
       const others = conf.get('projects').filter((p) => p.dir !== projectDir);
       conf.set('projects', [...others, { dir: projectDir, lastUsed: new Date().toISOString() }]);
     },
     async forgetProject(projectDir) {
+      await read();
       const conf = await open();
       conf.set(
         'projects',

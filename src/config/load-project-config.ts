@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import type { core } from 'zod';
 import type { ProjectConfig } from './project-config-schema.js';
+import { issueMessage } from './zod-issue-message.js';
 
 /** Where the project config lives, relative to the project. */
 export const PROJECT_CONFIG_FILE = '.claude/claude-tui.yaml';
@@ -56,11 +56,4 @@ export async function parseProjectConfig(file: string, text: string): Promise<Pr
   }
   const keyPath = path.length ? path.join('.') : '(top level)';
   throw new ConfigError(file, location, `${keyPath}: ${issueMessage(issue)}`);
-}
-
-/** zod's words for an issue; a bad record key carries the key schema's own message inside. */
-function issueMessage(issue: core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message;
-  return issue.message;
 }

@@ -1,70 +1,90 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+import { HOST_PORT, HOST_PORT_EXPECTED } from './shared-formats.js';
 
 /**
  * `.claude/claude-tui.yaml`: everything optional; unknown keys are errors so a typo is caught
  * rather than silently ignored.
+ *
+ * zod's mini build, as for the app settings: the two share one copy of it, and the full build
+ * alone takes longer to load than the rest of a no-op `up`. Mini comes without messages; the
+ * English ones say what a check without a message of its own expected.
  */
+z.config(en());
+
 const dockerImageRef = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'a Docker image reference such as debian:bookworm-slim');
+  .check(z.regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'a Docker image reference such as debian:bookworm-slim'));
 
-const hostPort = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:\d{1,5}$/i, 'host:port, such as example.com:443 or 192.0.2.1:80');
+const hostPort = z.string().check(z.regex(HOST_PORT, HOST_PORT_EXPECTED));
 
-export const projectConfigSchema = z
-  .strictObject({
-    image: z
-      .strictObject({
-        base: dockerImageRef.optional(),
-        agentVersion: z
-          .string()
-          .regex(/^(latest|\d+\.\d+\.\d+([-.][0-9A-Za-z.-]+)?)$/, 'a version such as 2.1.330, or latest')
-          .optional(),
-        caCertificates: z.array(z.string().min(1)).optional(),
+const nonEmpty = z.string().check(z.minLength(1));
+
+export const projectConfigSchema = z._default(
+  z.strictObject({
+    image: z.optional(
+      z.strictObject({
+        base: z.optional(dockerImageRef),
+        agentVersion: z.optional(
+          z
+            .string()
+            .check(
+              z.regex(
+                /^(latest|\d+\.\d+\.\d+([-.][0-9A-Za-z.-]+)?)$/,
+                'a version such as 2.1.330, or latest',
+              ),
+            ),
+        ),
+        caCertificates: z.optional(z.array(nonEmpty)),
         /** Where the build fetches the agent CLI; default: the host's npm configuration. */
-        npmRegistry: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).optional(),
-      })
-      .optional(),
-    agent: z
-      .strictObject({
+        npmRegistry: z.optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL' })),
+      }),
+    ),
+    agent: z.optional(
+      z.strictObject({
         /** The agent CLI to run in sessions (default: claude). */
-        command: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+        command: z.optional(z.union([nonEmpty, z.array(nonEmpty).check(z.minLength(1))])),
         /** Add --dangerously-skip-permissions to Claude (CLAUDE_YOLO=1 does the same). */
-        yolo: z.boolean().optional(),
-      })
-      .optional(),
-    env: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.string())
-      .optional(),
-    firewall: z
-      .strictObject({
+        yolo: z.optional(z.boolean()),
+      }),
+    ),
+    env: z.optional(
+      z.record(
+        z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')),
+        z.string(),
+      ),
+    ),
+    firewall: z.optional(
+      z.strictObject({
         /** false turns the firewall off, explicitly; the status then says so. */
-        enabled: z.boolean().optional(),
+        enabled: z.optional(z.boolean()),
         /** false leaves out the default allowlist (GitHub, Anthropic, package registries). */
-        defaults: z.boolean().optional(),
-        hostPorts: z.array(z.number().int().min(1).max(65535)).optional(),
-        dnsUpstream: z.ipv4({ error: 'an IPv4 address' }).optional(),
-        selfCheck: z
-          .strictObject({
-            blocked: z.array(hostPort).optional(),
-            allowed: z.array(hostPort).optional(),
-          })
-          .optional(),
-      })
-      .optional(),
+        defaults: z.optional(z.boolean()),
+        hostPorts: z.optional(z.array(z.int().check(z.gte(1), z.lte(65535)))),
+        dnsUpstream: z.optional(z.ipv4({ error: 'an IPv4 address' })),
+        selfCheck: z.optional(
+          z.strictObject({
+            blocked: z.optional(z.array(hostPort)),
+            allowed: z.optional(z.array(hostPort)),
+          }),
+        ),
+      }),
+    ),
     /** Docker networks the gateway joins besides its own (sidecars, shared services). */
-    networks: z.array(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a Docker network name')).optional(),
-    mounts: z
-      .array(
+    networks: z.optional(
+      z.array(z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a Docker network name'))),
+    ),
+    mounts: z.optional(
+      z.array(
         z.strictObject({
-          source: z.string().min(1),
-          target: z.string().startsWith('/', 'an absolute path inside the container'),
-          readOnly: z.boolean().default(true),
+          source: nonEmpty,
+          target: z.string().check(z.startsWith('/', 'an absolute path inside the container')),
+          readOnly: z._default(z.boolean(), true),
         }),
-      )
-      .optional(),
-  })
-  .default({});
+      ),
+    ),
+  }),
+  {},
+);
 
-export type ProjectConfig = z.infer<typeof projectConfigSchema>;
+export type ProjectConfig = z.output<typeof projectConfigSchema>;

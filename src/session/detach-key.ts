@@ -1,3 +1,4 @@
+import { DETACH_KEY_FORM } from '../config/shared-formats.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -18,7 +19,7 @@ export interface DetachKey {
 export const DEFAULT_DETACH_KEY = 'ctrl+q';
 
 export function parseDetachKey(spec: string): DetachKey {
-  const match = /^ctrl\+([a-z\]\\^_])$/i.exec(spec.trim());
+  const match = DETACH_KEY_FORM.exec(spec.trim());
   if (!match) {
     throw new UsageError(
       `The detach key "${spec}" is not one claude-tui can use.`,

@@ -1,4 +1,5 @@
 import type { AppSettings, NotificationSettings } from '../config/app-settings.js';
+import { readSecret } from '../config/secrets.js';
 import { log } from '../log.js';
 import type { ProcessRunner } from '../system/process.js';
 import type { SessionState } from './session-state.js';
@@ -22,6 +23,8 @@ export type Notifier = (event: SessionEvent) => Promise<void>;
 export interface NotifierDeps {
   processes: ProcessRunner;
   env: NodeJS.ProcessEnv;
+  /** From twilioAuthToken(); SMS is off without it. */
+  twilioAuthToken?: string | undefined;
   fetchImpl?: typeof fetch;
   bell?: (() => void) | undefined;
 }
@@ -69,7 +72,7 @@ export function createNotifiers(settings: AppSettings['notifications'], deps: No
       });
     });
   }
-  const sms = smsSettings(config.sms, deps.env);
+  const sms = smsSettings(config.sms, deps.env, deps.twilioAuthToken);
   if (sms) notifiers.push((event) => sendSms(sms, describeEvent(event), fetchImpl));
   return notifiers;
 }
@@ -82,18 +85,39 @@ interface SmsSettings {
   apiBase: string;
 }
 
-/** Twilio credentials from the app settings or the environment; SMS is on only when all are set. */
+/** Twilio settings from the app settings or the environment; SMS is on only when all are set. */
 export function smsSettings(
   config: NotificationSettings['sms'],
   env: NodeJS.ProcessEnv,
+  authToken: string | undefined,
 ): SmsSettings | undefined {
+  const addressing = smsAddressing(config, env);
+  return addressing && authToken ? { ...addressing, authToken } : undefined;
+}
+
+/**
+ * Twilio's auth token: TWILIO_AUTH_TOKEN when set, else the secrets file, which is opened only
+ * when the rest of SMS is configured.
+ */
+export async function twilioAuthToken(
+  config: NotificationSettings['sms'],
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  if (env.TWILIO_AUTH_TOKEN) return env.TWILIO_AUTH_TOKEN;
+  if (!smsAddressing(config, env)) return undefined;
+  return readSecret('twilioAuthToken', env);
+}
+
+function smsAddressing(
+  config: NotificationSettings['sms'],
+  env: NodeJS.ProcessEnv,
+): Omit<SmsSettings, 'authToken'> | undefined {
   const to = config?.to ?? env.TWILIO_TO;
   const from = config?.from ?? env.TWILIO_FROM;
   const accountSid = config?.accountSid ?? env.TWILIO_ACCOUNT_SID;
-  const authToken = config?.authToken ?? env.TWILIO_AUTH_TOKEN;
   const apiBase = config?.apiBase ?? env.TWILIO_API_BASE ?? 'https://api.twilio.com';
-  if (!to || !from || !accountSid || !authToken) return undefined;
-  return { to, from, accountSid, authToken, apiBase: apiBase.replace(/\/+$/, '') };
+  if (!to || !from || !accountSid) return undefined;
+  return { to, from, accountSid, apiBase: apiBase.replace(/\/+$/, '') };
 }
 
 export async function sendSms(sms: SmsSettings, body: string, fetchImpl: typeof fetch): Promise<void> {

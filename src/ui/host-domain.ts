@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { settingsDir } from '../config/app-settings.js';
+import { settingsDir } from '../config/settings-dir.js';
 import { everythingManaged } from '../docker/labels.js';
 import { approveProjectPolicy } from '../app/approve-policy.js';
 import { describeAllowlist } from '../app/describe-allowlist.js';

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -208,6 +208,10 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
     const sms = hooks.requests.filter((r) => r.path === '/2010-04-01/Accounts/ACtest/Messages.json');
     expect(sms.length).toBeGreaterThanOrEqual(2);
     expect(sms[0]?.auth).toBe(`Basic ${Buffer.from('ACtest:secret-token').toString('base64')}`);
+    // The token went to Twilio and nowhere else: no claude-tui process wrote it to the log.
+    const logFile = join(env.XDG_STATE_HOME!, 'claude-tui', 'claude-tui.log');
+    expect(readFileSync(logFile, 'utf8')).toContain('session state');
+    expect(readFileSync(logFile, 'utf8')).not.toContain('secret-token');
     const body = new URLSearchParams(sms.find((r) => r.body.includes('waiting'))?.body);
     expect(body.get('To')).toBe('+15550000002');
     expect(body.get('Body')).toMatch(

@@ -134,16 +134,10 @@ describe('notifications', () => {
   });
   it('turns SMS on only with every Twilio setting, from the settings or the environment', () => {
     expect(
-      smsSettings(undefined, {
-        TWILIO_TO: '1',
-        TWILIO_FROM: '2',
-        TWILIO_ACCOUNT_SID: 'AC',
-        TWILIO_AUTH_TOKEN: 't',
-      }),
-    ).toMatchObject({
-      apiBase: 'https://api.twilio.com',
-    });
-    expect(smsSettings({ to: '1', from: '2', accountSid: 'AC' }, {})).toBeUndefined();
+      smsSettings(undefined, { TWILIO_TO: '1', TWILIO_FROM: '2', TWILIO_ACCOUNT_SID: 'AC' }, 't'),
+    ).toMatchObject({ apiBase: 'https://api.twilio.com', authToken: 't' });
+    expect(smsSettings({ to: '1', from: '2', accountSid: 'AC' }, {}, undefined)).toBeUndefined();
+    expect(smsSettings({ to: '1', from: '2' }, {}, 't')).toBeUndefined();
   });
   it('builds one notifier per configured channel', () => {
     expect(createNotifiers({ desktop: false }, { processes, env: {} })).toHaveLength(0);

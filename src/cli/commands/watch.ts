@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import { UsageError } from '../../errors.js';
+import { UsageError, UserError } from '../../errors.js';
 import { log } from '../../log.js';
 import { locateProject } from '../../project/locate.js';
 import { projectStateDir } from '../../project/project-state-dir.js';
-import { createNotifiers, describeEvent, notifyAll } from '../../session/notify.js';
+import { createNotifiers, describeEvent, notifyAll, twilioAuthToken } from '../../session/notify.js';
 import { sessionFeedWriter } from '../../session/session-feed.js';
 import { isNotable, watchSessions } from '../../session/watch-sessions.js';
 import { claimWatcher } from '../../session/watcher-process.js';
@@ -23,6 +23,7 @@ export const watchCommand: CommandHandler = async (ctx) => {
   const notifiers = createNotifiers(settings.notifications, {
     processes: ctx.processes,
     env: ctx.env,
+    twilioAuthToken: await smsToken(settings.notifications?.sms, ctx.env, background),
     bell: !background && ctx.terminal.stderr.isTTY ? () => ctx.terminal.stderr.write('\x07') : undefined,
   });
   const stateDir = projectStateDir(project, ctx.env);
@@ -71,3 +72,21 @@ export const watchCommand: CommandHandler = async (ctx) => {
   await feed?.close();
   await release();
 };
+
+/**
+ * A secrets file that cannot be used stops `watch` in a terminal, where the person reads why; the
+ * background watcher, which nobody reads, goes on without SMS and says why in the log.
+ */
+async function smsToken(
+  sms: Parameters<typeof twilioAuthToken>[0],
+  env: NodeJS.ProcessEnv,
+  background: boolean,
+): Promise<string | undefined> {
+  try {
+    return await twilioAuthToken(sms, env);
+  } catch (error) {
+    if (!background || !(error instanceof UserError)) throw error;
+    log.warn('no SMS notifications: the Twilio auth token cannot be read', { reason: error.message });
+    return undefined;
+  }
+}
