@@ -5,7 +5,8 @@ import type { ProcessRunner } from '../system/process.js';
 import type { SessionState } from './session-state.js';
 
 /**
- * Telling the person a session needs them (waiting) or is done (idle, exited): the terminal bell,
+ * Telling the person a session needs them (waiting) or is done (idle, exited), or that the
+ * workspace holds something to review before trusting it: the terminal bell,
  * a desktop notification where one is available, and, when configured in the app settings (never
  * the workspace), a command, a webhook and an SMS through Twilio's REST API.
  */
@@ -18,7 +19,22 @@ export interface SessionEvent {
   at: string;
 }
 
-export type Notifier = (event: SessionEvent) => Promise<void>;
+/**
+ * Something in the workspace the person should look at before trusting it: a change to the policy
+ * files waiting for approval, or files that run on the host changed by someone (the agent, maybe).
+ */
+export interface WorkspaceEvent {
+  kind: 'policy-change' | 'host-run-change';
+  project: string;
+  projectName: string;
+  /** What changed, in words. */
+  detail: string;
+  at: string;
+}
+
+export type NotifyEvent = SessionEvent | WorkspaceEvent;
+
+export type Notifier = (event: NotifyEvent) => Promise<void>;
 
 export interface NotifierDeps {
   processes: ProcessRunner;
@@ -29,7 +45,12 @@ export interface NotifierDeps {
   bell?: (() => void) | undefined;
 }
 
-export function describeEvent(event: SessionEvent): string {
+export function describeEvent(event: NotifyEvent): string {
+  if ('kind' in event) {
+    return event.kind === 'policy-change'
+      ? `${event.projectName}: a change to its policy files waits for your approval (${event.detail})`
+      : `${event.projectName}: files that run on the host changed: ${event.detail}`;
+  }
   const what =
     event.state === 'waiting'
       ? 'is waiting for you'
@@ -51,8 +72,8 @@ export function createNotifiers(settings: AppSettings['notifications'], deps: No
         env: {
           ...deps.env,
           CLAUDE_TUI_PROJECT: event.project,
-          CLAUDE_TUI_SESSION: event.session,
-          CLAUDE_TUI_STATE: event.state,
+          CLAUDE_TUI_SESSION: 'session' in event ? event.session : '',
+          CLAUDE_TUI_STATE: 'state' in event ? event.state : event.kind,
           CLAUDE_TUI_MESSAGE: describeEvent(event),
         },
         allowFailure: true,
@@ -136,7 +157,7 @@ export async function sendSms(sms: SmsSettings, body: string, fetchImpl: typeof 
   if (!response.ok) throw new Error(`Twilio answered HTTP ${response.status}`);
 }
 
-async function desktop(event: SessionEvent, processes: ProcessRunner): Promise<void> {
+async function desktop(event: NotifyEvent, processes: ProcessRunner): Promise<void> {
   const message = describeEvent(event);
   const attempt =
     process.platform === 'darwin'
@@ -151,7 +172,7 @@ async function desktop(event: SessionEvent, processes: ProcessRunner): Promise<v
 }
 
 /** Runs every notifier; one failing never stops the others, and failures go to the log. */
-export async function notifyAll(notifiers: readonly Notifier[], event: SessionEvent): Promise<void> {
+export async function notifyAll(notifiers: readonly Notifier[], event: NotifyEvent): Promise<void> {
   await Promise.all(
     notifiers.map((notify) =>
       notify(event).catch((error: unknown) =>

