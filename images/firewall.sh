@@ -193,6 +193,7 @@ resolve_target() {
 # user, whose rejected packets are left out of the refused list.
 probe() {
   local address=$1 port=$2
+  # shellcheck disable=SC2016 # the inner bash expands them, from its own arguments
   setpriv --reuid="$dns_user" --regid="$dns_user" --clear-groups \
     timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$address" "$port" 2>/dev/null
   case $? in 0) echo connected ;; 124) echo timeout ;; *) echo refused ;; esac
@@ -256,8 +257,9 @@ apply() {
   # A name taken away must lose the addresses it brought in, at once. After the restart, so the
   # old resolver cannot add them back; other names' addresses come back as they are looked up.
   if [ "$before" != "$after" ] && [ -n "$(comm -23 <(printf '%s\n' "$before") <(printf '%s\n' "$after"))" ]; then
-    ipset flush ctui-dns4 && ipset flush ctui-dns6 ||
+    if ! { ipset flush ctui-dns4 && ipset flush ctui-dns6; }; then
       fail "the addresses of removed names could not be forgotten"
+    fi
   fi
   local problem
   problem=$(self_check) || fail "self-check failed: $problem"

@@ -22,7 +22,7 @@ display=:77
 xvfb_pid=
 
 cleanup() {
-  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+  if [ -n "$xvfb_pid" ]; then kill "$xvfb_pid" 2>/dev/null || true; fi
   for project in "$demo"/*/; do
     volumes=$(cli status "$project" --json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).volumes.join(" "))}catch{}})')
     cli down "$project" >/dev/null 2>&1 || true
