@@ -7,6 +7,7 @@ const scripts = [
   'image-size.mjs',
   'project-lifecycle.mjs',
   'firewall.mjs',
+  'rejoin.mjs',
   'sessions.mjs',
   'dashboard.mjs',
 ];
