@@ -15,7 +15,10 @@ export type ProjectState = 'up' | 'partial' | 'stopped' | 'down';
 export interface ProjectStatus {
   dir: string;
   id: string;
+  /** The folder's name as spelled on disk, for people. */
   name: string;
+  /** The docker-safe form of the name, as in the containers' and volumes' names. */
+  slug: string;
   state: ProjectState;
   gateway: ContainerStatus | null;
   agent: ContainerStatus | null;
@@ -53,7 +56,8 @@ function summarize(
   return {
     dir: project.dir,
     id: project.id,
-    name: project.slug,
+    name: project.name,
+    slug: project.slug,
     state: projectState(gateway, agent),
     gateway,
     agent,

@@ -62,7 +62,7 @@ export function createHostDomain(
       const pending = result.firewallPlan.pending
         ? ' · the allowlist changed outside claude-tui: approve it in the allowlist editor'
         : '';
-      return `${project(dir).slug} is ${result.changed ? 'up' : 'already up'} · firewall: ${result.firewall}${pending}`;
+      return `${project(dir).name} is ${result.changed ? 'up' : 'already up'} · firewall: ${result.firewall}${pending}`;
     },
     async downProject(dir) {
       await down(engine, project(dir));

@@ -13,18 +13,19 @@ export const upCommand: CommandHandler = async (ctx) => {
   if (ctx.args.flags.json) {
     ctx.out.json({
       project: project.dir,
-      name: project.slug,
+      name: project.name,
+      slug: project.slug,
       ...result,
       pendingAllowlist: firewallPlan.pending ?? null,
     });
     return;
   }
   if (!result.changed) {
-    ctx.out.line(`${project.slug} is already up (${project.dir}).`);
+    ctx.out.line(`${project.name} is already up (${project.dir}).`);
     return;
   }
   for (const action of result.actions) ctx.out.note(`  ${action}`);
-  ctx.out.line(`${project.slug} is up (${project.dir}).`);
+  ctx.out.line(`${project.name} is up (${project.dir}).`);
   ctx.out.line(`firewall: ${result.firewall}`);
   if (!result.firewallReloaded) {
     ctx.out.line('Open a shell with `claude-tui shell`, or run a command with `claude-tui exec -- CMD`.');
