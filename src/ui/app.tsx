@@ -149,6 +149,11 @@ export function App({ domain, bindings, startupNotice, bell = true }: AppProps) 
         return openPrompt('add-project', 'add a project (path)');
       case 'project.up':
         if (!project) return say('error', 'Select a project first.');
+        if (project.folderMissing)
+          return say(
+            'error',
+            `${project.dir} no longer exists; ${firstKey(bindings, 'screen.cleanup')} cleans up what ${project.name} left in Docker.`,
+          );
         return void run(`bringing ${project.name} up…`, () =>
           domain.upProject(project.dir, (line) => say('busy', `${project.name}: ${line}`)),
         );

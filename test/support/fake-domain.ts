@@ -116,6 +116,8 @@ export function fakeWorld(now = Date.now()) {
     inUse,
     usedBy: inUse ? ['claude-tui-alpha-a1a1a1a1-agent'] : [],
     unmergedCommits: unmerged,
+    folderMissing: false,
+    usedOnlyByGoneProjects: false,
   });
   const resources: ManagedResource[] = [
     {
@@ -128,6 +130,8 @@ export function fakeWorld(now = Date.now()) {
       inUse: true,
       usedBy: ['running'],
       unmergedCommits: null,
+      folderMissing: false,
+      usedOnlyByGoneProjects: false,
     },
     volume('claude-tui-alpha-a1a1a1a1-home', 'home', '/home/dev/alpha', 48_000_000, true),
     volume('claude-tui-beta-b2b2b2b2-home', 'home', '/home/dev/beta', 12_500_000, false),
@@ -142,6 +146,8 @@ export function fakeWorld(now = Date.now()) {
       inUse: false,
       usedBy: [],
       unmergedCommits: null,
+      folderMissing: false,
+      usedOnlyByGoneProjects: false,
     },
   ];
   return { projects, sessions, allowlist, refused, resources };

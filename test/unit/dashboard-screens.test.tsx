@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/app.js';
 import { COMMANDS, defaultBindings } from '../../src/ui/keymap.js';
 import { colourTheme, plainTheme, ThemeContext, type Theme } from '../../src/ui/theme.js';
-import { createFakeDomain, type FakeDomain } from '../support/fake-domain.js';
+import { createFakeDomain, fakeWorld, type FakeDomain } from '../support/fake-domain.js';
 import { InkTerminal, KEYS } from '../support/ink-terminal.js';
 
 let terminal: InkTerminal | undefined;
@@ -339,5 +339,133 @@ describe('the cleanup screen', () => {
     await t.press('y');
     await t.waitFor('deleted 1');
     expect(domain.calls).toContain('remove claude-tui-beta-b2b2b2b2-git-s2 (discard unmerged)');
+  });
+});
+
+/** The fake world with a mixed-case project and one whose folder is gone (listed last). */
+function worldWithGoneFolder() {
+  const world = fakeWorld();
+  const exited = (name: string) => ({ name, state: 'exited', status: 'Exited (0) 3 days ago', image: 'img' });
+  world.projects.push(
+    {
+      ...world.projects[0]!,
+      dir: '/home/dev/MyApp',
+      id: 'd4d4d4d4',
+      name: 'MyApp',
+      slug: 'myapp',
+      volumes: ['claude-tui-myapp-d4d4d4d4-home'],
+    },
+    {
+      dir: '/home/dev/OldThing',
+      id: 'e5e5e5e5',
+      name: 'OldThing',
+      slug: 'oldthing',
+      state: 'stopped',
+      folderMissing: true,
+      gateway: exited('claude-tui-oldthing-e5e5e5e5-gateway'),
+      agent: exited('claude-tui-oldthing-e5e5e5e5-agent'),
+      volumes: ['claude-tui-oldthing-e5e5e5e5-home', 'claude-tui-oldthing-e5e5e5e5-git-s1'],
+      firewall: 'unknown: the gateway is not running',
+    },
+  );
+  const gone = { projectDir: '/home/dev/OldThing', folderMissing: true, unmergedCommits: null };
+  world.resources.push(
+    {
+      ...gone,
+      kind: 'container',
+      id: 'dead01',
+      name: 'claude-tui-oldthing-e5e5e5e5-agent',
+      role: 'agent',
+      sizeBytes: 2048,
+      inUse: true,
+      usedBy: ['running'],
+      usedOnlyByGoneProjects: true,
+    },
+    {
+      ...gone,
+      kind: 'volume',
+      id: 'claude-tui-oldthing-e5e5e5e5-home',
+      name: 'claude-tui-oldthing-e5e5e5e5-home',
+      role: 'home',
+      sizeBytes: 30_000_000,
+      inUse: true,
+      usedBy: ['claude-tui-oldthing-e5e5e5e5-agent'],
+      usedOnlyByGoneProjects: true,
+    },
+    {
+      ...gone,
+      kind: 'volume',
+      id: 'claude-tui-oldthing-e5e5e5e5-git-s1',
+      name: 'claude-tui-oldthing-e5e5e5e5-git-s1',
+      role: 'git-session',
+      sizeBytes: 1_000_000,
+      inUse: false,
+      usedBy: [],
+      unmergedCommits: 1,
+      usedOnlyByGoneProjects: false,
+    },
+  );
+  return world;
+}
+
+describe('names as spelled, and projects whose folder is gone', () => {
+  for (const size of [
+    { cols: 80, rows: 24 },
+    { cols: 120, rows: 40 },
+  ]) {
+    it(`shows the folder's own spelling and marks a missing folder, listed last (${size.cols} columns)`, async () => {
+      const t = open(createFakeDomain(worldWithGoneFolder()), size);
+      await ready(t);
+      await t.press('G');
+      await t.waitFor(/SESSIONS\s+OldThing/);
+      const screen = await t.settle();
+      expect(screen).toMatch(/› OldThing\s+folder missing/);
+      expect(screen).toContain('its folder is gone');
+      expect(screen).toMatchSnapshot();
+    });
+  }
+
+  it('does not try to bring up a project whose folder is gone, and says what to do', async () => {
+    const domain = createFakeDomain(worldWithGoneFolder());
+    const t = open(domain);
+    await ready(t);
+    await t.press('G', 'u');
+    await t.waitFor('/home/dev/OldThing no longer exists');
+    expect(domain.calls.some((c) => c.startsWith('up'))).toBe(false);
+  });
+
+  for (const size of [
+    { cols: 80, rows: 30 },
+    { cols: 120, rows: 30 },
+  ]) {
+    it(`shows in cleanup what belongs to a project whose folder is gone (${size.cols} columns)`, async () => {
+      const t = open(createFakeDomain(worldWithGoneFolder()), size);
+      await ready(t);
+      await t.press('c');
+      await t.waitFor('CLEANUP  8 things');
+      const screen = await t.settle();
+      expect(screen).toMatch(/OldThing.*folder gone {2}1 unmerged/);
+      expect(screen).toMatchSnapshot();
+    });
+  }
+
+  it('selects with a what only a gone project uses, stops its container on a yes, and asks again for unmerged commits', async () => {
+    const domain = createFakeDomain(worldWithGoneFolder());
+    const t = open(domain, { cols: 120, rows: 30 });
+    await ready(t);
+    await t.press('c');
+    await t.waitFor('CLEANUP');
+    await t.press('a');
+    // The three unused from before, and the gone project's container and both its volumes.
+    await t.waitFor('6 selected');
+    await t.press('x');
+    await t.waitFor('Delete 6 (568 MB), stopping 1 running container? (y/N)');
+    await t.press('y');
+    await t.waitFor('may hold commits never merged back');
+    await t.press('n');
+    await t.waitFor('deleted 4');
+    expect(domain.calls).toContain(
+      'remove claude-tui-beta-b2b2b2b2-home claude-tui-agent:0123456789ab claude-tui-oldthing-e5e5e5e5-agent claude-tui-oldthing-e5e5e5e5-home',
+    );
   });
 });
