@@ -36,15 +36,17 @@ export interface AppProps {
   startupNotice?: string | undefined;
   /** Rings the terminal bell when a session needs the person. */
   bell?: boolean;
+  /** The folder the dashboard was started in (symlinks resolved): its project is selected. */
+  startDir?: string | undefined;
 }
 
-export function App({ domain, bindings, startupNotice, bell = true }: AppProps) {
+export function App({ domain, bindings, startupNotice, bell = true, startDir }: AppProps) {
   const { exit, suspendTerminal } = useApp();
   const { stdout } = useStdout();
   const { columns, rows } = useWindowSize();
   const theme = useTheme();
   const [state, dispatch] = useReducer(reduce, undefined, () => ({
-    ...initialState(),
+    ...initialState(startDir ?? null),
     status: startupNotice ? { kind: 'error' as const, text: startupNotice } : null,
   }));
   const attached = useRef(false);

@@ -11,10 +11,15 @@ afterEach(() => {
   terminal = undefined;
 });
 
-function open(domain: FakeDomain, size = { cols: 80, rows: 24 }, theme: Theme = colourTheme): InkTerminal {
+function open(
+  domain: FakeDomain,
+  size = { cols: 80, rows: 24 },
+  theme: Theme = colourTheme,
+  startDir?: string,
+): InkTerminal {
   terminal = new InkTerminal(
     <ThemeContext value={theme}>
-      <App domain={domain} bindings={defaultBindings()} bell={false} />
+      <App domain={domain} bindings={defaultBindings()} bell={false} startDir={startDir} />
     </ThemeContext>,
     size,
   );
@@ -339,6 +344,57 @@ describe('the cleanup screen', () => {
     await t.press('y');
     await t.waitFor('deleted 1');
     expect(domain.calls).toContain('remove claude-tui-beta-b2b2b2b2-git-s2 (discard unmerged)');
+  });
+});
+
+/** The line of the screen marked as selected (›) in the projects list. */
+const selectedProjectLine = (screen: string) => screen.split('\n').find((line) => /^› /.test(line));
+
+/** The fake world with twenty more projects after the three, none of them up. */
+function crowdedWorld() {
+  const world = fakeWorld();
+  for (let i = 0; i < 20; i++) {
+    const name = `Proj-${String(i).padStart(2, '0')}`;
+    world.projects.push({
+      ...world.projects[1]!,
+      dir: `/work/many/${name}`,
+      id: `e${String(i).padStart(7, '0')}`,
+      name,
+      slug: name.toLowerCase(),
+      volumes: [],
+    });
+  }
+  return world;
+}
+
+describe('where the dashboard opens', () => {
+  for (const size of [
+    { cols: 80, rows: 24 },
+    { cols: 120, rows: 40 },
+  ]) {
+    it(`selects the project holding the folder it was started in, scrolled into view (${size.cols} columns)`, async () => {
+      const domain = createFakeDomain(crowdedWorld());
+      const t = open(domain, size, colourTheme, '/work/many/Proj-17/src/deep');
+      const screen = await t.waitFor(/SESSIONS\s+Proj-17/);
+      expect(selectedProjectLine(screen)).toContain('Proj-17');
+      // A Docker event reads the list again; the selection stays.
+      domain.engineEvent();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(selectedProjectLine(await t.settle())).toContain('Proj-17');
+    });
+  }
+
+  it('brings up with u a folder that only looks like a project', async () => {
+    const world = fakeWorld();
+    // What the host domain lists for a repository claude-tui has not met: a project that is down.
+    world.projects.push({ ...world.projects[1]!, dir: '/home/dev/NewRepo', name: 'NewRepo', volumes: [] });
+    const domain = createFakeDomain(world);
+    const t = open(domain, { cols: 80, rows: 24 }, colourTheme, '/home/dev/NewRepo/lib');
+    await t.waitFor(/SESSIONS\s+NewRepo/);
+    expect(selectedProjectLine(t.screen())).toMatch(/NewRepo\s+down/);
+    await t.press('u');
+    await t.waitFor('/home/dev/NewRepo is up');
+    expect(domain.calls).toContain('up /home/dev/NewRepo');
   });
 });
 
