@@ -24,7 +24,14 @@ const say = (text) => process.env.BENCH_DEBUG && console.error(text);
 function openDashboard() {
   const term = new xterm.Terminal({ cols: 120, rows: 40, allowProposedApi: true });
   const started = performance.now();
-  const p = pty.spawn(process.execPath, [CLI], { cols: 120, rows: 40, name: 'xterm-256color', env });
+  // Started in the first project, as a person would be: the dashboard opens on it.
+  const p = pty.spawn(process.execPath, [CLI], {
+    cols: 120,
+    rows: 40,
+    name: 'xterm-256color',
+    env,
+    cwd: projects[0],
+  });
   let pending = Promise.resolve();
   p.onData((data) => {
     pending = pending.then(() => new Promise((resolve) => term.write(data, resolve)));

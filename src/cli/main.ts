@@ -1,5 +1,6 @@
 import { UsageError, UserError } from '../errors.js';
 import { isLogLevel, setLogLevel } from '../log.js';
+import { realFolder } from '../project/enclosing-project.js';
 import { VERSION } from '../version.js';
 import { parseArgs } from './args.js';
 import { findCommand } from './command-table.js';
@@ -58,9 +59,15 @@ async function openDashboard(context: CommandContext): Promise<number> {
     );
   }
   const { createHostDomain } = await import('../ui/host-domain.js');
-  const domain = createHostDomain(context, terminal, { cliPath: process.argv[1]!, cwd: context.cwd });
+  // Projects are named by their real path: the start folder is compared with them the same way.
+  const startDir = realFolder(context.cwd);
+  const domain = createHostDomain(context, terminal, {
+    cliPath: process.argv[1]!,
+    cwd: context.cwd,
+    startDir,
+  });
   const { runDashboard } = await withoutFetch(() => import('../ui/run-dashboard.js'));
-  return runDashboard(context, terminal, domain);
+  return runDashboard(context, terminal, domain, startDir);
 }
 
 /**

@@ -9,6 +9,9 @@ export interface ProjectIdentity {
   dir: string;
   /** 8 hex digits of a hash of dir. */
   id: string;
+  /** The folder's name as spelled on disk (`MyApp`): what people are shown. */
+  name: string;
+  /** The docker-safe form of the name (`myapp`), only for Docker's names. */
   slug: string;
   names: {
     gateway: string;
@@ -47,11 +50,13 @@ export function pathHash(path: string): string {
 
 export function projectIdentity(absoluteDir: string): ProjectIdentity {
   const id = pathHash(absoluteDir);
-  const slug = slugify(basename(absoluteDir));
+  const name = basename(absoluteDir) || absoluteDir;
+  const slug = slugify(name);
   const base = `claude-tui-${slug}-${id}`;
   return {
     dir: absoluteDir,
     id,
+    name,
     slug,
     names: {
       gateway: `${base}-gateway`,

@@ -1,5 +1,6 @@
 import type { ContainerSummary, DiskUsage, DockerEngine, ImageSummary } from '../docker/engine.js';
 import { everythingManaged, isManaged, LABEL } from '../docker/labels.js';
+import { folderIsGone } from './folder-gone.js';
 
 export type ResourceKind = 'container' | 'volume' | 'image' | 'network';
 
@@ -21,6 +22,13 @@ export interface ManagedResource {
   usedBy: string[];
   /** Git-session volumes only: commits never merged back; null when it could not be told. */
   unmergedCommits: number | null;
+  /** Its project's folder no longer exists on the host. */
+  folderMissing: boolean;
+  /**
+   * In use, but only by what belongs to projects whose folder is gone (for a container: it runs
+   * and its folder is gone). No living project needs it, so cleanup takes it with the rest.
+   */
+  usedOnlyByGoneProjects: boolean;
 }
 
 export interface Inventory {
@@ -32,6 +40,11 @@ const GIT_SESSION = 'git-session';
 const REPO_MOUNT = '/repo';
 
 const containerName = (c: ContainerSummary) => (c.Names[0] ?? c.Id).replace(/^\//, '');
+
+/** Nothing uses it, or only what belongs to projects whose folder is gone: cleanup may take it. */
+export function unusedByLivingProject(resource: ManagedResource): boolean {
+  return !resource.inUse || resource.usedOnlyByGoneProjects;
+}
 
 /** Needs an explicit yes (or --discard-unmerged) before it goes: it may hold unmerged work. */
 export function holdsUnmerged(resource: ManagedResource): boolean {
@@ -61,20 +74,27 @@ export async function listManagedResources(engine: DockerEngine): Promise<Invent
   // Ours are among all of them: one list, filtered here, instead of asking twice.
   const containers = allContainers.filter((c) => isManaged(c.Labels));
   const counters = [...images].sort((a, b) => b.Created - a.Created);
+  const gone = goneFolderCheck();
+  // What only containers of gone projects use goes with them; anything else using it is alive.
+  const goneContainers = new Set(containers.filter((c) => gone(c.Labels[LABEL.project])).map(containerName));
+  const onlyGone = (users: string[]) => users.length > 0 && users.every((u) => goneContainers.has(u));
 
   const resources: ManagedResource[] = [];
   for (const c of containers) {
     const running = c.State === 'running';
+    const projectDir = c.Labels[LABEL.project] ?? null;
     resources.push({
       kind: 'container',
       id: c.Id,
       name: containerName(c),
       role: c.Labels[LABEL.role] ?? 'container',
-      projectDir: c.Labels[LABEL.project] ?? null,
+      projectDir,
       sizeBytes: known(containerSize.get(c.Id)),
       inUse: running,
       usedBy: running ? ['running'] : [],
       unmergedCommits: null,
+      folderMissing: gone(projectDir),
+      usedOnlyByGoneProjects: running && gone(projectDir),
     });
   }
   for (const v of volumes) {
@@ -82,12 +102,13 @@ export async function listManagedResources(engine: DockerEngine): Promise<Invent
       c.Mounts?.some((m) => m.Type === 'volume' && m.Name === v.Name),
     );
     const role = v.Labels?.[LABEL.role] ?? 'volume';
+    const projectDir = v.Labels?.[LABEL.project] ?? null;
     resources.push({
       kind: 'volume',
       id: v.Name,
       name: v.Name,
       role,
-      projectDir: v.Labels?.[LABEL.project] ?? null,
+      projectDir,
       sizeBytes: known(volumeSize.get(v.Name)),
       inUse: users.length > 0,
       usedBy: users.map(containerName),
@@ -95,21 +116,26 @@ export async function listManagedResources(engine: DockerEngine): Promise<Invent
         role === GIT_SESSION
           ? await countUnmerged(engine, v.Name, v.Labels?.[LABEL.baseCommit], counters)
           : null,
+      folderMissing: gone(projectDir),
+      usedOnlyByGoneProjects: onlyGone(users.map(containerName)),
     });
   }
   // Newest first: cleanup keeps the first.
   for (const image of [...images].sort((a, b) => b.Created - a.Created)) {
     const users = allContainers.filter((c) => c.ImageID === image.Id || image.RepoTags?.includes(c.Image));
+    const projectDir = image.Labels?.[LABEL.project] ?? null;
     resources.push({
       kind: 'image',
       id: image.Id,
       name: image.RepoTags?.[0] ?? image.Id.replace(/^sha256:/, '').slice(0, 12),
       role: image.Labels?.[LABEL.role] ?? 'image',
-      projectDir: image.Labels?.[LABEL.project] ?? null,
+      projectDir,
       sizeBytes: known(imageSize.get(image.Id) ?? image.Size),
       inUse: users.length > 0,
       usedBy: users.map(containerName),
       unmergedCommits: null,
+      folderMissing: gone(projectDir),
+      usedOnlyByGoneProjects: onlyGone(users.map(containerName)),
     });
   }
   for (const n of networks) {
@@ -126,9 +152,22 @@ export async function listManagedResources(engine: DockerEngine): Promise<Invent
       inUse: users.length > 0,
       usedBy: users.map(containerName),
       unmergedCommits: null,
+      folderMissing: gone(projectDir),
+      usedOnlyByGoneProjects: onlyGone(users.map(containerName)),
     });
   }
   return { resources };
+}
+
+/** folderIsGone, asked once per folder: many resources share a project. */
+function goneFolderCheck(): (dir: string | null | undefined) => boolean {
+  const answers = new Map<string, boolean>();
+  return (dir) => {
+    if (!dir) return false;
+    let gone = answers.get(dir);
+    if (gone === undefined) answers.set(dir, (gone = folderIsGone(dir)));
+    return gone;
+  };
 }
 
 /**
@@ -260,7 +299,8 @@ export async function removeManagedResources(
 }
 
 /**
- * What `cleanup` removes when asked for nothing in particular: what nothing uses, but the newest
+ * What `cleanup` removes when asked for nothing in particular: what no living project uses (what
+ * belongs to a project whose folder is gone counts as unused, running or not), but the newest
  * agent image (the next `up` would build it again), and never a volume with unmerged commits
  * (that needs --discard-unmerged). Each thing kept says why.
  */
@@ -273,7 +313,7 @@ export function cleanupCandidates(inventory: Inventory): {
   const remove: ManagedResource[] = [];
   const keep: { resource: ManagedResource; reason: string }[] = [];
   for (const resource of inventory.resources) {
-    if (resource.inUse) {
+    if (!unusedByLivingProject(resource)) {
       const by = resource.usedBy.filter((u) => u !== 'running');
       keep.push({ resource, reason: by.length ? `in use by ${by.join(', ')}` : 'running' });
     } else if (resource === newest) {

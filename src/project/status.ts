@@ -1,6 +1,7 @@
 import type { ContainerSummary, DockerEngine, VolumeInspect } from '../docker/engine.js';
 import { LABEL, everythingManaged, projectFilter } from '../docker/labels.js';
 import { readFirewallStatus } from '../firewall/gateway-control.js';
+import { folderIsGone } from './folder-gone.js';
 import { projectIdentity, type ProjectIdentity } from './identity.js';
 import { agentLeftBehind, inspectPair } from './shared-namespace.js';
 
@@ -17,10 +18,15 @@ export type ProjectState = 'up' | 'rejoining' | 'partial' | 'stopped' | 'down';
 export interface ProjectStatus {
   dir: string;
   id: string;
+  /** The folder's name as spelled on disk, for people. */
   name: string;
+  /** The docker-safe form of the name, as in the containers' and volumes' names. */
+  slug: string;
   state: ProjectState;
   /** Why the state is not simply what the containers show (for `rejoining`). */
   stateReason?: string;
+  /** Set by listProjects: the folder no longer exists on the host (such projects come last). */
+  folderMissing?: boolean;
   gateway: ContainerStatus | null;
   agent: ContainerStatus | null;
   volumes: string[];
@@ -57,7 +63,8 @@ function summarize(
   return {
     dir: project.dir,
     id: project.id,
-    name: project.slug,
+    name: project.name,
+    slug: project.slug,
     state: projectState(gateway, agent),
     gateway,
     agent,
@@ -92,7 +99,8 @@ export async function projectStatus(engine: DockerEngine, project: ProjectIdenti
 
 /**
  * Every project claude-tui knows: found by label in Docker, plus those the person has used
- * (from the app settings) that have nothing in Docker right now.
+ * (from the app settings) that have nothing in Docker right now. Those whose folder is gone come
+ * last, marked.
  */
 export async function listProjects(
   engine: DockerEngine,
@@ -107,18 +115,20 @@ export async function listProjects(
     const dir = labels[LABEL.project];
     if (dir) dirs.add(dir);
   }
-  return [...dirs].sort().map((dir) => {
+  const listed = [...dirs].sort().map((dir) => {
     const project = projectIdentity(dir);
     const mine = (labels: Record<string, string> | null) => labels?.[LABEL.projectId] === project.id;
     const own = containers.filter((c) => mine(c.Labels));
     const gateway = own.find((c) => c.Labels[LABEL.role] === 'gateway');
     const firewall =
       gateway?.State === 'running' ? 'see `claude-tui status`' : 'unknown: the gateway is not running';
-    return summarize(
+    const status = summarize(
       project,
       own,
       volumes.filter((v) => mine(v.Labels)),
       firewall,
     );
+    return { ...status, folderMissing: folderIsGone(dir) };
   });
+  return [...listed.filter((p) => !p.folderMissing), ...listed.filter((p) => p.folderMissing)];
 }

@@ -39,15 +39,17 @@ export interface AppProps {
   startupNotice?: string | undefined;
   /** Rings the terminal bell when a session needs the person. */
   bell?: boolean;
+  /** The folder the dashboard was started in (symlinks resolved): its project is selected. */
+  startDir?: string | undefined;
 }
 
-export function App({ domain, bindings, startupNotice, bell = true }: AppProps) {
+export function App({ domain, bindings, startupNotice, bell = true, startDir }: AppProps) {
   const { exit, suspendTerminal } = useApp();
   const { stdout } = useStdout();
   const { columns, rows } = useWindowSize();
   const theme = useTheme();
   const [state, dispatch] = useReducer(reduce, undefined, () => ({
-    ...initialState(),
+    ...initialState(startDir ?? null),
     status: startupNotice ? { kind: 'error' as const, text: startupNotice } : null,
   }));
   const attached = useRef(false);
@@ -159,6 +161,11 @@ export function App({ domain, bindings, startupNotice, bell = true }: AppProps) 
         return openPrompt('add-project', 'add a project (path)');
       case 'project.up':
         if (!project) return say('error', 'Select a project first.');
+        if (project.folderMissing)
+          return say(
+            'error',
+            `${project.dir} no longer exists; ${firstKey(bindings, 'screen.cleanup')} cleans up what ${project.name} left in Docker.`,
+          );
         return void run(`bringing ${project.name} up…`, () =>
           domain.upProject(project.dir, (line) => say('busy', `${project.name}: ${line}`)),
         );

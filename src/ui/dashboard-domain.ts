@@ -15,7 +15,11 @@ import type { KeyBindings } from './keymap.js';
  * fake. Nothing here exists only for the dashboard.
  */
 export interface DashboardDomain {
-  /** Projects found by label in Docker and those the person has used. */
+  /**
+   * Projects found by label in Docker and those the person has used (those whose folder is gone
+   * last), and the folder the dashboard was started in when it looks like a project none of them
+   * holds.
+   */
   listProjects(): Promise<ProjectStatus[]>;
   /** The firewall's status line from a running gateway. */
   firewallStatus(projectDir: string): Promise<string>;

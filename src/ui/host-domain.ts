@@ -9,11 +9,12 @@ import { applyProjectAllowlist, editProjectAllowlist } from '../app/edit-project
 import { peekFirewallStatus, readRefused } from '../firewall/gateway-control.js';
 import { down } from '../project/down.js';
 import type { HostServices } from '../project/host-services.js';
+import { deepestContaining, projectFolderAround } from '../project/enclosing-project.js';
 import { projectIdentity } from '../project/identity.js';
 import { projectStateDir } from '../project/project-state-dir.js';
 import { locateProject } from '../project/locate.js';
 import { listManagedResources, removeManagedResources } from '../project/inventory.js';
-import { listProjects } from '../project/status.js';
+import { listProjects, type ProjectStatus } from '../project/status.js';
 import { upProject } from '../app/up-project.js';
 import { attachSession } from '../session/attach-session.js';
 import { followScreen } from '../session/follow-screen.js';
@@ -30,7 +31,9 @@ export interface HostTerminal {
 
 /**
  * The dashboard's view of the world, made of the same domain operations the subcommands use.
- * `cliPath` is the claude-tui script, for the background notifier a started session needs.
+ * `cliPath` is the claude-tui script, for the background notifier a started session needs;
+ * `startDir` the folder the dashboard was started in (symlinks resolved), whose project is listed
+ * even when claude-tui has not met it yet.
  *
  * The Engine is asked for the first look (is it there, which projects) as soon as this is made,
  * so that it answers while the screen's code is still loading; the first calls get those answers.
@@ -38,14 +41,17 @@ export interface HostTerminal {
 export function createHostDomain(
   services: HostServices,
   terminal: HostTerminal,
-  paths: { cliPath: string; cwd: string },
+  paths: { cliPath: string; cwd: string; startDir?: string },
 ): DashboardDomain {
-  const { cliPath, cwd } = paths;
+  const { cliPath, cwd, startDir } = paths;
   const { engine, settings } = services;
   const project = (dir: string) => projectIdentity(dir);
+  // Looked for once, on disk only: a few stat calls, no Docker.
+  const here = startDir ? projectFolderAround(startDir, services.env.HOME) : null;
   const readProjects = async () => {
     const known = (await settings.read()).projects.map((p) => p.dir);
-    return listProjects(engine, known);
+    if (!startDir || !here || known.includes(here)) return listProjects(engine, known);
+    return withoutNeedlessGuess(await listProjects(engine, [...known, here]), here, startDir);
   };
   const firstPing = askedAhead(() => engine.ping());
   const firstProjects = askedAhead(readProjects);
@@ -67,7 +73,7 @@ export function createHostDomain(
         ? ` · changed since the last up (look before running them): ${describeHostRunChanges(result.hostRunChanged)}`
         : '';
       const firewall = result.firewall ? ` · firewall: ${result.firewall}` : '';
-      return `${project(dir).slug} is ${result.changed ? 'up' : 'already up'}${firewall}${waiting ? ` · ${waiting} (r reviews it)` : ''}${hostRun}`;
+      return `${project(dir).name} is ${result.changed ? 'up' : 'already up'}${firewall}${waiting ? ` · ${waiting} (r reviews it)` : ''}${hostRun}`;
     },
     async downProject(dir) {
       await down(engine, project(dir));
@@ -134,6 +140,18 @@ export function createHostDomain(
       return { bindings, problems: problems.map((problem) => `${file}: ${problem}`) };
     },
   };
+}
+
+/**
+ * The folder guessed to be the project the dashboard was started in is listed (as down, so that
+ * `u` brings it up) only while no project claude-tui knows holds the start folder; one it knows
+ * from Docker is not a guess.
+ */
+function withoutNeedlessGuess(projects: ProjectStatus[], guess: string, startDir: string): ProjectStatus[] {
+  const guessed = projects.find((p) => p.dir === guess);
+  if (!guessed || guessed.gateway || guessed.agent || guessed.volumes.length) return projects;
+  const others = projects.filter((p) => p !== guessed);
+  return deepestContaining(others, startDir) ? others : projects;
 }
 
 /**

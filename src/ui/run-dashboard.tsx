@@ -7,12 +7,14 @@ import { ThemeContext, themeFor } from './theme.js';
 
 /**
  * `claude-tui` with no arguments: the full-screen dashboard on the alternate screen, until the
- * person quits. Sessions keep running after it exits. Returns the exit code.
+ * person quits. Sessions keep running after it exits. Returns the exit code. It opens on the
+ * project that holds `startDir`.
  */
 export async function runDashboard(
   services: HostServices,
   terminal: HostTerminal & { stderr: NodeJS.WriteStream },
   domain: DashboardDomain,
+  startDir?: string,
 ): Promise<number> {
   const { bindings, problems } = await domain.keyBindings();
   const instance = render(
@@ -20,6 +22,7 @@ export async function runDashboard(
       <App
         domain={domain}
         bindings={bindings}
+        startDir={startDir}
         startupNotice={
           problems.length ? `${problems.join('; ')} (the default keys are used there)` : undefined
         }

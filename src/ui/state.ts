@@ -1,10 +1,13 @@
 import type { ProjectAlerts } from '../app/project-alerts.js';
+import { deepestContaining } from '../project/enclosing-project.js';
 import type { ProjectStatus } from '../project/status.js';
 import type { SessionInfo } from '../session/session-state.js';
 
 /**
  * The dashboard's shared state and the one reducer that changes it. Selection is kept by name,
- * not by index, so that a refresh that adds or removes rows never moves it.
+ * not by index, so that a refresh that adds or removes rows never moves it. Until the person picks
+ * a project, every list selects the one holding the folder the dashboard was started in, so a
+ * list that comes without it (an older answer, say) cannot take its place for good.
  */
 export type Screen =
   | { name: 'projects' }
@@ -49,6 +52,8 @@ export interface DashboardState {
   attention: string[];
   /** Shown across the top while the Docker Engine cannot be reached. */
   engineDown: string | null;
+  /** The folder the dashboard was started in, until the person picks a project themselves. */
+  startDir: string | null;
 }
 
 export type Action =
@@ -67,7 +72,7 @@ export type Action =
   | { type: 'attention'; key: string }
   | { type: 'engine'; down: string | null };
 
-export function initialState(): DashboardState {
+export function initialState(startDir: string | null = null): DashboardState {
   return {
     screen: { name: 'projects' },
     overlay: null,
@@ -83,6 +88,7 @@ export function initialState(): DashboardState {
     status: null,
     attention: [],
     engineDown: null,
+    startDir,
   };
 }
 
@@ -168,9 +174,11 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
   switch (action.type) {
     case 'projects-loaded': {
       const next = { ...state, projects: action.projects, loaded: true };
+      const visible = visibleProjects(next);
+      const here = state.startDir === null ? undefined : deepestContaining(visible, state.startDir);
       return withSessionSelection({
         ...next,
-        selectedProject: keep(visibleProjects(next), state.selectedProject, (p) => p.dir),
+        selectedProject: here?.dir ?? keep(visible, state.selectedProject, (p) => p.dir),
       });
     }
     case 'firewall-read':
@@ -196,7 +204,9 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
         });
       }
       const selected = step(visibleProjects(state), state.selectedProject, (p) => p.dir, action.delta);
-      return withSessionSelection({ ...state, selectedProject: selected });
+      // A key pressed before the list is there chooses nothing yet.
+      const startDir = state.loaded ? null : state.startDir;
+      return withSessionSelection({ ...state, selectedProject: selected, startDir });
     }
     case 'focus': {
       const focus = action.focus ?? (state.focus === 'projects' ? 'sessions' : 'projects');
@@ -204,7 +214,12 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
       return seen({ ...state, focus });
     }
     case 'select-project':
-      return withSessionSelection({ ...state, selectedProject: action.projectDir, focus: 'projects' });
+      return withSessionSelection({
+        ...state,
+        selectedProject: action.projectDir,
+        focus: 'projects',
+        startDir: null,
+      });
     case 'open':
       return { ...state, screen: action.screen, overlay: null };
     case 'overlay':
@@ -214,7 +229,7 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
         ? { ...state, overlay: { ...state.overlay, value: action.value } }
         : state;
     case 'filter': {
-      const next = { ...state, filter: action.filter, focus: 'projects' as const };
+      const next = { ...state, filter: action.filter, focus: 'projects' as const, startDir: null };
       return withSessionSelection({
         ...next,
         selectedProject: keep(visibleProjects(next), state.selectedProject, (p) => p.dir),

@@ -190,4 +190,52 @@ describe.skipIf(!dockerAvailable())('the dashboard, end to end (built binary in 
     }[];
     expect(sessions.find((s) => s.name === 'e2e')?.running).toBe(true);
   });
+
+  it('opens on the project it was started in, below its folder, with the name as the folder spells it', async () => {
+    // Two more projects known by their labels, one with a mixed-case folder (its Docker names are
+    // lower case) that sorts after the others, so that it is not selected by being first.
+    const mixed = makeProject('zz-MixedCase');
+    const other = makeProject('other');
+    const volumes = [mixed, other].map((p) => `${p.names.homeVolume}-where`);
+    await engine.createVolume(volumes[0]!, managedLabels('home', mixed));
+    await engine.createVolume(volumes[1]!, managedLabels('home', other));
+    const below = join(mixed.dir, 'src', 'deep');
+    mkdirSync(below, { recursive: true });
+    // A folder on the way that looks like a project of its own: the known project still wins.
+    mkdirSync(join(mixed.dir, 'src', '.claude'));
+    const here = new TerminalHarness([], { cols: 120, rows: 40 }, {}, below);
+    try {
+      await here.waitFor(`SESSIONS  ${basename(mixed.dir)}`);
+      expect(basename(mixed.dir)).toMatch(/^zz-MixedCase-/);
+      // The row has room for the name's start only.
+      expect(selectedLine(here.screen(), 'zz-MixedCase-')).toBeDefined();
+      expect(here.screen()).not.toMatch(/^ {2}src\s+down/m);
+      // Among several: this test's other projects are listed too, not selected.
+      await here.waitFor(basename(other.dir));
+      await here.waitFor(basename(project.dir));
+      expect(selectedLine(here.screen(), basename(other.dir))).toBeUndefined();
+    } finally {
+      here.write('q');
+      await here.exitCode().catch(() => here.proc.kill());
+      for (const name of volumes) await docker(['volume', 'rm', name], { reject: false });
+    }
+  });
+
+  it('lists a repository it has not met, when started in it, as a project to bring up', async () => {
+    const repo = makeProject('NewRepo');
+    mkdirSync(join(repo.dir, '.git'));
+    mkdirSync(join(repo.dir, 'lib'));
+    const here = new TerminalHarness([], { cols: 120, rows: 40 }, {}, join(repo.dir, 'lib'));
+    try {
+      await here.waitFor(`SESSIONS  ${basename(repo.dir)}`);
+      expect(selectedLine(here.screen(), basename(repo.dir))).toMatch(/down/);
+      await here.waitFor('the project is down: u brings it up');
+    } finally {
+      here.write('q');
+      await here.exitCode().catch(() => here.proc.kill());
+    }
+    // Only listed: opening the dashboard in it remembers nothing.
+    const list = JSON.parse((await runCli(['ls', '--json'])).stdout) as { dir: string }[];
+    expect(list.some((p) => p.dir === repo.dir)).toBe(false);
+  });
 });

@@ -28,6 +28,7 @@ export function fakeWorld(now = Date.now()) {
       dir: '/home/dev/alpha',
       id: 'a1a1a1a1',
       name: 'alpha',
+      slug: 'alpha',
       state: 'up',
       gateway: running('claude-tui-alpha-a1a1a1a1-gateway'),
       agent: running('claude-tui-alpha-a1a1a1a1-agent'),
@@ -38,6 +39,7 @@ export function fakeWorld(now = Date.now()) {
       dir: '/home/dev/beta',
       id: 'b2b2b2b2',
       name: 'beta',
+      slug: 'beta',
       state: 'down',
       gateway: null,
       agent: null,
@@ -48,6 +50,7 @@ export function fakeWorld(now = Date.now()) {
       dir: '/srv/gamma-service',
       id: 'c3c3c3c3',
       name: 'gamma-service',
+      slug: 'gamma-service',
       state: 'up',
       gateway: running('claude-tui-gamma-service-c3c3c3c3-gateway'),
       agent: running('claude-tui-gamma-service-c3c3c3c3-agent'),
@@ -116,6 +119,8 @@ export function fakeWorld(now = Date.now()) {
     inUse,
     usedBy: inUse ? ['claude-tui-alpha-a1a1a1a1-agent'] : [],
     unmergedCommits: unmerged,
+    folderMissing: false,
+    usedOnlyByGoneProjects: false,
   });
   const resources: ManagedResource[] = [
     {
@@ -128,6 +133,8 @@ export function fakeWorld(now = Date.now()) {
       inUse: true,
       usedBy: ['running'],
       unmergedCommits: null,
+      folderMissing: false,
+      usedOnlyByGoneProjects: false,
     },
     volume('claude-tui-alpha-a1a1a1a1-home', 'home', '/home/dev/alpha', 48_000_000, true),
     volume('claude-tui-beta-b2b2b2b2-home', 'home', '/home/dev/beta', 12_500_000, false),
@@ -142,6 +149,8 @@ export function fakeWorld(now = Date.now()) {
       inUse: false,
       usedBy: [],
       unmergedCommits: null,
+      folderMissing: false,
+      usedOnlyByGoneProjects: false,
     },
   ];
   return { projects, sessions, allowlist, refused, resources, alerts };
@@ -185,6 +194,7 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
         dir: path,
         id: 'd4d4d4d4',
         name: path.split('/').pop() ?? path,
+        slug: (path.split('/').pop() ?? path).toLowerCase(),
         state: 'down',
         gateway: null,
         agent: null,

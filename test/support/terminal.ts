@@ -13,10 +13,16 @@ export class TerminalHarness {
   raw = '';
   exit: Promise<number>;
 
-  constructor(args: string[], size = { cols: 100, rows: 30 }, env: Record<string, string> = {}) {
+  constructor(
+    args: string[],
+    size = { cols: 100, rows: 30 },
+    env: Record<string, string> = {},
+    cwd?: string,
+  ) {
     this.term = new xterm.Terminal({ ...size, allowProposedApi: true });
     this.proc = pty.spawn(process.execPath, [CLI, ...args], {
       ...size,
+      ...(cwd ? { cwd } : {}),
       name: 'xterm-256color',
       env: { ...process.env, ...testEnv(), TERM: 'xterm-256color', ...env },
     });

@@ -3,7 +3,7 @@ import type { PendingChange } from '../../src/policy/review-policy.js';
 import { App } from '../../src/ui/app.js';
 import { COMMANDS, defaultBindings } from '../../src/ui/keymap.js';
 import { colourTheme, plainTheme, ThemeContext, type Theme } from '../../src/ui/theme.js';
-import { createFakeDomain, type FakeDomain } from '../support/fake-domain.js';
+import { createFakeDomain, fakeWorld, type FakeDomain } from '../support/fake-domain.js';
 import { InkTerminal, KEYS } from '../support/ink-terminal.js';
 
 let terminal: InkTerminal | undefined;
@@ -27,10 +27,15 @@ afterEach(() => {
   terminal = undefined;
 });
 
-function open(domain: FakeDomain, size = { cols: 80, rows: 24 }, theme: Theme = colourTheme): InkTerminal {
+function open(
+  domain: FakeDomain,
+  size = { cols: 80, rows: 24 },
+  theme: Theme = colourTheme,
+  startDir?: string,
+): InkTerminal {
   terminal = new InkTerminal(
     <ThemeContext value={theme}>
-      <App domain={domain} bindings={defaultBindings()} bell={false} />
+      <App domain={domain} bindings={defaultBindings()} bell={false} startDir={startDir} />
     </ThemeContext>,
     size,
   );
@@ -383,5 +388,184 @@ describe('the cleanup screen', () => {
     await t.press('y');
     await t.waitFor('deleted 1');
     expect(domain.calls).toContain('remove claude-tui-beta-b2b2b2b2-git-s2 (discard unmerged)');
+  });
+});
+
+/** The line of the screen marked as selected (›) in the projects list. */
+const selectedProjectLine = (screen: string) => screen.split('\n').find((line) => /^› /.test(line));
+
+/** The fake world with twenty more projects after the three, none of them up. */
+function crowdedWorld() {
+  const world = fakeWorld();
+  for (let i = 0; i < 20; i++) {
+    const name = `Proj-${String(i).padStart(2, '0')}`;
+    world.projects.push({
+      ...world.projects[1]!,
+      dir: `/work/many/${name}`,
+      id: `e${String(i).padStart(7, '0')}`,
+      name,
+      slug: name.toLowerCase(),
+      volumes: [],
+    });
+  }
+  return world;
+}
+
+describe('where the dashboard opens', () => {
+  for (const size of [
+    { cols: 80, rows: 24 },
+    { cols: 120, rows: 40 },
+  ]) {
+    it(`selects the project holding the folder it was started in, scrolled into view (${size.cols} columns)`, async () => {
+      const domain = createFakeDomain(crowdedWorld());
+      const t = open(domain, size, colourTheme, '/work/many/Proj-17/src/deep');
+      const screen = await t.waitFor(/SESSIONS\s+Proj-17/);
+      expect(selectedProjectLine(screen)).toContain('Proj-17');
+      // A Docker event reads the list again; the selection stays.
+      domain.engineEvent();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(selectedProjectLine(await t.settle())).toContain('Proj-17');
+    });
+  }
+
+  it('brings up with u a folder that only looks like a project', async () => {
+    const world = fakeWorld();
+    // What the host domain lists for a repository claude-tui has not met: a project that is down.
+    world.projects.push({ ...world.projects[1]!, dir: '/home/dev/NewRepo', name: 'NewRepo', volumes: [] });
+    const domain = createFakeDomain(world);
+    const t = open(domain, { cols: 80, rows: 24 }, colourTheme, '/home/dev/NewRepo/lib');
+    await t.waitFor(/SESSIONS\s+NewRepo/);
+    expect(selectedProjectLine(t.screen())).toMatch(/NewRepo\s+down/);
+    await t.press('u');
+    await t.waitFor('/home/dev/NewRepo is up');
+    expect(domain.calls).toContain('up /home/dev/NewRepo');
+  });
+});
+
+/** The fake world with a mixed-case project and one whose folder is gone (listed last). */
+function worldWithGoneFolder() {
+  const world = fakeWorld();
+  const exited = (name: string) => ({ name, state: 'exited', status: 'Exited (0) 3 days ago', image: 'img' });
+  world.projects.push(
+    {
+      ...world.projects[0]!,
+      dir: '/home/dev/MyApp',
+      id: 'd4d4d4d4',
+      name: 'MyApp',
+      slug: 'myapp',
+      volumes: ['claude-tui-myapp-d4d4d4d4-home'],
+    },
+    {
+      dir: '/home/dev/OldThing',
+      id: 'e5e5e5e5',
+      name: 'OldThing',
+      slug: 'oldthing',
+      state: 'stopped',
+      folderMissing: true,
+      gateway: exited('claude-tui-oldthing-e5e5e5e5-gateway'),
+      agent: exited('claude-tui-oldthing-e5e5e5e5-agent'),
+      volumes: ['claude-tui-oldthing-e5e5e5e5-home', 'claude-tui-oldthing-e5e5e5e5-git-s1'],
+      firewall: 'unknown: the gateway is not running',
+    },
+  );
+  const gone = { projectDir: '/home/dev/OldThing', folderMissing: true, unmergedCommits: null };
+  world.resources.push(
+    {
+      ...gone,
+      kind: 'container',
+      id: 'dead01',
+      name: 'claude-tui-oldthing-e5e5e5e5-agent',
+      role: 'agent',
+      sizeBytes: 2048,
+      inUse: true,
+      usedBy: ['running'],
+      usedOnlyByGoneProjects: true,
+    },
+    {
+      ...gone,
+      kind: 'volume',
+      id: 'claude-tui-oldthing-e5e5e5e5-home',
+      name: 'claude-tui-oldthing-e5e5e5e5-home',
+      role: 'home',
+      sizeBytes: 30_000_000,
+      inUse: true,
+      usedBy: ['claude-tui-oldthing-e5e5e5e5-agent'],
+      usedOnlyByGoneProjects: true,
+    },
+    {
+      ...gone,
+      kind: 'volume',
+      id: 'claude-tui-oldthing-e5e5e5e5-git-s1',
+      name: 'claude-tui-oldthing-e5e5e5e5-git-s1',
+      role: 'git-session',
+      sizeBytes: 1_000_000,
+      inUse: false,
+      usedBy: [],
+      unmergedCommits: 1,
+      usedOnlyByGoneProjects: false,
+    },
+  );
+  return world;
+}
+
+describe('names as spelled, and projects whose folder is gone', () => {
+  for (const size of [
+    { cols: 80, rows: 24 },
+    { cols: 120, rows: 40 },
+  ]) {
+    it(`shows the folder's own spelling and marks a missing folder, listed last (${size.cols} columns)`, async () => {
+      const t = open(createFakeDomain(worldWithGoneFolder()), size);
+      await ready(t);
+      await t.press('G');
+      await t.waitFor(/SESSIONS\s+OldThing/);
+      const screen = await t.settle();
+      expect(screen).toMatch(/› \s*OldThing\s+folder missing/);
+      expect(screen).toContain('its folder is gone');
+      expect(screen).toMatchSnapshot();
+    });
+  }
+
+  it('does not try to bring up a project whose folder is gone, and says what to do', async () => {
+    const domain = createFakeDomain(worldWithGoneFolder());
+    const t = open(domain);
+    await ready(t);
+    await t.press('G', 'u');
+    await t.waitFor('/home/dev/OldThing no longer exists');
+    expect(domain.calls.some((c) => c.startsWith('up'))).toBe(false);
+  });
+
+  for (const size of [
+    { cols: 80, rows: 30 },
+    { cols: 120, rows: 30 },
+  ]) {
+    it(`shows in cleanup what belongs to a project whose folder is gone (${size.cols} columns)`, async () => {
+      const t = open(createFakeDomain(worldWithGoneFolder()), size);
+      await ready(t);
+      await t.press('c');
+      await t.waitFor('CLEANUP  8 things');
+      const screen = await t.settle();
+      expect(screen).toMatch(/OldThing.*folder gone {2}1 unmerged/);
+      expect(screen).toMatchSnapshot();
+    });
+  }
+
+  it('selects with a what only a gone project uses, stops its container on a yes, and asks again for unmerged commits', async () => {
+    const domain = createFakeDomain(worldWithGoneFolder());
+    const t = open(domain, { cols: 120, rows: 30 });
+    await ready(t);
+    await t.press('c');
+    await t.waitFor('CLEANUP');
+    await t.press('a');
+    // The three unused from before, and the gone project's container and both its volumes.
+    await t.waitFor('6 selected');
+    await t.press('x');
+    await t.waitFor('Delete 6 (568 MB), stopping 1 running container? (y/N)');
+    await t.press('y');
+    await t.waitFor('may hold commits never merged back');
+    await t.press('n');
+    await t.waitFor('deleted 4');
+    expect(domain.calls).toContain(
+      'remove claude-tui-beta-b2b2b2b2-home claude-tui-agent:0123456789ab claude-tui-oldthing-e5e5e5e5-agent claude-tui-oldthing-e5e5e5e5-home',
+    );
   });
 });

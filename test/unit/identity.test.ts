@@ -88,6 +88,14 @@ describe('projectIdentity', () => {
     });
   });
 
+  it('keeps the folder name as spelled for people; only the Docker names are lower-cased', () => {
+    const project = projectIdentity('/home/ada/MyApp');
+    expect(project.name).toBe('MyApp');
+    expect(project.slug).toBe('myapp');
+    expect(project.names.agent).toBe(`claude-tui-myapp-${project.id}-agent`);
+    expect(projectIdentity('/home/u/日本語').name).toBe('日本語');
+  });
+
   it('gives two folders with the same basename different ids and names', () => {
     const a = projectIdentity('/home/ada/work/app');
     const b = projectIdentity('/home/ada/play/app');

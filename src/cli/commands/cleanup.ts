@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { UserError } from '../../errors.js';
+import { folderIsGone } from '../../project/folder-gone.js';
 import { locateProject } from '../../project/locate.js';
 import { formatBytes } from '../../project/format-bytes.js';
 import {
@@ -17,6 +19,14 @@ const row = (r: ManagedResource, note: string) => [
   formatBytes(r.sizeBytes),
   note,
 ];
+const whyRemove = (r: ManagedResource) =>
+  r.kind === 'container' && r.inUse
+    ? "running, but its project's folder is gone (stopped first)"
+    : r.folderMissing
+      ? "its project's folder is gone"
+      : r.usedOnlyByGoneProjects
+        ? `used only by ${r.usedBy.join(', ')}, whose project's folder is gone`
+        : 'nothing uses it';
 const total = (list: ManagedResource[]) => formatBytes(list.reduce((sum, r) => sum + (r.sizeBytes ?? 0), 0));
 
 /**
@@ -28,8 +38,7 @@ export const cleanupCommand: CommandHandler = async (ctx) => {
   const dryRun = ctx.args.flags['dry-run'] === true;
   const inventory = await listManagedResources(ctx.engine);
   // --project DIR: only that project's containers, volumes and networks; shared images stay.
-  const only =
-    typeof ctx.args.flags.project === 'string' ? locateProject(ctx.args.flags.project, ctx.cwd).dir : null;
+  const only = typeof ctx.args.flags.project === 'string' ? scope(ctx.args.flags.project, ctx.cwd) : null;
   const plan = cleanupCandidates(
     only ? { resources: inventory.resources.filter((r) => r.projectDir === only) } : inventory,
   );
@@ -44,7 +53,7 @@ export const cleanupCommand: CommandHandler = async (ctx) => {
     if (remove.length) {
       ctx.out.table(
         ['KIND', 'NAME', 'PROJECT', 'SIZE', 'WHY'],
-        remove.map((r) => row(r, 'nothing uses it')),
+        remove.map((r) => row(r, whyRemove(r))),
       );
     }
     if (keep.length) {
@@ -72,7 +81,11 @@ export const cleanupCommand: CommandHandler = async (ctx) => {
       );
     return;
   }
-  if (!(await confirmOrYes(ctx, `Delete ${remove.length} (${total(remove)})?`)))
+  const running = remove.filter((r) => r.kind === 'container' && r.inUse).length;
+  const stopping = running
+    ? `, stopping ${running} running ${running === 1 ? 'container' : 'containers'}`
+    : '';
+  if (!(await confirmOrYes(ctx, `Delete ${remove.length} (${total(remove)})${stopping}?`)))
     throw new UserError('Nothing was deleted.');
   const result = await removeManagedResources(ctx.engine, remove, { discardUnmerged: discard }, (line) =>
     ctx.out.note(line),
@@ -89,3 +102,9 @@ export const cleanupCommand: CommandHandler = async (ctx) => {
   }
   return result.skipped.length ? 1 : 0;
 };
+
+/** The project --project names; one whose folder is gone is still named by the path it had. */
+function scope(path: string, cwd: string): string {
+  const absolute = resolve(cwd, path);
+  return folderIsGone(absolute) ? absolute : locateProject(path, cwd).dir;
+}

@@ -6,13 +6,13 @@ export const downCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
   const result = await down(ctx.engine, project);
   if (ctx.args.flags.json) {
-    ctx.out.json({ project: project.dir, ...result });
+    ctx.out.json({ project: project.dir, name: project.name, slug: project.slug, ...result });
     return;
   }
   if (!result.removed.length) {
-    ctx.out.line(`${project.slug} is not up; nothing to do.`);
+    ctx.out.line(`${project.name} is not up; nothing to do.`);
     return;
   }
   for (const name of result.removed) ctx.out.note(`  removed ${name}`);
-  ctx.out.line(`${project.slug} is down. Its volumes (the agent's home) are kept.`);
+  ctx.out.line(`${project.name} is down. Its volumes (the agent's home) are kept.`);
 };

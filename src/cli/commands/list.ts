@@ -14,12 +14,17 @@ export const listCommand: CommandHandler = async (ctx) => {
   }
   const rows = projects.map((p) => [
     p.name,
-    p.state,
+    p.folderMissing ? 'folder missing' : p.state,
     containerState(p.gateway),
     containerState(p.agent),
     p.dir,
   ]);
   ctx.out.table(['PROJECT', 'STATE', 'GATEWAY', 'AGENT', 'PATH'], rows);
+  if (projects.some((p) => p.folderMissing)) {
+    ctx.out.note(
+      'A project whose folder is missing keeps its containers and volumes: `claude-tui cleanup` offers them.',
+    );
+  }
 };
 
 function containerState(container: ProjectStatus['gateway']): string {

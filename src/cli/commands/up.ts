@@ -19,7 +19,8 @@ export const upCommand: CommandHandler = async (ctx) => {
   if (ctx.args.flags.json) {
     ctx.out.json({
       project: project.dir,
-      name: project.slug,
+      name: project.name,
+      slug: project.slug,
       ...result,
       pendingPolicy: pendingJson(review.pending),
       hostRunChanged,
@@ -27,11 +28,11 @@ export const upCommand: CommandHandler = async (ctx) => {
     return;
   }
   if (!result.changed) {
-    ctx.out.line(`${project.slug} is already up (${project.dir}).`);
+    ctx.out.line(`${project.name} is already up (${project.dir}).`);
     return;
   }
   for (const action of result.actions) ctx.out.note(`  ${action}`);
-  ctx.out.line(`${project.slug} is up (${project.dir}).`);
+  ctx.out.line(`${project.name} is up (${project.dir}).`);
   ctx.out.line(`firewall: ${result.firewall}`);
   if (!result.firewallReloaded) {
     ctx.out.line('Open a shell with `claude-tui shell`, or run a command with `claude-tui exec -- CMD`.');

@@ -30,7 +30,7 @@ export const volumesCommand: CommandHandler = async (ctx) => {
     volumes.map((v) => [
       v.name,
       v.role,
-      v.projectDir ?? '-',
+      v.projectDir ? `${v.projectDir}${v.folderMissing ? ' (folder missing)' : ''}` : '-',
       formatBytes(v.sizeBytes),
       describeUse(v),
       describeUnmerged(v),

@@ -40,7 +40,7 @@ export const watchCommand: CommandHandler = async (ctx) => {
       const { session } = change;
       const event = {
         project: project.dir,
-        projectName: project.slug,
+        projectName: project.name,
         session: session.name,
         state: session.state,
         exitCode: session.exitCode,

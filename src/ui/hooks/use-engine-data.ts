@@ -22,11 +22,16 @@ const BURST_MS = 120;
 export function useEngineData(domain: DashboardDomain, dispatch: Dispatch<Action>): { refresh: () => void } {
   const alive = useRef(true);
   const lookAgain = useRef(new Set<NodeJS.Timeout>());
+  // Reads can overlap (the first one and an event's): an answer older than the one shown is dropped.
+  const asked = useRef(0);
+  const shown = useRef(0);
   const refresh = useCallback(() => {
     void (async () => {
+      const ticket = ++asked.current;
       try {
         const projects = await domain.listProjects();
-        if (!alive.current) return;
+        if (!alive.current || ticket < shown.current) return;
+        shown.current = ticket;
         dispatch({ type: 'projects-loaded', projects });
         // One exec per gateway: a few at a time, in list order, so the first rows fill in first
         // and forty projects do not start forty execs at once.

@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useCallback, useEffect, useState } from 'react';
-import { holdsUnmerged, type ManagedResource } from '../../project/inventory.js';
+import { holdsUnmerged, unusedByLivingProject, type ManagedResource } from '../../project/inventory.js';
 import { formatBytes } from '../../project/format-bytes.js';
 import { ConfirmLine } from '../components/confirm-line.js';
 import { ListView } from '../components/list-view.js';
@@ -19,6 +19,32 @@ function middleFit(text: string, n: number): string {
   const keep = n - 2;
   const head = Math.ceil(keep / 2);
   return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))} `;
+}
+
+/**
+ * Whether something uses it. What belongs to a project whose folder is gone says that instead:
+ * cleanup may take it, in use or not (the delete question says what runs).
+ */
+function useText(r: ManagedResource): string {
+  // Short: at 80 columns an unmerged count must still fit after it.
+  if (r.folderMissing) return 'folder gone';
+  if (r.usedOnlyByGoneProjects) return 'used by a gone project';
+  return r.inUse ? 'in use' : '-';
+}
+
+function unmergedText(r: ManagedResource): string {
+  if (!holdsUnmerged(r)) return '';
+  return r.unmergedCommits === null ? '  unmerged?' : `  ${r.unmergedCommits} unmerged`;
+}
+
+/** "Delete 3 (60 MB)?", saying so when running containers are among them. */
+function deleteQuestion(chosen: ManagedResource[]): string {
+  const size = formatBytes(chosen.reduce((sum, r) => sum + (r.sizeBytes ?? 0), 0));
+  const running = chosen.filter((r) => r.kind === 'container' && r.inUse).length;
+  const stopping = running
+    ? `, stopping ${running} running ${running === 1 ? 'container' : 'containers'}`
+    : '';
+  return `Delete ${chosen.length} (${size})${stopping}?`;
 }
 
 type Asking = { step: 'first' | 'unmerged'; chosen: ManagedResource[] };
@@ -114,13 +140,13 @@ export function CleanupScreen({
         case 'cleanup.toggle':
           return current ? toggle(current) : undefined;
         case 'cleanup.unused':
-          return setChosen(new Set(list.filter((r) => !r.inUse).map(keyOf)));
+          return setChosen(new Set(list.filter(unusedByLivingProject).map(keyOf)));
         case 'cleanup.refresh':
           return void load();
         case 'cleanup.delete': {
           const targets = selection.length ? selection : current ? [current] : [];
           if (!targets.length) return;
-          const busy = targets.filter((r) => r.inUse);
+          const busy = targets.filter((r) => !unusedByLivingProject(r));
           if (busy.length)
             return say(
               'error',
@@ -135,9 +161,11 @@ export function CleanupScreen({
     { isActive: active && !asking && !filtering },
   );
 
-  // Room for the name and project; the rest (marks, kind, size, use, unmerged) is fixed.
+  // Room for the name and project; the rest (marks, kind, size, use, unmerged) is fixed, but for
+  // the use and unmerged notes, which get what the longest of them needs.
   const projectWidth = width >= 110 ? 18 : 11;
-  const nameWidth = Math.max(16, width - projectWidth - 4 - 12 - 9 - 8 - 12);
+  const notesWidth = Math.max(20, ...list.map((r) => `  ${useText(r)}${unmergedText(r)}`.length + 2));
+  const nameWidth = Math.max(16, width - projectWidth - 4 - 12 - 9 - notesWidth);
   const total = selection.reduce((sum, r) => sum + (r.sizeBytes ?? 0), 0);
   return (
     <Box flexDirection="column" height={height}>
@@ -172,12 +200,8 @@ export function CleanupScreen({
             {middleFit(r.name, nameWidth)}
             {middleFit(r.projectDir?.split('/').pop() ?? '-', projectWidth)}
             {formatBytes(r.sizeBytes).padStart(9)}
-            <Text color={r.inUse ? theme.warn : undefined}>{r.inUse ? '  in use' : '  -'}</Text>
-            {holdsUnmerged(r) ? (
-              <Text color={theme.bad}>
-                {r.unmergedCommits === null ? '  unmerged?' : `  ${r.unmergedCommits} unmerged`}
-              </Text>
-            ) : null}
+            <Text color={r.inUse || r.folderMissing ? theme.warn : undefined}>{`  ${useText(r)}`}</Text>
+            {holdsUnmerged(r) ? <Text color={theme.bad}>{unmergedText(r)}</Text> : null}
           </>
         )}
       />
@@ -200,7 +224,7 @@ export function CleanupScreen({
         <ConfirmLine
           message={
             asking.step === 'first'
-              ? `Delete ${asking.chosen.length} (${formatBytes(asking.chosen.reduce((s, r) => s + (r.sizeBytes ?? 0), 0))})?`
+              ? deleteQuestion(asking.chosen)
               : `${asking.chosen
                   .filter(holdsUnmerged)
                   .map((r) => r.name)

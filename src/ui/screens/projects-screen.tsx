@@ -110,9 +110,11 @@ export function ProjectsScreen({
         empty={
           !project
             ? ''
-            : project.state !== 'up'
-              ? `the project is ${project.state}: u brings it up`
-              : 'no sessions: s starts one'
+            : project.folderMissing
+              ? 'its folder is gone: c cleans up what it left'
+              : project.state !== 'up'
+                ? `the project is ${project.state}: u brings it up`
+                : 'no sessions: s starts one'
         }
         row={(s) => (
           <SessionRow
@@ -206,8 +208,15 @@ function ProjectRow({
     <>
       {review ? <Text color={theme.warn}>! </Text> : '  '}
       {fit(project.name, nameWidth)}
-      <Text color={stateColour(theme, project.state)}>{fit(project.state, 8)}</Text>
-      <Text color={stateColour(theme, wall)}>{fit(wall, 17)}</Text>
+      {project.folderMissing ? (
+        // Nothing can come up without its folder: that says more than its containers' state.
+        <Text color={theme.warn}>{fit('folder missing', 8 + 17)}</Text>
+      ) : (
+        <>
+          <Text color={stateColour(theme, project.state)}>{fit(project.state, 8)}</Text>
+          <Text color={stateColour(theme, wall)}>{fit(wall, 17)}</Text>
+        </>
+      )}
       {fit(`${sessions?.length ?? (project.agent?.state === 'running' ? '…' : 0)} sess`, 8)}
       {waiting ? <Text color={theme.warn}>{fit(`${waiting} wait`, 8)}</Text> : ' '.repeat(8)}
       {`${project.volumes.length} vol`}
