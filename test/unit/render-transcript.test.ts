@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderTranscript, type PaneSizeFrom } from '../../src/session/render-transcript.js';
+import { parsePaneSizes } from '../../src/session/transcript.js';
 
 const at = (cols: number, rows: number): PaneSizeFrom[] => [{ offset: 0, cols, rows }];
 const render = (text: string, sizes = at(40, 10)) => renderTranscript(Buffer.from(text), sizes);
@@ -149,5 +150,16 @@ describe('rendering a transcript', () => {
     const filler = 'a'.repeat((1 << 20) - 1);
     const text = await render(`\r${filler}€\r\n`, at(40, 10));
     expect(text.endsWith('a€\n')).toBe(true);
+  });
+});
+
+describe('the pane sizes the session script records', () => {
+  it('reads one size per line and skips what is torn or makes no sense', () => {
+    expect(parsePaneSizes('0 120 40\n5310 100 30\n77 0 30\n9001 90\nnonsense\n12000 90 25')).toEqual([
+      { offset: 0, cols: 120, rows: 40 },
+      { offset: 5310, cols: 100, rows: 30 },
+      { offset: 12000, cols: 90, rows: 25 },
+    ]);
+    expect(parsePaneSizes('')).toEqual([]);
   });
 });
