@@ -1,4 +1,4 @@
-import xterm, { type IMarker } from '@xterm/headless';
+import xterm, { type IBufferNamespace, type IMarker } from '@xterm/headless';
 
 /** From this byte of the transcript on, the pane had this size (tmux resized it there). */
 export interface PaneSizeFrom {
@@ -65,6 +65,7 @@ class LogTerminal {
       scrollOnEraseInDisplay: true,
       allowProposedApi: true,
     });
+    this.buffers = this.term.buffer;
     this.term.onScroll(() => {
       if (this.buffer.baseY - this.firstUncopied() >= COPY_EVERY) this.copyScrollback();
     });
@@ -115,8 +116,11 @@ class LogTerminal {
     this.term.dispose();
   }
 
+  /** Asked for on every scroll: `term.buffer` checks options on each call, its `normal` does not. */
+  private readonly buffers: IBufferNamespace;
+
   private get buffer() {
-    return this.term.buffer.normal;
+    return this.buffers.normal;
   }
 
   private lineText(y: number): string {
