@@ -35,8 +35,7 @@ export async function renderTranscript(bytes: Uint8Array, sizes: readonly PaneSi
       written = end;
       if (cols && rows) terminal.resize(cols, rows);
     }
-    const lines = terminal.lines();
-    return lines.length ? `${lines.join('\n')}\n` : '';
+    return terminal.text();
   } finally {
     terminal.dispose();
   }
@@ -51,7 +50,10 @@ export async function renderTranscript(bytes: Uint8Array, sizes: readonly PaneSi
  */
 class LogTerminal {
   private readonly term: xterm.Terminal;
-  /** Lines copied out of xterm's scrollback, oldest first. */
+  /**
+   * Lines copied out of xterm's scrollback, oldest first, each copy's lines joined into one
+   * string: a long log keeps a few hundred strings rather than a few hundred thousand.
+   */
   private readonly copied: string[] = [];
   /** The last line copied: xterm moves it as lines are dropped or reflowed, and drops it with them. */
   private lastCopied: IMarker | undefined;
@@ -88,7 +90,8 @@ class LogTerminal {
     // A full reset (ESC c) empties xterm; a terminal's history would keep the screen.
     this.term.parser.registerEscHandler({ final: 'c' }, () => {
       this.copyScrollback();
-      this.copied.push(...this.screenLines());
+      const screen = this.screenLines();
+      if (screen.length) this.copied.push(screen.join('\n'));
       this.forgetLastCopied();
       this.onAlternateScreen = false;
       return false;
@@ -106,10 +109,11 @@ class LogTerminal {
     this.term.resize(cols, rows);
   }
 
-  /** Everything written: the history, then the screen, trailing blank lines trimmed. */
-  lines(): string[] {
+  /** Everything written: the history, then the screen, with no blank lines at the end. */
+  text(): string {
     this.copyScrollback();
-    return trimTrailingBlank([...this.copied, ...this.screenLines()]);
+    const text = [...this.copied, ...this.screenLines()].join('\n').replace(/\n+$/, '');
+    return text ? `${text}\n` : '';
   }
 
   dispose(): void {
@@ -135,7 +139,9 @@ class LogTerminal {
     const end = this.buffer.baseY;
     const start = this.firstUncopied();
     if (start >= end) return;
-    for (let y = start; y < end; y++) this.copied.push(this.lineText(y));
+    const lines: string[] = [];
+    for (let y = start; y < end; y++) lines.push(this.lineText(y));
+    this.copied.push(lines.join('\n'));
     this.forgetLastCopied();
     this.lastCopied = this.term.registerMarker(end - 1 - (this.buffer.baseY + this.buffer.cursorY));
   }
