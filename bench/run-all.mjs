@@ -2,7 +2,14 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const scripts = ['image-size.mjs', 'project-lifecycle.mjs', 'firewall.mjs', 'sessions.mjs', 'dashboard.mjs'];
+const scripts = [
+  'image-size.mjs',
+  'project-lifecycle.mjs',
+  'firewall.mjs',
+  'sessions.mjs',
+  'logs.mjs',
+  'dashboard.mjs',
+];
 let failed = false;
 for (const script of scripts) {
   const result = spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
