@@ -9,6 +9,7 @@ const scripts = [
   'firewall.mjs',
   'rejoin.mjs',
   'sessions.mjs',
+  'logs.mjs',
   'dashboard.mjs',
 ];
 let failed = false;

@@ -4,12 +4,15 @@
 #   ~/.claude-tui/sessions/NAME/state        "<state> <epoch> <source>"  (working|waiting|idle|exited)
 #   ~/.claude-tui/sessions/NAME/exit-code    the agent's exit code, once it has exited
 #   ~/.claude-tui/sessions/NAME/transcript   everything the agent printed
+#   ~/.claude-tui/sessions/NAME/sizes        "<bytes> <cols> <rows>": the pane's size from that
+#                                            byte of the transcript on (to replay it as it was)
 #
 #   session start NAME COLS ROWS -- CMD...   start CMD in a new tmux session
 #   session run NAME -- CMD...               (inside tmux) run the agent and record how it ends
 #   session list                             one line per session: name, state, times, tmux status
 #   session watch                            print the list again whenever a state changes
 #   session hook STATE                       called by the agent's hooks; CLAUDE_TUI_SESSION names it
+#   session resized NAME COLS ROWS           called by tmux when the session's window changes size
 #   session install-hooks                    merge our hooks into ~/.claude/settings.json
 #   session attach NAME ROWS COLS            attach a tmux client, the terminal sized first
 set -uo pipefail
@@ -75,6 +78,9 @@ case ${1:-} in
     install_hooks
     set_state "$name" working start
     tmux new-session -d -s "$name" -x "$cols" -y "$rows" -e "CLAUDE_TUI_SESSION=$name" -- "$self" run "$name" -- "$@" || exit 1
+    # The size tmux gave, which is the latest client's rather than ours while another session has one.
+    tmux display-message -p -t "=$name:" '0 #{pane_width} #{pane_height}' >"$root/$name/sizes"
+    tmux set-hook -t "=$name:" window-resized "run-shell -b '$self resized $name #{pane_width} #{pane_height}'"
     # Watchers may have looked between the state file and tmux knowing the session: look again.
     touch "$root/$name/started"
     ;;
@@ -105,7 +111,7 @@ case ${1:-} in
     # tick every half second stands in for the events.
     exec {events}< <(
       inotifywait -m -r -q -e moved_to,close_write,create,delete \
-        --exclude '/(transcript|[^/]*\.tmp)$' --format . "$root" 2>/dev/null
+        --exclude '/(transcript|sizes|[^/]*\.tmp)$' --format . "$root" 2>/dev/null
       while sleep 0.5; do echo .; done
     )
     source_pid=$!
@@ -151,6 +157,11 @@ case ${1:-} in
     [ -n "${CLAUDE_TUI_SESSION:-}" ] && set_state "$CLAUDE_TUI_SESSION" "$2" "hook"
     exit 0
     ;;
+  resized)
+    # Where the resize falls in the transcript, near enough: pipe-pane's cat may lag a little.
+    bytes=$(stat -c %s "$root/$2/transcript" 2>/dev/null || echo 0)
+    printf '%s %s %s\n' "$bytes" "$3" "$4" >>"$root/$2/sizes"
+    ;;
   install-hooks) install_hooks ;;
   attach)
     # docker exec gives the terminal its size only after the command started; tmux must not read
@@ -158,5 +169,5 @@ case ${1:-} in
     stty rows "$3" cols "$4" 2>/dev/null
     exec tmux -u attach-session -t "=$2"
     ;;
-  *) echo "usage: session start|run|list|watch|hook|install-hooks" >&2; exit 2 ;;
+  *) echo "usage: session start|run|list|watch|hook|resized|install-hooks" >&2; exit 2 ;;
 esac

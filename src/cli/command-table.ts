@@ -103,9 +103,12 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'logs',
-    usage: 'logs NAME [--project DIR]',
-    summary: "print a session's transcript (everything the agent printed)",
-    flags: [projectFlag],
+    usage: 'logs NAME [--raw] [--project DIR]',
+    summary: "print a session's transcript as the text it showed (everything the agent printed)",
+    flags: [
+      { name: 'raw', description: 'print the bytes as recorded, terminal control sequences and all' },
+      projectFlag,
+    ],
     load: async () => (await import('./commands/sessions.js')).logsCommand,
   },
   {

@@ -24,6 +24,7 @@ import type {
   DockerEngine,
   EngineEvent,
   EngineVersion,
+  ExecBytesResult,
   ExecResult,
   ImageInspect,
   ImageSummary,
@@ -163,6 +164,15 @@ class HttpDockerEngine implements DockerEngine {
   }
 
   async exec(nameOrId: string, command: string[], options: { user?: string; workingDir?: string } = {}) {
+    const { exitCode, stdout, stderr } = await this.execBytes(nameOrId, command, options);
+    return { exitCode, stdout: stdout.toString('utf8'), stderr } satisfies ExecResult;
+  }
+
+  async execBytes(
+    nameOrId: string,
+    command: string[],
+    options: { user?: string; workingDir?: string } = {},
+  ): Promise<ExecBytesResult> {
     const created = await this.call<{ Id: string }>('POST', `/containers/${enc(nameOrId)}/exec`, {
       Cmd: command,
       AttachStdout: true,
@@ -173,7 +183,8 @@ class HttpDockerEngine implements DockerEngine {
     const res = await this.send('POST', `/exec/${created.Id}/start`, { Detach: false, Tty: false });
     if (res.statusCode >= 400) this.parse(res, 'POST', 'exec start');
     const inspect = await this.call<{ ExitCode: number | null }>('GET', `/exec/${created.Id}/json`);
-    return { exitCode: inspect.ExitCode ?? -1, ...demultiplex(res.body) } satisfies ExecResult;
+    const { stdout, stderr } = demultiplexBytes(res.body);
+    return { exitCode: inspect.ExitCode ?? -1, stdout, stderr: stderr.toString('utf8') };
   }
 
   execInteractive(request: InteractiveExecRequest, terminal: Terminal): Promise<number> {
@@ -324,10 +335,12 @@ export function engineTimestamp(rfc3339: string): string {
 }
 
 export function demultiplex(buffer: Buffer): { stdout: string; stderr: string } {
+  const { stdout, stderr } = demultiplexBytes(buffer);
+  return { stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') };
+}
+
+export function demultiplexBytes(buffer: Buffer): { stdout: Buffer; stderr: Buffer } {
   const frames = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
   demultiplexer((stream, frame) => frames[stream].push(frame))(buffer);
-  return {
-    stdout: Buffer.concat(frames.stdout).toString('utf8'),
-    stderr: Buffer.concat(frames.stderr).toString('utf8'),
-  };
+  return { stdout: Buffer.concat(frames.stdout), stderr: Buffer.concat(frames.stderr) };
 }

@@ -125,6 +125,13 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** An exec's output as the bytes the command wrote, for output that is not ours to decode. */
+export interface ExecBytesResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
 export interface BuildOptions {
   contextDir: string;
   tag: string;
@@ -167,6 +174,12 @@ export interface DockerEngine {
     command: string[],
     options?: { user?: string; workingDir?: string },
   ): Promise<ExecResult>;
+  /** Like exec, with stdout left as bytes. */
+  execBytes(
+    nameOrId: string,
+    command: string[],
+    options?: { user?: string; workingDir?: string },
+  ): Promise<ExecBytesResult>;
   /** `docker exec -i [-t]` on the caller's terminal; resolves to the command's exit code. */
   execInteractive(request: InteractiveExecRequest, terminal: Terminal): Promise<number>;
   /**

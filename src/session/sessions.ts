@@ -8,7 +8,8 @@ import { parseSessionList, type SessionInfo } from './session-state.js';
 export const SESSION_SCRIPT = '/usr/local/lib/claude-tui/session';
 export const SESSIONS_DIR = '/home/claude/.claude-tui/sessions';
 
-const asClaude = { user: AGENT_USER, workingDir: WORKSPACE };
+/** How commands in the agent container run: as the agent's user, in the workspace. */
+export const asClaude = { user: AGENT_USER, workingDir: WORKSPACE };
 
 export async function listSessions(engine: DockerEngine, project: ProjectIdentity): Promise<SessionInfo[]> {
   const result = await engine.exec(project.names.agent, [SESSION_SCRIPT, 'list'], asClaude);
@@ -87,21 +88,6 @@ export async function captureScreen(
   if (result.exitCode !== 0)
     throw new UserError(`Could not read the screen of ${name}: ${result.stderr.trim()}`);
   return result.stdout.replace(/\n+$/, '\n');
-}
-
-/** The transcript kept in the home volume: everything the agent printed. */
-export async function sessionTranscript(
-  engine: DockerEngine,
-  project: ProjectIdentity,
-  name: string,
-): Promise<string> {
-  await findSession(engine, project, name);
-  const result = await engine.exec(
-    project.names.agent,
-    ['cat', `${SESSIONS_DIR}/${name}/transcript`],
-    asClaude,
-  );
-  return result.exitCode === 0 ? result.stdout : '';
 }
 
 export function describeEnd(session: SessionInfo): string {

@@ -371,6 +371,56 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
     }
   });
 
+  it('logs prints the transcript as it was shown, at the width it was shown; --raw the bytes', async () => {
+    const wide = 'w'.repeat(150);
+    writeFileSync(
+      join(project.dir, 'colours.txt'),
+      `\x1b[1;31mred alert\x1b[0m and \x1b[32mgreen\x1b[0m\nfetch 10%\rfetch 55%\rfetch 100%\n${wide}\n`,
+    );
+    expect((await cli(['start', project.dir, '--name', 'colours'])).exitCode).toBe(0);
+    await waitFor('the new session to be idle', async () =>
+      (await sessions()).find((s) => s.name === 'colours' && s.state === 'idle'),
+    );
+    await sendKeys('colours', 'size');
+    await sendKeys('colours', 'cat /workspace/colours.txt');
+    const logs = (...flags: string[]) => cli(['logs', 'colours', ...flags, '--project', project.dir]);
+    const sizes = async () =>
+      (
+        await engine.exec(project.names.agent, ['cat', '.claude-tui/sessions/colours/sizes'], {
+          user: 'claude',
+          workingDir: '/home/claude',
+        })
+      ).stdout;
+    const shown = await waitFor('the output in the transcript', async () => {
+      const result = await logs();
+      return result.stdout.includes('fetch 100%') && result;
+    });
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toContain('red alert and green');
+    expect(shown.stdout).not.toContain('fetch 55%');
+    expect(shown.stdout).not.toContain('\x1b');
+    // The size the agent saw is the one recorded, and the long line wrapped at its width.
+    const [, rows = '', cols = ''] = /^size: (\d+) (\d+)$/m.exec(shown.stdout) ?? [];
+    expect((await sizes()).split('\n')[0]).toBe(`0 ${cols} ${rows}`);
+    const width = Number(cols);
+    expect(shown.stdout).toContain(`\n${'w'.repeat(width)}\n${'w'.repeat(150 - width)}\n`);
+    const raw = await logs('--raw');
+    expect(raw.stdout).toContain('\x1b[1;31mred alert\x1b[0m');
+    expect(raw.stdout).toContain('fetch 55%\rfetch 100%');
+
+    // A resize is recorded with where it fell in the transcript; an ended session still has its log.
+    const term = attach('colours', { cols: 90, rows: 25 });
+    await term.waitFor('red alert');
+    term.write('\x11');
+    expect(await term.exitCode()).toBe(0);
+    // tmux runs its resize hook in the background.
+    await waitFor('the resize recorded', async () => /\n[1-9]\d* 90 25\n/.test(await sizes()));
+    expect((await cli(['stop', 'colours', '--project', project.dir])).exitCode).toBe(0);
+    const ended = await logs();
+    expect(ended.stdout).toContain('red alert and green');
+    expect(ended.stdout).not.toContain('\x1b');
+  });
+
   it('refuses to start a session while the firewall is not protected', async () => {
     await engine.exec(project.names.gateway, [
       'sh',

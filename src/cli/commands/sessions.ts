@@ -4,7 +4,8 @@ import { locateProject } from '../../project/locate.js';
 import { ago, stateLabel } from '../../session/describe-session.js';
 import { validateSessionName } from '../../session/session-names.js';
 import { startAgentSession } from '../../session/start-agent-session.js';
-import { listSessions, peekSession, sessionTranscript, stopSession } from '../../session/sessions.js';
+import { findSession, listSessions, peekSession, stopSession } from '../../session/sessions.js';
+import { readPaneSizes, readTranscript } from '../../session/transcript.js';
 import type { CommandHandler } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 import { assertAgentUp } from './project-argument.js';
@@ -74,5 +75,16 @@ export const peekCommand: CommandHandler = async (ctx) => {
 export const logsCommand: CommandHandler = async (ctx) => {
   const { project, name } = sessionArgument(ctx);
   await assertAgentUp(ctx, project);
-  process.stdout.write(await sessionTranscript(ctx.engine, project, name));
+  const session = await findSession(ctx.engine, project, name);
+  if (ctx.args.flags.raw) {
+    ctx.terminal.stdout.write(await readTranscript(ctx.engine, project, name));
+    return;
+  }
+  // The terminal emulator is loaded only here, while the container is asked.
+  const [bytes, sizes, { renderTranscript }] = await Promise.all([
+    readTranscript(ctx.engine, project, name),
+    readPaneSizes(ctx.engine, project, session),
+    import('../../session/render-transcript.js'),
+  ]);
+  ctx.terminal.stdout.write(await renderTranscript(bytes, sizes));
 };
