@@ -1,9 +1,9 @@
 // Figures for the firewall: applying the default list plus 5,000 CIDR ranges inside the gateway
 // (against an empty list, same run), and `claude-tui allow add` end to end from the host (against
 // a bare `docker exec` into the gateway, same run).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchProject, CLI, median, report, run, timeRun } from './lib.mjs';
+import { benchProject, CLI, median, removeBenchProject, report, run, timeRun } from './lib.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const { dir, env } = benchProject('claude-tui-bench-fw-');
@@ -56,18 +56,5 @@ try {
   report('docker exec true into the gateway (baseline)', median(bare), 'ms');
   report('claude-tui allow add, end to end', median(adds), 'ms', { text: '< 500 ms', test: (v) => v < 500 });
 } finally {
-  run(process.execPath, [CLI, 'down', dir], { env, allowFailure: true });
-  run(
-    'docker',
-    [
-      'volume',
-      'rm',
-      '-f',
-      ...run('docker', ['volume', 'ls', '-q', '--filter', `label=dev.claude-tui.project=${dir}`])
-        .split('\n')
-        .filter(Boolean),
-    ],
-    { allowFailure: true },
-  );
-  rmSync(dir, { recursive: true, force: true });
+  removeBenchProject(dir, env);
 }

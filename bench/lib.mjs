@@ -1,6 +1,6 @@
 // Small helpers shared by the bench scripts: timing child processes and printing medians.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,4 +71,16 @@ export function benchProject(prefix, settings = {}) {
     NO_COLOR: '1',
   };
   return { dir, env };
+}
+
+/** Takes a bench project down and removes all it left: its volumes (found by label) and folder. */
+export function removeBenchProject(dir, env) {
+  run(process.execPath, [CLI, 'down', dir], { env, allowFailure: true });
+  const volumes = run('docker', ['volume', 'ls', '-q', '--filter', `label=dev.claude-tui.project=${dir}`], {
+    allowFailure: true,
+  });
+  for (const volume of volumes.split('\n').filter(Boolean)) {
+    run('docker', ['volume', 'rm', volume], { allowFailure: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
 }

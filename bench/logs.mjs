@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { benchProject, CLI, median, report, run, timeRun } from './lib.mjs';
+import { benchProject, CLI, median, removeBenchProject, report, run, timeRun } from './lib.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const { dir, env } = benchProject('claude-tui-bench-logs-');
@@ -121,5 +121,5 @@ try {
     }
   }
 } finally {
-  run(process.execPath, [CLI, 'down', dir], { env, allowFailure: true });
+  removeBenchProject(dir, env);
 }

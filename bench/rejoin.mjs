@@ -1,10 +1,10 @@
 // Figure for issue 11: after the gateway restarts, `claude-tui up` to the agent's first successful
 // request to an allowed host (target < 1 s). Side by side in the same run: the same request when
 // nothing needed mending, and how long the agent took to rejoin on its own without `up`.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchProject, CLI, median, report, run } from './lib.mjs';
+import { benchProject, CLI, median, removeBenchProject, report, run } from './lib.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const { dir, env } = benchProject('claude-tui-bench-rejoin-');
@@ -126,13 +126,7 @@ try {
     'of ' + rounds,
   );
 } finally {
-  run(process.execPath, [CLI, 'down', dir], { env, allowFailure: true });
+  removeBenchProject(dir, env);
   run('docker', ['rm', '-f', ...hosts], { allowFailure: true });
   run('docker', ['network', 'rm', net], { allowFailure: true });
-  const volumes = run('docker', ['volume', 'ls', '-q', '--filter', `label=dev.claude-tui.project=${dir}`], {
-    allowFailure: true,
-  });
-  for (const volume of volumes.split('\n').filter(Boolean))
-    run('docker', ['volume', 'rm', volume], { allowFailure: true });
-  rmSync(dir, { recursive: true, force: true });
 }

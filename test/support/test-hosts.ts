@@ -25,7 +25,10 @@ export async function buildTestHostsImage(): Promise<void> {
 export async function startTestNetwork(
   name: string,
   servers: Record<string, string[]>,
+  options: { restartWithEngine?: boolean } = {},
 ): Promise<TestNetwork> {
+  // Hosts that must outlive a restart of the Docker Engine come back with it, as a real one would.
+  const restart = options.restartWithEngine ? ['--restart', 'unless-stopped'] : [];
   await docker(['network', 'create', '--label', TEST_LABEL, '--ipv6', '--subnet', 'fd00:c1a0::/64', name]);
   const containers: string[] = [];
   for (const [server, aliases] of Object.entries(servers)) {
@@ -37,6 +40,7 @@ export async function startTestNetwork(
       container,
       '--label',
       TEST_LABEL,
+      ...restart,
       '--network',
       name,
       ...aliases.flatMap((alias) => ['--network-alias', alias]),
@@ -55,6 +59,7 @@ export async function startTestNetwork(
     dns,
     '--label',
     TEST_LABEL,
+    ...restart,
     '--network',
     name,
     TEST_HOSTS_IMAGE,

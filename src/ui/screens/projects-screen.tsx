@@ -169,8 +169,10 @@ function firewallWord(project: ProjectStatus, firewall: string | undefined): str
 /** "protected: 14 names, 52 ranges, applied …" → "protected"; other states keep their reason. */
 const firewallShort = (text: string) => (text.startsWith('protected') ? 'protected' : text);
 
-/** Everything in a project row but the name: markers 2+2, state 8, firewall 17, sessions 8, waiting 8, volumes 5. */
-const PROJECT_ROW_FIXED = 2 + 2 + 8 + 17 + 8 + 8 + 5;
+/** The firewall column: room for `protected`, and the start of a reason (the title line has all of it). */
+const FIREWALL_WIDTH = 15;
+/** Everything in a project row but the name: markers 2+2, state 8, firewall, sessions 8, waiting 8, volumes 5. */
+const PROJECT_ROW_FIXED = 2 + 2 + 8 + FIREWALL_WIDTH + 8 + 8 + 5;
 
 /** A project's alerts in one line: the waiting policy change first, then host-run files. */
 function alertLine(alerts: ProjectAlerts | undefined): string | null {
@@ -210,11 +212,11 @@ function ProjectRow({
       {fit(project.name, nameWidth)}
       {project.folderMissing ? (
         // Nothing can come up without its folder: that says more than its containers' state.
-        <Text color={theme.warn}>{fit('folder missing', 8 + 17)}</Text>
+        <Text color={theme.warn}>{fit('folder missing', 8 + FIREWALL_WIDTH)}</Text>
       ) : (
         <>
           <Text color={stateColour(theme, project.state)}>{fit(project.state, 8)}</Text>
-          <Text color={stateColour(theme, wall)}>{fit(wall, 17)}</Text>
+          <Text color={stateColour(theme, wall)}>{fit(wall, FIREWALL_WIDTH)}</Text>
         </>
       )}
       {fit(`${sessions?.length ?? (project.agent?.state === 'running' ? '…' : 0)} sess`, 8)}
