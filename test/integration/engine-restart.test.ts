@@ -27,15 +27,19 @@ describe.skipIf(!dockerAvailable() || !wanted)(
       const cannot = canRestartDockerd();
       if (cannot) throw new Error(`This test restarts dockerd and cannot here: ${cannot}.`);
       await buildTestHostsImage();
-      net = await startTestNetwork(`ctui-test-engine-${process.pid}`, {
-        allowed: ['allowed.test'],
-        blocked: ['blocked.test'],
-      });
+      // The test's own hosts come back with the Engine, as a real server would be there after it.
+      net = await startTestNetwork(
+        `ctui-test-engine-${process.pid}`,
+        { allowed: ['allowed.test'], blocked: ['blocked.test'] },
+        { restartWithEngine: true },
+      );
       project = makeProject('engine-restart');
       mkdirSync(join(project.dir, '.claude'));
       writeFileSync(
         join(project.dir, '.claude', 'claude-tui.yaml'),
-        `firewall:\n  defaults: false\n  dnsUpstream: ${net.dnsIp}\n  selfCheck: { blocked: [], allowed: [] }\nnetworks: [${net.name}]\n`,
+        // Names resolve through Docker's own DNS (the default upstream): addresses on the test
+        // network may change when the Engine restarts.
+        `firewall:\n  defaults: false\n  selfCheck: { blocked: [], allowed: [] }\nnetworks: [${net.name}]\n`,
       );
       writeFileSync(join(project.dir, '.claude', 'allowed-domains.txt'), 'allowed.test\n');
       chownSync(join(project.dir, '.claude'), 1234, 1234);
@@ -64,7 +68,12 @@ describe.skipIf(!dockerAvailable() || !wanted)(
       expect(back.firewall).toMatch(/^protected: 1 names/);
       const gateway = await engine.inspectContainer(project.names.gateway);
       expect(gateway?.State.StartedAt).not.toBe(before?.State.StartedAt);
-      expect((await fetchFromAgent(project, 'http://allowed.test/')).body).toBe('hello from allowed');
+      // The test's own web server comes back with the Engine too, in its own time.
+      await waitFor(
+        'the allowed host to answer the agent',
+        async () => (await fetchFromAgent(project, 'http://allowed.test/')).body === 'hello from allowed',
+        30_000,
+      );
       expect((await fetchFromAgent(project, 'http://blocked.test/')).code).toBe(6);
       expect((await fetchFromAgent(project, `http://${await net.ip('blocked')}/`)).code).toBe(7);
     });
