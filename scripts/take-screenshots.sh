@@ -16,7 +16,13 @@ export CLAUDE_TUI_CONFIG_DIR="$demo/.config" XDG_STATE_HOME="$demo/.state" TERM=
 mkdir -p "$CLAUDE_TUI_CONFIG_DIR"
 printf '{"githubMeta":false,"selfCheck":{"blocked":[],"allowed":[]},"notifications":{"desktop":false}}\n' \
   >"$CLAUDE_TUI_CONFIG_DIR/config.json"
-cli() { node dist/cli.js "$@"; }
+# The allowlist shows the package registries the host uses; a screenshot must show example ones,
+# never this machine's configuration: they are put in the cache claude-tui reads them from.
+mkdir -p "$XDG_STATE_HOME/claude-tui/cache"
+printf '{"at":%s,"hosts":["npm.example.internal","pypi.example.internal"]}\n' "$(date +%s000)" \
+  >"$XDG_STATE_HOME/claude-tui/cache/registries.json"
+cli_js=$(realpath dist/cli.js)
+cli() { node "$cli_js" "$@"; }
 fake_agent=$(realpath test/fixtures/fake-agent)
 display=:77
 xvfb_pid=
@@ -59,13 +65,21 @@ send fix-login 'busy 400'
 send add-tests 'ask'
 # A name the firewall refuses, so the allowlist screen has something to show.
 docker exec -u claude "$agent" curl -s --max-time 2 http://telemetry.example.com/ >/dev/null 2>&1 || true
+# Something to review in payments-api: the agent adds an editor task (it runs on the host later),
+# and the allowlist is changed outside claude-tui.
+payments_agent=$(cli status "$demo/payments-api" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).agent.name))')
+docker exec -u claude -w /workspace "$payments_agent" sh -c \
+  'mkdir -p .vscode && printf "{\"tasks\":[{\"label\":\"setup\",\"command\":\"./setup.sh\",\"runOptions\":{\"runOn\":\"folderOpen\"}}]}\n" > .vscode/tasks.json'
+printf 'paste.example.net\n' >>"$demo/payments-api/.claude/allowed-domains.txt"
 sleep 2
 
 Xvfb "$display" -screen 0 1600x1000x24 >/dev/null 2>&1 &
 xvfb_pid=$!
 sleep 1
-DISPLAY=$display xterm -geometry 120x34+0+0 -fa 'DejaVu Sans Mono' -fs 11 -bg '#1b1d23' -fg '#d8dee9' \
-  -xrm 'XTerm*allowSendEvents: true' -T claude-tui -e node dist/cli.js &
+# Started in the demo folder: the dashboard opens on the project it is started in, and the
+# repository this script runs from is one.
+(cd "$demo" && DISPLAY=$display xterm -geometry 120x34+0+0 -fa 'DejaVu Sans Mono' -fs 11 -bg '#1b1d23' \
+  -fg '#d8dee9' -xrm 'XTerm*allowSendEvents: true' -T claude-tui -e node "$cli_js") &
 sleep 3
 window=$(DISPLAY=$display xdotool search --name claude-tui | head -1)
 keys() { DISPLAY=$display xdotool type --window "$window" --delay 80 "$1"; sleep "${2:-1.5}"; }
@@ -80,5 +94,10 @@ shoot dashboard-allowlist
 keys $'\e' 1
 keys c 3
 shoot dashboard-cleanup
+keys $'\e' 1
+keys $'\e' 1
+keys k 1.5
+keys r 2.5
+shoot dashboard-policy
 keys $'\e' 1
 keys q 1
