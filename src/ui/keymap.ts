@@ -188,6 +188,29 @@ export function helpSections(
   }));
 }
 
+/** How far a list command moves the selection (or the view), or undefined for other commands. */
+export function listStep(
+  command: CommandId | undefined,
+  page: number,
+): number | 'top' | 'bottom' | undefined {
+  switch (command) {
+    case 'list.up':
+      return -1;
+    case 'list.down':
+      return 1;
+    case 'list.pageup':
+      return -page;
+    case 'list.pagedown':
+      return page;
+    case 'list.top':
+      return 'top';
+    case 'list.bottom':
+      return 'bottom';
+    default:
+      return undefined;
+  }
+}
+
 /** The first key bound to a command, for hints such as "s start". */
 export function firstKey(bindings: KeyBindings, id: CommandId): string {
   return bindings[id][0] ?? '';

@@ -11,7 +11,7 @@ import { PromptLine } from '../components/prompt-line.js';
 import { SectionTitle } from '../components/section-title.js';
 import type { DashboardDomain } from '../dashboard-domain.js';
 import { describeError } from '../describe-error.js';
-import { commandFor, firstKey, keyName, type KeyBindings } from '../keymap.js';
+import { commandFor, firstKey, keyName, listStep, type KeyBindings } from '../keymap.js';
 import { stateColour, useTheme } from '../theme.js';
 
 type Pane = 'entries' | 'refused';
@@ -113,6 +113,8 @@ export function AllowlistScreen({
   useInput(
     (input, key) => {
       const command = commandFor(bindings, 'allowlist', keyName(input, key));
+      const step = listStep(command, Math.max(1, entriesHeight - 1));
+      if (step !== undefined) return move(step);
       switch (command) {
         case 'app.back':
           return onClose();
@@ -120,14 +122,6 @@ export function AllowlistScreen({
           return onQuit();
         case 'app.help':
           return onHelp();
-        case 'list.up':
-          return move(-1);
-        case 'list.down':
-          return move(1);
-        case 'list.top':
-          return move('top');
-        case 'list.bottom':
-          return move('bottom');
         case 'allow.switch':
           return setPane((p) => (p === 'entries' ? 'refused' : 'entries'));
         case 'allow.add':

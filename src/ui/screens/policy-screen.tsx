@@ -5,7 +5,7 @@ import { describePending, MARK } from '../../policy/describe-pending.js';
 import { ConfirmLine } from '../components/confirm-line.js';
 import { SectionTitle } from '../components/section-title.js';
 import { describeError } from '../describe-error.js';
-import { commandFor, firstKey, keyName } from '../keymap.js';
+import { commandFor, firstKey, keyName, listStep } from '../keymap.js';
 import { useTheme, type Theme } from '../theme.js';
 import type { SubScreenProps } from './allowlist-screen.js';
 
@@ -53,25 +53,16 @@ export function PolicyScreen({
 
   useInput(
     (input, key) => {
-      switch (commandFor(bindings, 'policy', keyName(input, key))) {
+      const command = commandFor(bindings, 'policy', keyName(input, key));
+      const step = listStep(command, page);
+      if (step !== undefined) return scroll(step);
+      switch (command) {
         case 'app.back':
           return onClose();
         case 'app.quit':
           return onQuit();
         case 'app.help':
           return onHelp();
-        case 'list.up':
-          return scroll(-1);
-        case 'list.down':
-          return scroll(1);
-        case 'list.pageup':
-          return scroll(-page);
-        case 'list.pagedown':
-          return scroll(page);
-        case 'list.top':
-          return scroll('top');
-        case 'list.bottom':
-          return scroll('bottom');
         case 'policy.approve':
           if (!pending) return say('info', 'Nothing to approve: the policy files are as approved.');
           if (pending.problems.length)
