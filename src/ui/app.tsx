@@ -1,9 +1,8 @@
 import { Box, Text, useApp, useInput, useStdout, useWindowSize } from 'ink';
-import { useCallback, useReducer, useRef, type Dispatch } from 'react';
-import { ConfirmLine } from './components/confirm-line.js';
+import { useCallback, useReducer, useRef } from 'react';
+import { BottomLine } from './components/bottom-line.js';
+import { Header } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
-import { PromptLine } from './components/prompt-line.js';
-import { StatusLine } from './components/status-line.js';
 import type { DashboardDomain } from './dashboard-domain.js';
 import { describeError } from './describe-error.js';
 import { useEngineData } from './hooks/use-engine-data.js';
@@ -15,14 +14,12 @@ import { AllowlistScreen, type SubScreenProps } from './screens/allowlist-screen
 import { CleanupScreen } from './screens/cleanup-screen.js';
 import { PolicyScreen } from './screens/policy-screen.js';
 import { ProjectsScreen } from './screens/projects-screen.js';
-import { parseStartInput, startInputProblem } from './start-input.js';
+import { startInputProblem } from './start-input.js';
 import {
   initialState,
-  needsReview,
   reduce,
   selectedProject,
   selectedSession,
-  type Action,
   type ConfirmAction,
   type DashboardState,
   type PromptPurpose,
@@ -273,136 +270,4 @@ function promptProblem(state: DashboardState): string | undefined {
   if (state.overlay?.kind !== 'prompt') return undefined;
   if (state.overlay.purpose === 'start-session') return startInputProblem(state.overlay.value);
   return undefined;
-}
-
-function Header({ state, bindings }: { state: DashboardState; bindings: KeyBindings }) {
-  const theme = useTheme();
-  const up = state.projects.filter((p) => p.state === 'up').length;
-  const screen = state.screen.name === 'policy' ? 'policy review' : state.screen.name;
-  const toReview = state.projects.filter((p) => needsReview(state.alerts[p.dir])).length;
-  return (
-    <Box justifyContent="space-between">
-      <Text wrap="truncate">
-        <Text bold color={theme.accent}>
-          claude-tui
-        </Text>
-        <Text
-          dimColor={theme.dim}
-        >{` ${screen} · ${state.projects.length} ${state.projects.length === 1 ? 'project' : 'projects'}, ${up} up`}</Text>
-        {state.attention.length ? (
-          <Text color={theme.warn}>{` · ${state.attention.length} need you`}</Text>
-        ) : null}
-        {toReview ? (
-          <Text
-            color={theme.warn}
-          >{` · ${toReview} to review (${firstKey(bindings, 'screen.policy')})`}</Text>
-        ) : null}
-      </Text>
-      <Text
-        dimColor={theme.dim}
-      >{`${firstKey(bindings, 'app.help')} help · ${firstKey(bindings, 'app.quit')} quit`}</Text>
-    </Box>
-  );
-}
-
-function BottomLine({
-  state,
-  bindings,
-  dispatch,
-  run,
-  domain,
-  say,
-}: {
-  state: DashboardState;
-  bindings: KeyBindings;
-  dispatch: Dispatch<Action>;
-  run: (busy: string, work: () => Promise<string | void>) => Promise<void>;
-  domain: DashboardDomain;
-  say: (kind: 'info' | 'error' | 'busy' | 'notice', text: string) => void;
-}) {
-  const overlay = state.overlay;
-  const closeOverlay = () => dispatch({ type: 'overlay', overlay: null });
-  if (overlay?.kind === 'prompt') {
-    const submit = (value: string) => {
-      closeOverlay();
-      if (overlay.purpose === 'filter') return;
-      if (overlay.purpose === 'add-project') {
-        void run('adding the project…', async () => {
-          const dir = await domain.addProject(value.trim());
-          dispatch({ type: 'select-project', projectDir: dir });
-          return `Added ${dir}. ${firstKey(bindings, 'project.up')} brings it up.`;
-        });
-        return;
-      }
-      const project = state.selectedProject;
-      if (!project) return;
-      let request: { name?: string; agentArgs: string[] };
-      try {
-        request = parseStartInput(value);
-      } catch (error) {
-        say('error', describeError(error));
-        return;
-      }
-      void run('starting the session…', async () => {
-        const name = await domain.startSession(project, request);
-        return `Started ${name}. ${firstKey(bindings, 'session.attach')} attaches (select it with tab).`;
-      });
-    };
-    return (
-      <PromptLine
-        label={overlay.label}
-        value={overlay.value}
-        problem={overlay.purpose === 'start-session' ? startInputProblem(overlay.value) : undefined}
-        onChange={(value) => {
-          dispatch({ type: 'prompt-input', value });
-          if (overlay.purpose === 'filter') dispatch({ type: 'filter', filter: value });
-        }}
-        onSubmit={submit}
-        onCancel={() => {
-          if (overlay.purpose === 'filter') dispatch({ type: 'filter', filter: '' });
-          closeOverlay();
-        }}
-      />
-    );
-  }
-  if (overlay?.kind === 'confirm') {
-    return (
-      <ConfirmLine
-        message={overlay.message}
-        onAnswer={(yes) => {
-          closeOverlay();
-          if (!yes) return say('info', 'Nothing was changed.');
-          const action = overlay.action;
-          if (action.type === 'stop-session') {
-            void run(`stopping ${action.name}…`, async () => {
-              await domain.stopSession(action.projectDir, action.name);
-              return `Stopped ${action.name}.`;
-            });
-          } else {
-            void run('taking the project down…', async () => {
-              await domain.downProject(action.projectDir);
-              return 'The project is down; its volumes stay.';
-            });
-          }
-        }}
-      />
-    );
-  }
-  const hint = (id: CommandId, text: string) => `${firstKey(bindings, id)} ${text}`;
-  const hints =
-    state.screen.name === 'projects'
-      ? [
-          hint('session.attach', 'attach'),
-          hint('session.start', 'start'),
-          hint('session.stop', 'stop'),
-          hint('projects.focus', 'switch'),
-          hint('project.up', 'up'),
-          hint('project.down', 'down'),
-          hint('project.add', 'add'),
-          hint('screen.allowlist', 'allowlist'),
-          hint('screen.cleanup', 'cleanup'),
-          hint('list.filter', 'filter'),
-        ].join(' · ')
-      : '';
-  return <StatusLine status={state.status} hints={hints} />;
 }
