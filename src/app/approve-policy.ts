@@ -24,9 +24,12 @@ export async function approveProjectPolicy(
   progress: UpDeps['progress'],
 ): Promise<ApproveResult> {
   await approvePolicy(projectStateDir(project, services.env), pending);
-  await resetHostRunWatch(services, project);
   const gateway = await services.engine.inspectContainer(project.names.gateway);
-  if (!gateway?.State.Running) return {};
+  if (!gateway?.State.Running) {
+    // An approval, like an up, is the point host-run files are measured from (up does it itself).
+    await resetHostRunWatch(services, project);
+    return {};
+  }
   const { review: _review, hostRunChanged: _seen, ...applied } = await upProject(services, project, progress);
   return { applied };
 }
