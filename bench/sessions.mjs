@@ -119,7 +119,7 @@ async function measure(kind, agent) {
 }
 
 try {
-  cli('up', dir);
+  cli('up', dir, '--yes');
   cli('start', dir, '--name', 'bench');
   const agent = JSON.parse(cli('status', dir, '--json')).agent.name;
   await pause(1000);

@@ -5,11 +5,10 @@ import {
   watchedPaths,
   type HostRunChange,
 } from '../policy/host-run-watch.js';
-import type { PendingChange } from '../policy/review-policy.js';
+import { pendingPolicy, type PendingChange } from '../policy/review-policy.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { projectStateDir } from '../project/project-state-dir.js';
-import { loadPolicy } from './load-plan.js';
 
 /** What in the workspace needs the person's eyes: a policy change waiting, host-run files changed. */
 export interface ProjectAlerts {
@@ -26,17 +25,18 @@ export async function projectAlerts(
   services: AlertServices,
   project: ProjectIdentity,
 ): Promise<ProjectAlerts> {
-  const [review, hostRun] = await Promise.all([
-    loadPolicy(services, project, 'view'),
+  const [policy, hostRun] = await Promise.all([
+    pendingPolicy(project.dir, projectStateDir(project, services.env)),
     changedHostRunFiles(services, project),
   ]);
-  return { pending: review.pending, approvedAt: review.approvedAt, hostRun };
+  return { ...policy, hostRun: hostRun ?? [] };
 }
 
+/** Undefined when nothing was measured yet (no `up` or approval since the watch began). */
 export async function changedHostRunFiles(
   services: AlertServices,
   project: ProjectIdentity,
-): Promise<HostRunChange[]> {
+): Promise<HostRunChange[] | undefined> {
   const paths = watchedPaths((await services.settings.read()).watchPaths);
   return hostRunChanges(project.dir, projectStateDir(project, services.env), paths);
 }

@@ -19,14 +19,14 @@ export async function upProject(
 ): Promise<UpResult & { review: PolicyReview; hostRunChanged: HostRunChange[] }> {
   const use: PolicyUse = options.approveAll ? 'approve-all' : 'apply';
   const { review, plan } = await loadPlan(services, project, use);
-  const hostRunChanged = await changedHostRunFiles(services, project);
+  const measured = await changedHostRunFiles(services, project);
   const result = await up(
     { engine: services.engine, progress, npmRegistry: npmRegistryFor(services, review.approved.config) },
     project,
     plan,
   );
   if (result.changed) await services.settings.rememberProject(project.dir);
-  // Told once, here, and measured from now on.
-  await resetHostRunWatch(services, project);
-  return { ...result, review, hostRunChanged };
+  // Told once, here, and measured from now on (a baseline that still holds is kept as it is).
+  if (!measured || measured.length) await resetHostRunWatch(services, project);
+  return { ...result, review, hostRunChanged: measured ?? [] };
 }

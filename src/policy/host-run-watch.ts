@@ -100,21 +100,21 @@ export async function recordHostRunBaseline(
 }
 
 /**
- * What changed under the watched paths since the baseline; nothing when there is no baseline yet
+ * What changed under the watched paths since the baseline; undefined when there is no baseline yet
  * (the first `up` takes one). A file whose ctime moved but whose bytes are the same is unchanged.
  */
 export async function hostRunChanges(
   projectDir: string,
   projectStateDir: string,
   paths: readonly string[],
-): Promise<HostRunChange[]> {
+): Promise<HostRunChange[] | undefined> {
   const text = await readFile(join(projectStateDir, BASELINE_FILE), 'utf8').catch(() => undefined);
-  if (text === undefined) return [];
+  if (text === undefined) return undefined;
   let baseline: { marks: Marks; paths?: string[] };
   try {
     baseline = JSON.parse(text) as { marks: Marks; paths?: string[] };
   } catch {
-    return [];
+    return undefined;
   }
   // A path added to the watch since the baseline has nothing to compare with: measured next time.
   const known = paths.filter((p) => !baseline.paths || baseline.paths.includes(p));

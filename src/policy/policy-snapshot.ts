@@ -27,7 +27,11 @@ export interface LiveSnapshot {
 
 export const EMPTY_SNAPSHOT: PolicySnapshot = { files: {}, caCertificates: {}, mountSources: {} };
 
-export async function captureSnapshot(projectDir: string): Promise<LiveSnapshot> {
+/**
+ * Reads the policy files as they are now. With the approved snapshot given, a config whose text is
+ * the approved one names the same files, so it is not parsed again to find them.
+ */
+export async function captureSnapshot(projectDir: string, approved?: PolicySnapshot): Promise<LiveSnapshot> {
   const snapshot: PolicySnapshot = { files: {}, caCertificates: {}, mountSources: {} };
   const refused: LiveSnapshot['refused'] = [];
   const reads = await Promise.all(
@@ -39,24 +43,45 @@ export async function captureSnapshot(projectDir: string): Promise<LiveSnapshot>
     if (read.kind === 'file') snapshot.files[path] = read.text;
     if (read.kind === 'refused') refused.push({ path, reason: read.reason });
   }
-  await addNamedFiles(projectDir, snapshot, refused);
+  const config = snapshot.files[PROJECT_CONFIG_FILE];
+  const named =
+    approved && config !== undefined && config === approved.files[PROJECT_CONFIG_FILE]
+      ? {
+          caCertificates: Object.keys(approved.caCertificates),
+          mountSources: Object.keys(approved.mountSources),
+        }
+      : await namedFiles(projectDir, config);
+  await readNamedFiles(projectDir, named, snapshot, refused);
   return { snapshot, refused };
+}
+
+/** The host files a config names: CA certificates and mount sources, as written in it. */
+async function namedFiles(
+  projectDir: string,
+  configText: string | undefined,
+): Promise<{ caCertificates: string[]; mountSources: string[] }> {
+  if (configText === undefined) return { caCertificates: [], mountSources: [] };
+  // A config that does not parse names nothing (it cannot be approved anyway, and says why).
+  const config = await parseProjectConfig(join(projectDir, PROJECT_CONFIG_FILE), configText).catch(
+    () => undefined,
+  );
+  return {
+    caCertificates: config?.image?.caCertificates ?? [],
+    mountSources: (config?.mounts ?? []).map((m) => m.source),
+  };
 }
 
 /**
  * The files the config points at are part of the proposal too: a certificate's content and where
- * a mount source really leads. A config that does not parse names nothing (it cannot be approved
- * anyway, and says why elsewhere).
+ * a mount source really leads.
  */
-async function addNamedFiles(
+async function readNamedFiles(
   projectDir: string,
+  named: { caCertificates: string[]; mountSources: string[] },
   snapshot: PolicySnapshot,
   refused: LiveSnapshot['refused'],
 ): Promise<void> {
-  const text = snapshot.files[PROJECT_CONFIG_FILE];
-  if (text === undefined) return;
-  const config = await parseProjectConfig(join(projectDir, PROJECT_CONFIG_FILE), text).catch(() => undefined);
-  for (const path of config?.image?.caCertificates ?? []) {
+  for (const path of named.caCertificates) {
     // Inside the project it must stay inside; a certificate elsewhere on the host is named on purpose.
     const full = projectPath(projectDir, path);
     const inside = !isAbsolute(path) && !relative(projectDir, full).startsWith('..');
@@ -64,10 +89,10 @@ async function addNamedFiles(
     if (read.kind === 'file') snapshot.caCertificates[path] = read.text;
     else refused.push({ path, reason: read.kind === 'absent' ? 'does not exist' : read.reason });
   }
-  for (const mount of config?.mounts ?? []) {
-    const real = await realpath(projectPath(projectDir, mount.source)).catch(() => undefined);
-    if (real) snapshot.mountSources[mount.source] = real;
-    else refused.push({ path: mount.source, reason: 'does not exist (a mount source)' });
+  for (const source of named.mountSources) {
+    const real = await realpath(projectPath(projectDir, source)).catch(() => undefined);
+    if (real) snapshot.mountSources[source] = real;
+    else refused.push({ path: source, reason: 'does not exist (a mount source)' });
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { structuredPatch } from 'diff';
+import type { structuredPatch } from 'diff';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
 import { readApprovedPolicy, writeApprovedPolicy } from './approved-policy-store.js';
@@ -7,6 +7,8 @@ import { classifyChange, type PolicyChange } from './classify-change.js';
 import { interpretSnapshot, type EffectivePolicy } from './interpret-policy.js';
 import { POLICY_FILES } from './policy-files.js';
 import { captureSnapshot, EMPTY_SNAPSHOT, sameSnapshot, type PolicySnapshot } from './policy-snapshot.js';
+
+type StructuredPatch = typeof structuredPatch;
 
 /** One file of a waiting change, with its lines for a person to read (`+ added`, `- removed`). */
 export interface FileChange {
@@ -43,11 +45,26 @@ export async function approvedPolicy(projectDir: string, projectStateDir: string
   return interpretApproved(projectDir, stored?.snapshot ?? EMPTY_SNAPSHOT);
 }
 
+/**
+ * Only whether a change waits, and what it is: what the dashboard and the watchers look at every
+ * few seconds, so the common case (nothing changed) parses no config at all.
+ */
+export async function pendingPolicy(
+  projectDir: string,
+  projectStateDir: string,
+): Promise<Pick<PolicyReview, 'pending' | 'approvedAt'>> {
+  const stored = await readApprovedPolicy(projectStateDir);
+  const live = await captureSnapshot(projectDir, stored?.snapshot);
+  if (!live.refused.length && sameSnapshot(stored?.snapshot ?? EMPTY_SNAPSHOT, live.snapshot)) {
+    return { pending: null, approvedAt: stored?.approvedAt || null };
+  }
+  const { pending, approvedAt } = await reviewPolicy(projectDir, projectStateDir);
+  return { pending, approvedAt };
+}
+
 export async function reviewPolicy(projectDir: string, projectStateDir: string): Promise<PolicyReview> {
-  const [stored, live] = await Promise.all([
-    readApprovedPolicy(projectStateDir),
-    captureSnapshot(projectDir),
-  ]);
+  const stored = await readApprovedPolicy(projectStateDir);
+  const live = await captureSnapshot(projectDir, stored?.snapshot);
   const approvedSnapshot = stored?.snapshot ?? EMPTY_SNAPSHOT;
   const approved = await interpretApproved(projectDir, approvedSnapshot);
   const base = {
@@ -60,7 +77,7 @@ export async function reviewPolicy(projectDir: string, projectStateDir: string):
     return { ...base, pending: null };
 
   const proposed = await interpretSnapshot(projectDir, live.snapshot);
-  const files = fileChanges(approvedSnapshot, live.snapshot, live.refused);
+  const files = await fileChanges(approvedSnapshot, live.snapshot, live.refused);
   const refusals = live.refused.map((r) => `${r.path} ${r.reason}`);
   if ('problems' in proposed) {
     return {
@@ -118,11 +135,13 @@ export async function settlePolicy(
   return { ...after, appliedAtOnce: [...pending.widens, ...pending.narrows] };
 }
 
-function fileChanges(
+async function fileChanges(
   from: PolicySnapshot,
   to: PolicySnapshot,
   refused: readonly { path: string; reason: string }[],
-): FileChange[] {
+): Promise<FileChange[]> {
+  // Loaded only when there is a change to show.
+  const { structuredPatch } = await import('diff');
   const changes: FileChange[] = [];
   for (const path of POLICY_FILES) {
     const refusal = refused.find((r) => r.path === path);
@@ -130,7 +149,7 @@ function fileChanges(
       changes.push({ path, change: 'refused', lines: [`  (not read: it ${refusal.reason})`] });
       continue;
     }
-    const change = textChange(path, from.files[path], to.files[path]);
+    const change = textChange(structuredPatch, path, from.files[path], to.files[path]);
     if (change) changes.push(change);
   }
   for (const path of new Set([...Object.keys(from.caCertificates), ...Object.keys(to.caCertificates)])) {
@@ -157,6 +176,7 @@ function fileChanges(
 }
 
 function textChange(
+  structuredPatch: StructuredPatch,
   path: string,
   before: string | undefined,
   after: string | undefined,

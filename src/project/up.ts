@@ -65,8 +65,14 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
   const specs = specsFor(project, plan);
   const policy = await writePolicy(plan.stateDir, plan.firewall);
   try {
-    if (isCurrent(await engine.listContainers(projectFilter(project.id)), project, specs)) {
-      const actions = (await rejoinGateway(deps, project)) ? [REJOINED] : [];
+    // The list decides the common case; the pair's start times, asked at the same moment, whether
+    // the agent must rejoin a gateway that restarted.
+    const [containers, pair] = await Promise.all([
+      engine.listContainers(projectFilter(project.id)),
+      inspectPair(engine, project),
+    ]);
+    if (isCurrent(containers, project, specs)) {
+      const actions = (await rejoinGateway(deps, project, pair)) ? [REJOINED] : [];
       if (!policy.changed) {
         return {
           changed: actions.length > 0,
@@ -187,8 +193,11 @@ const REJOINED = "restarted the agent inside the gateway's new network namespace
  * its old network namespace, where nothing resolves or answers. The agent notices by itself after
  * a few seconds; `up` does not wait for that: it restarts the agent into the namespace at once.
  */
-async function rejoinGateway(deps: UpDeps, project: ProjectIdentity): Promise<boolean> {
-  const pair = await inspectPair(deps.engine, project);
+async function rejoinGateway(
+  deps: UpDeps,
+  project: ProjectIdentity,
+  pair: Awaited<ReturnType<typeof inspectPair>>,
+): Promise<boolean> {
   if (!pair || !agentLeftBehind(pair.gateway, pair.agent)) return false;
   deps.progress.note('the gateway restarted since the agent did: restarting the agent to rejoin it');
   await deps.engine.restartContainer(project.names.agent, 5);

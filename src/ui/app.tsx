@@ -70,7 +70,7 @@ export function App({ domain, bindings, startupNotice, bell = true, startDir }: 
   );
 
   const { refresh } = useEngineData(domain, dispatch);
-  const alerts = useProjectAlerts(domain, state.projects, dispatch);
+  const alerts = useProjectAlerts(domain, state.projects, state.selectedProject, dispatch);
   useSessionWatchers(
     domain,
     state.projects,
