@@ -1,3 +1,4 @@
+import type { AppSettings } from '../config/app-settings.js';
 import type { ProjectConfig } from '../config/project-config-schema.js';
 import { planFirewall } from '../firewall/firewall-plan.js';
 import type { FirewallPolicy } from '../firewall/policy.js';
@@ -33,14 +34,14 @@ export async function loadPlan(
   services: PlanServices,
   project: ProjectIdentity,
   use: PolicyUse,
-): Promise<{ review: PolicyReview; plan: ProjectPlan }> {
+): Promise<{ review: PolicyReview; plan: ProjectPlan; app: AppSettings }> {
   const [review, app] = await Promise.all([loadPolicy(services, project, use), services.settings.read()]);
   const plan = await planProject(project, review.approved, app, {
     env: services.env,
     processes: services.processes,
     imagesDir: services.env.CLAUDE_TUI_IMAGES_DIR,
   });
-  return { review, plan };
+  return { review, plan, app };
 }
 
 /**

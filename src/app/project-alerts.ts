@@ -1,4 +1,4 @@
-import type { AppSettingsStore } from '../config/app-settings.js';
+import type { AppSettings, AppSettingsStore } from '../config/app-settings.js';
 import {
   hostRunChanges,
   recordHostRunBaseline,
@@ -36,14 +36,19 @@ export async function projectAlerts(
 export async function changedHostRunFiles(
   services: AlertServices,
   project: ProjectIdentity,
+  app?: Pick<AppSettings, 'watchPaths'>,
 ): Promise<HostRunChange[] | undefined> {
-  const paths = watchedPaths((await services.settings.read()).watchPaths);
+  const paths = watchedPaths((app ?? (await services.settings.read())).watchPaths);
   return hostRunChanges(project.dir, projectStateDir(project, services.env), paths);
 }
 
 /** The files as they are now become the point later changes are measured from. */
-export async function resetHostRunWatch(services: AlertServices, project: ProjectIdentity): Promise<void> {
-  const paths = watchedPaths((await services.settings.read()).watchPaths);
+export async function resetHostRunWatch(
+  services: AlertServices,
+  project: ProjectIdentity,
+  app?: Pick<AppSettings, 'watchPaths'>,
+): Promise<void> {
+  const paths = watchedPaths((app ?? (await services.settings.read())).watchPaths);
   await recordHostRunBaseline(project.dir, projectStateDir(project, services.env), paths);
 }
 

@@ -18,8 +18,8 @@ export async function upProject(
   options: { approveAll?: boolean } = {},
 ): Promise<UpResult & { review: PolicyReview; hostRunChanged: HostRunChange[] }> {
   const use: PolicyUse = options.approveAll ? 'approve-all' : 'apply';
-  const { review, plan } = await loadPlan(services, project, use);
-  const measured = await changedHostRunFiles(services, project);
+  const { review, plan, app } = await loadPlan(services, project, use);
+  const measured = await changedHostRunFiles(services, project, app);
   const result = await up(
     { engine: services.engine, progress, npmRegistry: npmRegistryFor(services, review.approved.config) },
     project,
@@ -27,6 +27,6 @@ export async function upProject(
   );
   if (result.changed) await services.settings.rememberProject(project.dir);
   // Told once, here, and measured from now on (a baseline that still holds is kept as it is).
-  if (!measured || measured.length) await resetHostRunWatch(services, project);
+  if (!measured || measured.length) await resetHostRunWatch(services, project, app);
   return { ...result, review, hostRunChanged: measured ?? [] };
 }
