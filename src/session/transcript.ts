@@ -46,14 +46,65 @@ export async function readPaneSizes(
   return pane.exitCode === 0 ? parsePaneSizes(pane.stdout) : [];
 }
 
+/**
+ * The file is in the home volume, which the agent can write: sizes are kept to what a terminal
+ * can be, and only so many resizes are read, so a forged file cannot make the host render a
+ * terminal of a billion cells.
+ */
+const MAX_COLS = 1000;
+const MAX_ROWS = 500;
+const MAX_RESIZES = 10_000;
+
 /** Lines of "<byte offset> <cols> <rows>"; a torn or garbled line is skipped. */
 export function parsePaneSizes(text: string): PaneSizeFrom[] {
   const sizes: PaneSizeFrom[] = [];
   for (const line of text.split('\n')) {
+    if (sizes.length >= MAX_RESIZES) break;
     const match = /^(\d+) (\d+) (\d+)$/.exec(line.trim());
     if (!match) continue;
     const [offset, cols, rows] = match.slice(1).map(Number) as [number, number, number];
-    if (cols > 0 && rows > 0) sizes.push({ offset, cols, rows });
+    if (cols > 0 && rows > 0)
+      sizes.push({ offset, cols: Math.min(cols, MAX_COLS), rows: Math.min(rows, MAX_ROWS) });
   }
   return sizes;
+}
+
+/**
+ * Rendering keeps the text it prints in memory: a transcript larger than this (hours of output,
+ * or one the agent padded on purpose) is rendered from where its last this-many bytes begin.
+ */
+export const RENDERED_TAIL_BYTES = 64 * 1024 * 1024;
+
+/** The transcript's last `maxBytes`, and how many bytes came before them (left out). */
+export async function readTranscriptTail(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  name: string,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; skipped: number }> {
+  const result = await engine.execBytes(
+    project.names.agent,
+    [
+      'sh',
+      '-c',
+      's=$(stat -c %s "$1") || exit 1; echo "$s"; tail -c "$2" "$1"',
+      'sh',
+      `${SESSIONS_DIR}/${name}/transcript`,
+      String(maxBytes),
+    ],
+    asClaude,
+  );
+  const newline = result.stdout.indexOf(10);
+  if (result.exitCode !== 0 || newline < 0) return { bytes: Buffer.alloc(0), skipped: 0 };
+  const total = Number(result.stdout.subarray(0, newline).toString('utf8'));
+  const bytes = result.stdout.subarray(newline + 1);
+  return { bytes, skipped: Math.max(0, total - bytes.length) };
+}
+
+/** The sizes as seen from `skipped` bytes into the transcript: the one then in force comes first. */
+export function sizesAfter(sizes: readonly PaneSizeFrom[], skipped: number): PaneSizeFrom[] {
+  if (!skipped) return [...sizes];
+  const inForce = sizes.filter((s) => s.offset <= skipped).at(-1);
+  const later = sizes.filter((s) => s.offset > skipped).map((s) => ({ ...s, offset: s.offset - skipped }));
+  return [...(inForce ? [{ ...inForce, offset: 0 }] : []), ...later];
 }

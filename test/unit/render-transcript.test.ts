@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderTranscript, type PaneSizeFrom } from '../../src/session/render-transcript.js';
-import { parsePaneSizes } from '../../src/session/transcript.js';
+import { parsePaneSizes, sizesAfter } from '../../src/session/transcript.js';
 
 const at = (cols: number, rows: number): PaneSizeFrom[] => [{ offset: 0, cols, rows }];
 const render = (text: string, sizes = at(40, 10)) => renderTranscript(Buffer.from(text), sizes);
@@ -161,5 +161,26 @@ describe('the pane sizes the session script records', () => {
       { offset: 12000, cols: 90, rows: 25 },
     ]);
     expect(parsePaneSizes('')).toEqual([]);
+  });
+
+  it('keeps a forged size to what a terminal can be, and reads only so many', () => {
+    expect(parsePaneSizes('0 1000000000 999999999')).toEqual([{ offset: 0, cols: 1000, rows: 500 }]);
+    expect(parsePaneSizes('0 80 24\n'.repeat(50_000))).toHaveLength(10_000);
+  });
+
+  it('starts a transcript read from its end with the size in force there', () => {
+    const sizes = [
+      { offset: 0, cols: 120, rows: 40 },
+      { offset: 500, cols: 100, rows: 30 },
+      { offset: 2000, cols: 90, rows: 25 },
+    ];
+    expect(sizesAfter(sizes, 0)).toEqual(sizes);
+    expect(sizesAfter(sizes, 1000)).toEqual([
+      { offset: 0, cols: 100, rows: 30 },
+      { offset: 1000, cols: 90, rows: 25 },
+    ]);
+    expect(sizesAfter([{ offset: 3000, cols: 90, rows: 25 }], 1000)).toEqual([
+      { offset: 2000, cols: 90, rows: 25 },
+    ]);
   });
 });

@@ -5,7 +5,14 @@ import { ago, stateLabel } from '../../session/describe-session.js';
 import { validateSessionName } from '../../session/session-names.js';
 import { startAgentSession } from '../../session/start-agent-session.js';
 import { findSession, listSessions, peekSession, stopSession } from '../../session/sessions.js';
-import { readPaneSizes, readTranscript } from '../../session/transcript.js';
+import { formatBytes } from '../../project/format-bytes.js';
+import {
+  readPaneSizes,
+  readTranscript,
+  readTranscriptTail,
+  RENDERED_TAIL_BYTES,
+  sizesAfter,
+} from '../../session/transcript.js';
 import type { CommandHandler } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 import { assertAgentUp } from './project-argument.js';
@@ -81,10 +88,15 @@ export const logsCommand: CommandHandler = async (ctx) => {
     return;
   }
   // The terminal emulator is loaded only here, while the container is asked.
-  const [bytes, sizes, { renderTranscript }] = await Promise.all([
-    readTranscript(ctx.engine, project, name),
+  const [{ bytes, skipped }, sizes, { renderTranscript }] = await Promise.all([
+    readTranscriptTail(ctx.engine, project, name, RENDERED_TAIL_BYTES),
     readPaneSizes(ctx.engine, project, session),
     import('../../session/render-transcript.js'),
   ]);
-  ctx.terminal.stdout.write(await renderTranscript(bytes, sizes));
+  if (skipped) {
+    ctx.out.note(
+      `The transcript is ${formatBytes(skipped + bytes.length)}: only its last ${formatBytes(bytes.length)} are shown (logs --raw prints all of it).`,
+    );
+  }
+  ctx.terminal.stdout.write(await renderTranscript(bytes, sizesAfter(sizes, skipped)));
 };
