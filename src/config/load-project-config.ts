@@ -1,29 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { ProjectConfig } from './project-config-schema.js';
 import { issueMessage } from './zod-issue-message.js';
 
 /** Where the project config lives, relative to the project. */
 export const PROJECT_CONFIG_FILE = '.claude/claude-tui.yaml';
-export const projectConfigPath = (projectDir: string) => join(projectDir, PROJECT_CONFIG_FILE);
 
 /**
- * Reads the project's config from the host side. yaml and zod are loaded only when the file
- * exists, so projects without one start faster.
+ * Parses the project config's text (read from the host by the policy review, never here).
+ * yaml and zod are loaded only when there is a config to parse.
  */
-export async function loadProjectConfig(projectDir: string): Promise<ProjectConfig> {
-  const file = projectConfigPath(projectDir);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new ConfigError(file, '', `cannot be read (${(error as Error).message})`);
-  }
-  return parseProjectConfig(file, text);
-}
-
 export async function parseProjectConfig(file: string, text: string): Promise<ProjectConfig> {
   const [{ LineCounter, parseDocument, isNode }, { projectConfigSchema }] = await Promise.all([
     import('./yaml-parser.js'),
