@@ -1,11 +1,10 @@
-import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { fetchFromAgent } from '../support/agent-fetch.js';
 import { dockerAvailable, makeProject, runCli, waitFor } from '../support/cli.js';
 import { canRestartDockerd, restartDockerd } from '../support/engine-restart.js';
+import { writePolicyFiles } from '../support/project-files.js';
 import { buildTestHostsImage, startTestNetwork, type TestNetwork } from '../support/test-hosts.js';
 
 const engine = createDockerEngine();
@@ -34,15 +33,12 @@ describe.skipIf(!dockerAvailable() || !wanted)(
         { restartWithEngine: true },
       );
       project = makeProject('engine-restart');
-      mkdirSync(join(project.dir, '.claude'));
-      writeFileSync(
-        join(project.dir, '.claude', 'claude-tui.yaml'),
+      writePolicyFiles(project, {
         // Names resolve through Docker's own DNS (the default upstream): addresses on the test
         // network may change when the Engine restarts.
-        `firewall:\n  defaults: false\n  selfCheck: { blocked: [], allowed: [] }\nnetworks: [${net.name}]\n`,
-      );
-      writeFileSync(join(project.dir, '.claude', 'allowed-domains.txt'), 'allowed.test\n');
-      chownSync(join(project.dir, '.claude'), 1234, 1234);
+        config: `firewall:\n  defaults: false\n  selfCheck: { blocked: [], allowed: [] }\nnetworks: [${net.name}]\n`,
+        allowlist: 'allowed.test\n',
+      });
       const up = await runCli(['up', project.dir, '--yes']);
       expect(up.exitCode, up.stderr).toBe(0);
     });

@@ -1,19 +1,18 @@
-import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { fetchFromAgent } from '../support/agent-fetch.js';
 import { docker, dockerAvailable, makeProject, runCli, waitFor } from '../support/cli.js';
+import { writePolicyFiles } from '../support/project-files.js';
 import { buildTestHostsImage, startTestNetwork, type TestNetwork } from '../support/test-hosts.js';
 
 const engine = createDockerEngine();
 
 function writeProjectFiles(project: ProjectIdentity, net: TestNetwork, extra = ''): void {
-  mkdirSync(join(project.dir, '.claude'), { recursive: true });
-  writeFileSync(
-    join(project.dir, '.claude', 'claude-tui.yaml'),
-    [
+  writePolicyFiles(project, {
+    config: [
       'firewall:',
       '  defaults: false',
       `  dnsUpstream: ${net.dnsIp}`,
@@ -24,12 +23,8 @@ function writeProjectFiles(project: ProjectIdentity, net: TestNetwork, extra = '
       `networks: [${net.name}]`,
       '',
     ].join('\n'),
-  );
-  writeFileSync(join(project.dir, '.claude', 'allowed-domains.txt'), '# the test project\nallowed.test\n');
-  // Owned by the project's user, as a real project's files are: only the mount keeps them read-only.
-  for (const path of ['.claude', '.claude/claude-tui.yaml', '.claude/allowed-domains.txt']) {
-    chownSync(join(project.dir, path), 1234, 1234);
-  }
+    allowlist: '# the test project\nallowed.test\n',
+  });
 }
 
 describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, the test’s own hosts)', () => {

@@ -1,10 +1,11 @@
-import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { fetchFromAgent } from '../support/agent-fetch.js';
 import { dockerAvailable, makeProject, runCli } from '../support/cli.js';
+import { writePolicyFiles } from '../support/project-files.js';
 import { buildTestHostsImage, startTestNetwork, type TestNetwork } from '../support/test-hosts.js';
 
 const engine = createDockerEngine();
@@ -72,15 +73,10 @@ describe.skipIf(!dockerAvailable())('nothing the agent writes widens its own rig
     loot = join(dirname(project.dir), `loot-${process.pid}`);
     mkdirSync(loot, { recursive: true });
     writeFileSync(join(loot, 'host-secret'), 'a file of the host\n');
-    mkdirSync(join(project.dir, '.claude'));
-    writeFileSync(
-      join(project.dir, '.claude', 'claude-tui.yaml'),
-      `firewall:\n  defaults: false\n  dnsUpstream: ${net.dnsIp}\n  selfCheck: { blocked: [], allowed: [] }\nnetworks: [${net.name}]\n`,
-    );
-    writeFileSync(join(project.dir, '.claude', 'allowed-domains.txt'), 'allowed.test\n');
-    for (const path of ['.claude', '.claude/claude-tui.yaml', '.claude/allowed-domains.txt']) {
-      chownSync(join(project.dir, path), 1234, 1234);
-    }
+    writePolicyFiles(project, {
+      config: `firewall:\n  defaults: false\n  dnsUpstream: ${net.dnsIp}\n  selfCheck: { blocked: [], allowed: [] }\nnetworks: [${net.name}]\n`,
+      allowlist: 'allowed.test\n',
+    });
     const up = await runCli(['up', project.dir, '--yes']);
     expect(up.exitCode, up.stderr).toBe(0);
     expect((await fetchFromAgent(project, 'http://allowed.test/')).code).toBe(0);

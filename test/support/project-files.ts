@@ -1,0 +1,19 @@
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProjectIdentity } from '../../src/project/identity.js';
+
+/**
+ * Writes a test project's config and allowlist, owned by the project's user as a real project's
+ * files are (only the read-only mount keeps the agent from changing them).
+ */
+export function writePolicyFiles(
+  project: ProjectIdentity,
+  files: { config: string; allowlist: string },
+): void {
+  mkdirSync(join(project.dir, '.claude'), { recursive: true });
+  writeFileSync(join(project.dir, '.claude', 'claude-tui.yaml'), files.config);
+  writeFileSync(join(project.dir, '.claude', 'allowed-domains.txt'), files.allowlist);
+  for (const path of ['.claude', '.claude/claude-tui.yaml', '.claude/allowed-domains.txt']) {
+    chownSync(join(project.dir, path), 1234, 1234);
+  }
+}
