@@ -29,13 +29,19 @@ export function loadPolicy(
     : settlePolicy(project.dir, stateDir, { approveAll: use === 'approve-all' });
 }
 
+/** The two things every plan starts from, read at once: what is approved, and the host's settings. */
+async function policyAndSettings(services: PlanServices, project: ProjectIdentity, use: PolicyUse) {
+  const [review, app] = await Promise.all([loadPolicy(services, project, use), services.settings.read()]);
+  return { review, app };
+}
+
 /** The whole plan for `up`, from the approved policy. */
 export async function loadPlan(
   services: PlanServices,
   project: ProjectIdentity,
   use: PolicyUse,
 ): Promise<{ review: PolicyReview; plan: ProjectPlan; app: AppSettings }> {
-  const [review, app] = await Promise.all([loadPolicy(services, project, use), services.settings.read()]);
+  const { review, app } = await policyAndSettings(services, project, use);
   const plan = await planProject(project, review.approved, app, {
     env: services.env,
     processes: services.processes,
@@ -53,7 +59,7 @@ export async function loadFirewallPlan(
   project: ProjectIdentity,
   use: PolicyUse,
 ): Promise<{ stateDir: string; review: PolicyReview; policy: FirewallPolicy }> {
-  const [review, app] = await Promise.all([loadPolicy(services, project, use), services.settings.read()]);
+  const { review, app } = await policyAndSettings(services, project, use);
   const policy = await planFirewall(review.approved.config, review.approved.allowEntries, {
     processes: services.processes,
     env: services.env,
