@@ -1,0 +1,119 @@
+/**
+ * Git sessions, as the host side sees them: the commits an agent made in its clone (brought to the
+ * host repository under refs/claude-tui/sessions/NAME/), what they touch, and how picked ones land
+ * on a branch. The merge screen, `log`, `diff` and `merge` all speak these types.
+ */
+
+/** Where a session's refs live in the host repository. */
+export const sessionRefs = (session: string) => ({
+  /** The session's HEAD as last brought over. */
+  head: `refs/claude-tui/sessions/${session}/head`,
+  /** The commit the session started from. */
+  base: `refs/claude-tui/sessions/${session}/base`,
+  /** The clone's branches, as last brought over (nothing the agent made is dropped). */
+  heads: `refs/claude-tui/sessions/${session}/heads/`,
+  /** One ref per session commit that landed whole (picked, squashed, or found on a target). */
+  landed: `refs/claude-tui/sessions/${session}/landed/`,
+});
+
+export type FileStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'type-changed';
+
+export interface CommitFile {
+  path: string;
+  /** Renames only. */
+  oldPath?: string;
+  status: FileStatus;
+  /** Null for a binary file. */
+  added: number | null;
+  removed: number | null;
+  /** Why this file runs on the host later (a workflow, a hook, package.json scripts, exec bit). */
+  hostRun?: string;
+}
+
+/** One commit of a session's work since its base, oldest first in every list. */
+export interface SessionCommit {
+  sha: string;
+  subject: string;
+  /** The whole message. */
+  message: string;
+  authorName: string;
+  authorEmail: string;
+  /** Seconds since the epoch. */
+  authorTime: number;
+  files: CommitFile[];
+  added: number;
+  removed: number;
+  /** True when some file runs on the host later: picking it needs a second yes. */
+  hostRun: boolean;
+  /**
+   * Already on the target: recorded as landed, or a commit with the same patch-id is on it since
+   * the base. Skipped by a merge.
+   */
+  applied: boolean;
+}
+
+/** What lands where. */
+export type MergeTarget =
+  /** The branch checked out in the repository's main worktree, moved by a fast-forward. */
+  | { kind: 'current' }
+  /** An existing branch (moved by a fast-forward; when it is checked out, as `current`). */
+  | { kind: 'branch'; name: string }
+  /** A new branch made from where the current branch is now. */
+  | { kind: 'new-branch'; name: string };
+
+export interface MergePick {
+  sha: string;
+  /** Only these files of the commit (paths as in CommitFile.path); all when absent. */
+  files?: string[];
+}
+
+export interface MergeRequest {
+  session: string;
+  /** Oldest first. Commits already applied are skipped (and said so). */
+  picks: MergePick[];
+  /** One commit with this message instead of one per pick. */
+  squash?: { message: string };
+  target: MergeTarget;
+  /** Work out and check everything, change nothing. */
+  dryRun?: boolean;
+}
+
+export type MergeOutcome =
+  | {
+      kind: 'landed';
+      /** The branch that moved or was made. */
+      branch: string;
+      /** The new commits on it, oldest first. */
+      commits: string[];
+      /** Session commits skipped because they were already on the target. */
+      skipped: string[];
+      dryRun: boolean;
+    }
+  | {
+      kind: 'conflict';
+      /** The session commit that did not apply. */
+      sha: string;
+      subject: string;
+      /** Files with conflicts. */
+      files: string[];
+      /** Where to resolve them: the temporary worktree the picks are applied in. */
+      worktree: string;
+    };
+
+/**
+ * A session's clone, wherever it lives: in a Docker volume behind an exec (so it works the same on
+ * a remote Engine), or in a plain folder in tests. Only git runs there; all logic stays on the host.
+ */
+export interface SessionClone {
+  /**
+   * Runs `git ARGS` in the clone. Output goes to `stdout` when given (a bundle, streamed), else it
+   * is collected and returned.
+   */
+  git(args: readonly string[], options?: { stdout?: NodeJS.WritableStream }): Promise<CloneGitResult>;
+}
+
+export interface CloneGitResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
