@@ -67,7 +67,9 @@ describe.skipIf(!dockerAvailable())('the dashboard, end to end (built binary in 
     // A volume of this project that nothing uses, for the cleanup screen to delete.
     const labels = managedLabels('home', { dir: project.dir, id: project.id });
     await engine.createVolume(volume, { ...labels, 'dev.claude-tui.role': 'session' });
-    dash = new TerminalHarness([], { cols: 120, rows: 40 });
+    // As in a person's terminal: under CI=true the colour library would draw no inverse video, and
+    // the focus shows only in that.
+    dash = new TerminalHarness([], { cols: 120, rows: 40 }, { FORCE_COLOR: '1' });
   });
 
   afterAll(async () => {
