@@ -1,6 +1,6 @@
 import { createAppSettingsStore } from '../config/app-settings.js';
 import { createDockerEngine } from '../docker/engine-http.js';
-import type { Terminal } from '../docker/interactive-exec.js';
+import type { Terminal } from '../docker/exec-on-terminal.js';
 import type { HostServices } from '../project/host-services.js';
 import { systemProcessRunner } from '../system/process.js';
 import type { ParsedArgs } from './args.js';

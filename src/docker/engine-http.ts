@@ -7,14 +7,11 @@ import { followEvents } from './event-stream.js';
 import { httpRequest, type HttpResponse } from './http-over-socket.js';
 import {
   demultiplexer,
-  openExecTerminal,
-  runInteractiveExec,
-  streamExec,
-  type ExecTerminal,
-  type ExecTerminalRequest,
-  type InteractiveExecRequest,
-  type Terminal,
-} from './interactive-exec.js';
+  startExecProcess,
+  type ExecOutput,
+  type ExecProcess,
+  type ExecRequest,
+} from './exec-process.js';
 import type {
   BuildOptions,
   ContainerCreateBody,
@@ -24,8 +21,6 @@ import type {
   DockerEngine,
   EngineEvent,
   EngineVersion,
-  ExecBytesResult,
-  ExecResult,
   ImageInspect,
   ImageSummary,
   LabelFilter,
@@ -163,40 +158,8 @@ class HttpDockerEngine implements DockerEngine {
     return stdout + stderr;
   }
 
-  async exec(nameOrId: string, command: string[], options: { user?: string; workingDir?: string } = {}) {
-    const { exitCode, stdout, stderr } = await this.execBytes(nameOrId, command, options);
-    return { exitCode, stdout: stdout.toString('utf8'), stderr } satisfies ExecResult;
-  }
-
-  async execBytes(
-    nameOrId: string,
-    command: string[],
-    options: { user?: string; workingDir?: string } = {},
-  ): Promise<ExecBytesResult> {
-    const created = await this.call<{ Id: string }>('POST', `/containers/${enc(nameOrId)}/exec`, {
-      Cmd: command,
-      AttachStdout: true,
-      AttachStderr: true,
-      User: options.user ?? '',
-      WorkingDir: options.workingDir ?? '',
-    });
-    const res = await this.send('POST', `/exec/${created.Id}/start`, { Detach: false, Tty: false });
-    if (res.statusCode >= 400) this.parse(res, 'POST', 'exec start');
-    const inspect = await this.call<{ ExitCode: number | null }>('GET', `/exec/${created.Id}/json`);
-    const { stdout, stderr } = demultiplexBytes(res.body);
-    return { exitCode: inspect.ExitCode ?? -1, stdout, stderr: stderr.toString('utf8') };
-  }
-
-  execInteractive(request: InteractiveExecRequest, terminal: Terminal): Promise<number> {
-    return runInteractiveExec(this.target, request, terminal);
-  }
-
-  openExecTerminal(request: ExecTerminalRequest, onOutput: (data: Buffer) => void): Promise<ExecTerminal> {
-    return openExecTerminal(this.target, request, onOutput);
-  }
-
-  execStream(request: Omit<InteractiveExecRequest, 'tty'>, onOutput: (text: string) => void) {
-    return streamExec(this.target, request, onOutput);
+  startExec(request: ExecRequest, onOutput: ExecOutput): Promise<ExecProcess> {
+    return startExecProcess(this.target, request, onOutput);
   }
 
   inspectNetwork(name: string): Promise<NetworkInspect | undefined> {

@@ -1,9 +1,4 @@
-import type {
-  ExecTerminal,
-  ExecTerminalRequest,
-  InteractiveExecRequest,
-  Terminal,
-} from './interactive-exec.js';
+import type { ExecOutput, ExecProcess, ExecRequest } from './exec-process.js';
 
 /**
  * The small interface through which everything else reaches the Docker Engine. Domain code takes a
@@ -119,19 +114,6 @@ export interface EngineVersion {
   Arch: string;
 }
 
-export interface ExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** An exec's output as the bytes the command wrote, for output that is not ours to decode. */
-export interface ExecBytesResult {
-  exitCode: number;
-  stdout: Buffer;
-  stderr: string;
-}
-
 export interface BuildOptions {
   contextDir: string;
   tag: string;
@@ -168,30 +150,11 @@ export interface DockerEngine {
   renameContainer(nameOrId: string, newName: string): Promise<void>;
   /** The last `tail` lines of its output; only those written after `since` (an RFC 3339 time) if given. */
   containerLogs(nameOrId: string, tail: number, since?: string): Promise<string>;
-  /** Runs a command to completion without a terminal and collects its output. */
-  exec(
-    nameOrId: string,
-    command: string[],
-    options?: { user?: string; workingDir?: string },
-  ): Promise<ExecResult>;
-  /** Like exec, with stdout left as bytes. */
-  execBytes(
-    nameOrId: string,
-    command: string[],
-    options?: { user?: string; workingDir?: string },
-  ): Promise<ExecBytesResult>;
-  /** `docker exec -i [-t]` on the caller's terminal; resolves to the command's exit code. */
-  execInteractive(request: InteractiveExecRequest, terminal: Terminal): Promise<number>;
   /**
-   * A command on a terminal of ours (attach): opened and handed back as a connection; its output
-   * arrives through `onOutput` from the first byte.
+   * A command in a container: one two-way stream (its stdin; its output through `onOutput`) and
+   * its exit code. Every exec claude-tui makes is this call (see exec.ts for the common uses).
    */
-  openExecTerminal(request: ExecTerminalRequest, onOutput: (data: Buffer) => void): Promise<ExecTerminal>;
-  /** A long-running command whose output arrives through `onOutput`. */
-  execStream(
-    request: Omit<InteractiveExecRequest, 'tty'>,
-    onOutput: (text: string) => void,
-  ): { done: Promise<void>; close: () => void };
+  startExec(request: ExecRequest, onOutput: ExecOutput): Promise<ExecProcess>;
 
   inspectNetwork(name: string): Promise<NetworkInspect | undefined>;
   createNetwork(name: string, labels: Labels): Promise<string>;

@@ -1,5 +1,6 @@
 import type { DockerEngine } from '../docker/engine.js';
 import { UserError } from '../errors.js';
+import { execText } from '../docker/exec.js';
 
 const firewallCommand = '/usr/local/lib/claude-tui/firewall';
 
@@ -10,7 +11,7 @@ const STATUS_LOG_TAIL = 20;
 
 /** The gateway's own account of its firewall: protected (...), unprotected: reason, or off. */
 export async function readFirewallStatus(engine: DockerEngine, gateway: string): Promise<string> {
-  const result = await engine.exec(gateway, [firewallCommand, 'status']).catch(() => undefined);
+  const result = await execText(engine, gateway, [firewallCommand, 'status']).catch(() => undefined);
   return result?.exitCode === 0 ? result.stdout.trim() : 'unknown: the gateway is not answering';
 }
 
@@ -39,7 +40,7 @@ export function lastStatusInLog(log: string): string | undefined {
 
 /** Applies the policy already written for the gateway; existing connections are kept. */
 export async function reloadFirewall(engine: DockerEngine, gateway: string): Promise<string> {
-  const result = await engine.exec(gateway, [firewallCommand, 'reload']);
+  const result = await execText(engine, gateway, [firewallCommand, 'reload']);
   const status = result.stdout.trim() || result.stderr.trim();
   if (result.exitCode !== 0) {
     throw new UserError(
@@ -63,7 +64,7 @@ export async function readRefused(
   gateway: string,
   now = new Date(),
 ): Promise<RefusedEntry[]> {
-  const result = await engine.exec(gateway, [firewallCommand, 'refused']);
+  const result = await execText(engine, gateway, [firewallCommand, 'refused']);
   if (result.exitCode !== 0)
     throw new UserError(`The gateway could not list refused traffic: ${result.stderr.trim()}`);
   return parseRefused(result.stdout, now);

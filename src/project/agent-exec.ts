@@ -1,6 +1,7 @@
 import { EngineError, UserError } from '../errors.js';
 import type { DockerEngine } from '../docker/engine.js';
-import type { Terminal } from '../docker/interactive-exec.js';
+import { execOnTerminal, type Terminal } from '../docker/exec-on-terminal.js';
+import { streamExec } from '../docker/exec.js';
 import { AGENT_USER, WORKSPACE } from './container-specs.js';
 import type { ProjectIdentity } from './identity.js';
 
@@ -18,7 +19,8 @@ export async function execInAgent(
 ): Promise<number> {
   const tty = Boolean(terminal.stdin.isTTY && terminal.stdout.isTTY);
   try {
-    return await engine.execInteractive(
+    return await execOnTerminal(
+      engine,
       {
         container: project.names.agent,
         command,
@@ -77,8 +79,9 @@ export function streamRecordsFromAgent(
   onRecord: (record: string) => void,
 ): { done: Promise<void>; stop: () => void } {
   let buffer = '';
-  const stream = engine.execStream(
-    { container: project.names.agent, command, user: AGENT_USER, workingDir: WORKSPACE, env: [] },
+  const stream = streamExec(
+    engine,
+    { container: project.names.agent, command, user: AGENT_USER, workingDir: WORKSPACE },
     (text) => {
       buffer += text;
       let at: number;

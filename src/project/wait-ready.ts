@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { DockerEngine } from '../docker/engine.js';
+import { execText } from '../docker/exec.js';
 import { RUNTIME_STATE_DIR } from './container-specs.js';
 
 /**
@@ -14,9 +15,9 @@ export async function waitUntilReady(
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   const restartsBefore = (await engine.inspectContainer(name))?.RestartCount ?? 0;
   for (;;) {
-    const probe = await engine
-      .exec(name, ['test', '-s', `${RUNTIME_STATE_DIR}/ready`])
-      .catch(() => undefined);
+    const probe = await execText(engine, name, ['test', '-s', `${RUNTIME_STATE_DIR}/ready`]).catch(
+      () => undefined,
+    );
     if (probe?.exitCode === 0) return;
     const state = await engine.inspectContainer(name);
     // A restart while starting means the entrypoint failed; the restart policy would loop on it.

@@ -47,17 +47,17 @@ export async function attachSession(
   try {
     outcome = await attachTerminal(
       (size, onOutput) =>
-        services.engine.openExecTerminal(
+        services.engine.startExec(
           {
             container: project.names.agent,
             command: [SESSION_SCRIPT, 'attach', name, String(size.rows), String(size.cols)],
             user: AGENT_USER,
             env: execEnv,
-            size,
+            tty: size,
             // Caught here in every form, the detach key's own byte never reaches the Engine.
-            engineDetachKeys: detachKey.dockerForm,
+            detachKeys: detachKey.dockerForm,
           },
-          onOutput,
+          (_stream, data) => onOutput(data),
         ),
       terminal,
       detachKey,

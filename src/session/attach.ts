@@ -1,4 +1,4 @@
-import type { ExecTerminal } from '../docker/interactive-exec.js';
+import type { ExecProcess } from '../docker/exec-process.js';
 import type { DetachKey } from './detach-key.js';
 import { RESET_TERMINAL_MODES, stripTerminalReplies } from './terminal-modes.js';
 
@@ -14,7 +14,10 @@ export type AttachOutcome =
 export type OpenTerminal = (
   size: { cols: number; rows: number },
   onOutput: (data: Buffer) => void,
-) => Promise<ExecTerminal>;
+) => Promise<AttachedCommand>;
+
+/** What attaching needs of the command on its terminal (an Engine exec gives all of it). */
+export type AttachedCommand = Pick<ExecProcess, 'stdin' | 'resize' | 'pause' | 'resume' | 'exit' | 'close'>;
 
 /** Bound to detach-client in the image's tmux.conf (user-keys[0]). */
 export const TMUX_DETACH_SEQUENCE = '\x1b[57361;1337~';
@@ -50,10 +53,10 @@ export function attachTerminal(
 
   return new Promise((resolve, reject) => {
     let finished = false;
-    let link: ExecTerminal | undefined;
+    let link: AttachedCommand | undefined;
     const typedEarly: Buffer[] = [];
     const send = (data: Buffer) => {
-      if (link) link.write(data);
+      if (link) link.stdin.write(data);
       else typedEarly.push(data);
     };
     const openedAt = size();
@@ -110,7 +113,7 @@ export function attachTerminal(
         const closed = opened.then(
           (connection) => {
             const timer = setTimeout(() => connection.close(), DETACH_GRACE_MS);
-            return connection.ended.then(() => clearTimeout(timer));
+            return connection.exit.then(() => clearTimeout(timer));
           },
           () => undefined,
         );
@@ -133,10 +136,10 @@ export function attachTerminal(
       (connection) => {
         link = connection;
         if (draining) connection.pause();
-        for (const data of typedEarly.splice(0)) connection.write(data);
+        for (const data of typedEarly.splice(0)) connection.stdin.write(data);
         const now = size();
         if (now.cols !== openedAt.cols || now.rows !== openedAt.rows) onResize();
-        void connection.ended.then((exitCode) => finish({ reason: 'ended', exitCode: exitCode ?? 1 }));
+        void connection.exit.then((exitCode) => finish({ reason: 'ended', exitCode: exitCode ?? 1 }));
       },
       (error: unknown) => {
         if (finished) return;

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { AGENT_USER, WORKSPACE } from '../project/container-specs.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { parseSessionList, type SessionInfo } from './session-state.js';
+import { execText } from '../docker/exec.js';
 
 /** The script in the image that manages sessions (images/session.sh). */
 export const SESSION_SCRIPT = '/usr/local/lib/claude-tui/session';
@@ -12,7 +13,7 @@ export const SESSIONS_DIR = '/home/claude/.claude-tui/sessions';
 export const asClaude = { user: AGENT_USER, workingDir: WORKSPACE };
 
 export async function listSessions(engine: DockerEngine, project: ProjectIdentity): Promise<SessionInfo[]> {
-  const result = await engine.exec(project.names.agent, [SESSION_SCRIPT, 'list'], asClaude);
+  const result = await execText(engine, project.names.agent, [SESSION_SCRIPT, 'list'], asClaude);
   if (result.exitCode !== 0) throw new UserError(`Could not list the sessions: ${result.stderr.trim()}`);
   return parseSessionList(result.stdout, Date.now());
 }
@@ -39,7 +40,8 @@ export async function startSession(
   command: readonly string[],
   size: { cols: number; rows: number },
 ): Promise<void> {
-  const result = await engine.exec(
+  const result = await execText(
+    engine,
     project.names.agent,
     [SESSION_SCRIPT, 'start', name, String(size.cols), String(size.rows), '--', ...command],
     asClaude,
@@ -60,7 +62,7 @@ export async function stopSession(
 ): Promise<void> {
   const session = await findSession(engine, project, name);
   if (!session.running) return;
-  await engine.exec(project.names.agent, ['tmux', 'kill-session', '-t', `=${name}`], asClaude);
+  await execText(engine, project.names.agent, ['tmux', 'kill-session', '-t', `=${name}`], asClaude);
 }
 
 /** The session's current screen, as text, from the tmux pane. */
@@ -80,7 +82,8 @@ export async function captureScreen(
   project: ProjectIdentity,
   name: string,
 ): Promise<string> {
-  const result = await engine.exec(
+  const result = await execText(
+    engine,
     project.names.agent,
     ['tmux', 'capture-pane', '-p', '-t', `=${name}:`],
     asClaude,

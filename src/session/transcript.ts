@@ -3,6 +3,7 @@ import type { ProjectIdentity } from '../project/identity.js';
 import type { PaneSizeFrom } from './render-transcript.js';
 import type { SessionInfo } from './session-state.js';
 import { asClaude, SESSIONS_DIR } from './sessions.js';
+import { execBytes, execText } from '../docker/exec.js';
 
 /**
  * A session's transcript in the home volume: every byte the agent printed, as tmux's pipe-pane
@@ -13,7 +14,8 @@ export async function readTranscript(
   project: ProjectIdentity,
   name: string,
 ): Promise<Buffer> {
-  const result = await engine.execBytes(
+  const result = await execBytes(
+    engine,
     project.names.agent,
     ['cat', `${SESSIONS_DIR}/${name}/transcript`],
     asClaude,
@@ -31,14 +33,16 @@ export async function readPaneSizes(
   project: ProjectIdentity,
   session: Pick<SessionInfo, 'name' | 'running'>,
 ): Promise<PaneSizeFrom[]> {
-  const recorded = await engine.exec(
+  const recorded = await execText(
+    engine,
     project.names.agent,
     ['cat', `${SESSIONS_DIR}/${session.name}/sizes`],
     asClaude,
   );
   const sizes = recorded.exitCode === 0 ? parsePaneSizes(recorded.stdout) : [];
   if (sizes.length || !session.running) return sizes;
-  const pane = await engine.exec(
+  const pane = await execText(
+    engine,
     project.names.agent,
     ['tmux', 'display-message', '-p', '-t', `=${session.name}:`, '0 #{pane_width} #{pane_height}'],
     asClaude,
@@ -82,7 +86,8 @@ export async function readTranscriptTail(
   name: string,
   maxBytes: number,
 ): Promise<{ bytes: Buffer; skipped: number }> {
-  const result = await engine.execBytes(
+  const result = await execBytes(
+    engine,
     project.names.agent,
     [
       'sh',

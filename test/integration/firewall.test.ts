@@ -7,6 +7,7 @@ import { fetchFromAgent } from '../support/agent-fetch.js';
 import { docker, dockerAvailable, makeProject, runCli, waitFor } from '../support/cli.js';
 import { writePolicyFiles } from '../support/project-files.js';
 import { buildTestHostsImage, startTestNetwork, type TestNetwork } from '../support/test-hosts.js';
+import { execText } from '../../src/docker/exec.js';
 
 const engine = createDockerEngine();
 
@@ -78,12 +79,13 @@ describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, th
       expect(result.code, url).toBe(7);
       expect(result.seconds, url).toBeLessThan(0.5);
     }
-    const v6 = await engine.exec(project.names.gateway, ['ip6tables', '-S', 'OUTPUT']);
+    const v6 = await execText(engine, project.names.gateway, ['ip6tables', '-S', 'OUTPUT']);
     expect(v6.stdout).toContain('-P OUTPUT DROP');
   });
 
   it('keeps the agent away from Docker’s own resolver, even as root', async () => {
-    const result = await engine.exec(
+    const result = await execText(
+      engine,
       project.names.agent,
       ['dig', '@127.0.0.11', 'blocked.test', '+timeout=1', '+retry=0'],
       {
@@ -142,7 +144,7 @@ describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, th
     expect((await runCli(['allow', 'add', 'blocked.test', '--project', project.dir])).exitCode).toBe(0);
     // Resolved through the gateway's resolver: its address is now in the learned set.
     expect((await fetchFromAgent(project, 'http://blocked.test/')).body).toBe('hello from blocked');
-    const learned = await engine.exec(project.names.gateway, ['ipset', 'list', 'ctui-dns4']);
+    const learned = await execText(engine, project.names.gateway, ['ipset', 'list', 'ctui-dns4']);
     expect(learned.stdout).toContain(await net.ip('blocked'));
 
     const rm = await runCli(['allow', 'rm', 'blocked.test', '--project', project.dir]);
@@ -150,19 +152,20 @@ describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, th
     const byAddress = await fetchFromAgent(project, `http://${await net.ip('blocked')}/`);
     expect(byAddress.code).toBe(7);
     expect(byAddress.seconds).toBeLessThan(1);
-    const forgotten = await engine.exec(project.names.gateway, ['ipset', 'list', 'ctui-dns4']);
+    const forgotten = await execText(engine, project.names.gateway, ['ipset', 'list', 'ctui-dns4']);
     expect(forgotten.stdout).not.toContain(await net.ip('blocked'));
     expect((await fetchFromAgent(project, 'http://allowed.test/')).code).toBe(0);
   });
 
   it('does not let root in the agent container change the rules or the resolver', async () => {
-    const flush = await engine.exec(project.names.agent, ['iptables', '-F'], { user: 'root' });
+    const flush = await execText(engine, project.names.agent, ['iptables', '-F'], { user: 'root' });
     expect(flush.exitCode).not.toBe(0);
-    const ipset = await engine.exec(project.names.agent, ['ipset', 'add', 'ctui-dns4', '1.2.3.4'], {
+    const ipset = await execText(engine, project.names.agent, ['ipset', 'add', 'ctui-dns4', '1.2.3.4'], {
       user: 'root',
     });
     expect(ipset.exitCode).not.toBe(0);
-    const resolv = await engine.exec(
+    const resolv = await execText(
+      engine,
       project.names.agent,
       ['sh', '-c', 'echo nameserver 127.0.0.11 > /etc/resolv.conf'],
       {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { CLI, docker, dockerAvailable, makeProject, runCli, testEnv } from '../support/cli.js';
+import { execText } from '../../src/docker/exec.js';
 
 const engine = createDockerEngine();
 
@@ -30,11 +31,13 @@ describe.skipIf(!dockerAvailable())('the agent container is locked down (real Do
   });
 
   it('cannot touch the firewall even as root: iptables fails, no NET_ADMIN/NET_RAW/SYS_ADMIN', async () => {
-    const iptables = await engine.exec(project.names.agent, ['iptables', '-L'], { user: 'root' });
+    const iptables = await execText(engine, project.names.agent, ['iptables', '-L'], { user: 'root' });
     expect(iptables.exitCode).not.toBe(0);
     expect(iptables.stderr).toMatch(/Permission denied|not permitted/);
 
-    const status = await engine.exec(project.names.agent, ['cat', '/proc/self/status'], { user: 'root' });
+    const status = await execText(engine, project.names.agent, ['cat', '/proc/self/status'], {
+      user: 'root',
+    });
     const caps = capabilities(status.stdout);
     expect(has(caps, CAP.NET_ADMIN)).toBe(false);
     expect(has(caps, CAP.NET_RAW)).toBe(false);
@@ -43,19 +46,22 @@ describe.skipIf(!dockerAvailable())('the agent container is locked down (real Do
   });
 
   it('runs the agent user with no capabilities at all', async () => {
-    const status = await engine.exec(project.names.agent, ['cat', '/proc/self/status'], { user: 'claude' });
+    const status = await execText(engine, project.names.agent, ['cat', '/proc/self/status'], {
+      user: 'claude',
+    });
     expect(capabilities(status.stdout)).toBe(0n);
   });
 
   it('gives the gateway the network capabilities the agent lacks', async () => {
-    const status = await engine.exec(project.names.gateway, ['cat', '/proc/self/status']);
+    const status = await execText(engine, project.names.gateway, ['cat', '/proc/self/status']);
     const caps = capabilities(status.stdout);
     expect(has(caps, CAP.NET_ADMIN)).toBe(true);
     expect(has(caps, CAP.NET_RAW)).toBe(true);
   });
 
   it('has no sudo and no setuid or setgid file in the image', async () => {
-    const setuid = await engine.exec(
+    const setuid = await execText(
+      engine,
       project.names.agent,
       ['find', '/', '-xdev', '-type', 'f', '-perm', '/6000'],
       {
@@ -64,7 +70,7 @@ describe.skipIf(!dockerAvailable())('the agent container is locked down (real Do
     );
     expect(setuid.exitCode).toBe(0);
     expect(setuid.stdout.trim()).toBe('');
-    const sudo = await engine.exec(project.names.agent, ['sh', '-c', 'command -v sudo || echo none']);
+    const sudo = await execText(engine, project.names.agent, ['sh', '-c', 'command -v sudo || echo none']);
     expect(sudo.stdout.trim()).toBe('none');
   });
 
@@ -86,7 +92,7 @@ describe.skipIf(!dockerAvailable())('the agent container is locked down (real Do
       'ps',
       'bash',
     ];
-    const result = await engine.exec(project.names.agent, [
+    const result = await execText(engine, project.names.agent, [
       'sh',
       '-c',
       tools.map((t) => `command -v ${t} >/dev/null || echo missing:${t}`).join(';'),

@@ -5,6 +5,7 @@ import { createDockerEngine } from '../../src/docker/engine-http.js';
 import { LABEL } from '../../src/docker/labels.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { docker, dockerAvailable, inTerminal, makeProject, runCli, waitFor } from '../support/cli.js';
+import { execText } from '../../src/docker/exec.js';
 
 const engine = createDockerEngine();
 
@@ -138,7 +139,7 @@ describe.skipIf(!dockerAvailable())('a project: up, down, status, exec (real Doc
     await docker(['restart', '-t', '1', project.names.agent]);
     const after = await waitFor('the agent to be ready again', async () => {
       const state = await engine.inspectContainer(project.names.agent);
-      const ready = await engine.exec(project.names.agent, ['cat', '/run/claude-tui/ready']);
+      const ready = await execText(engine, project.names.agent, ['cat', '/run/claude-tui/ready']);
       return state?.State.Running && ready.exitCode === 0 ? state : undefined;
     });
     expect(after.State.StartedAt).not.toBe(before?.State.StartedAt);
@@ -156,7 +157,7 @@ describe.skipIf(!dockerAvailable())('a project: up, down, status, exec (real Doc
       async () => {
         const agent = await engine.inspectContainer(project.names.agent);
         if (!agent?.State.Running || agent.State.StartedAt === agentBefore?.State.StartedAt) return undefined;
-        const netdev = await engine.exec(project.names.agent, ['cat', '/proc/net/dev']);
+        const netdev = await execText(engine, project.names.agent, ['cat', '/proc/net/dev']);
         return /eth0:/.test(netdev.stdout);
       },
       45_000,

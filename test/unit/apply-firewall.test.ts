@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { DockerEngine, ExecResult } from '../../src/docker/engine.js';
+import type { DockerEngine } from '../../src/docker/engine.js';
+import type { ExecResult } from '../../src/docker/exec.js';
+import { answeringEngine } from '../support/answering-engine.js';
 import { reloadOrRollBack } from '../../src/firewall/apply-firewall.js';
 
 /** A gateway that answers each `firewall reload` with the next of these results. */
 function gateway(results: ExecResult[]) {
   const calls: string[][] = [];
-  const engine = {
-    exec: (_container: string, command: string[]) => {
-      calls.push(command);
-      return Promise.resolve(results.shift()!);
-    },
-  } as unknown as DockerEngine;
+  const engine: DockerEngine = answeringEngine((command) => {
+    calls.push([...command]);
+    return results.shift()!;
+  });
   return { engine, calls };
 }
 

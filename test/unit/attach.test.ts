@@ -1,7 +1,11 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { ExecTerminal } from '../../src/docker/interactive-exec.js';
-import { attachTerminal, TMUX_DETACH_SEQUENCE, type OpenTerminal } from '../../src/session/attach.js';
+import {
+  attachTerminal,
+  TMUX_DETACH_SEQUENCE,
+  type AttachedCommand,
+  type OpenTerminal,
+} from '../../src/session/attach.js';
 import { parseDetachKey } from '../../src/session/detach-key.js';
 import { RESET_TERMINAL_MODES } from '../../src/session/terminal-modes.js';
 
@@ -49,12 +53,17 @@ function fakeCommand(openDelayMs = 0) {
     opened.size = size;
     output = onOutput;
     const ended = new Promise<number | null>((resolve) => (end = resolve));
-    const link: ExecTerminal = {
-      write: (data) => received.push(data.toString('latin1')),
+    const link: AttachedCommand = {
+      stdin: new Writable({
+        write(data: Buffer, _encoding, done) {
+          received.push(data.toString('latin1'));
+          done();
+        },
+      }),
       resize: (next) => resizes.push(next),
       pause: () => undefined,
       resume: () => undefined,
-      ended,
+      exit: ended,
       close: () => {
         closedByUs = true;
         end(null);

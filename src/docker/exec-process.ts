@@ -1,0 +1,143 @@
+import type { Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import type { DockerEndpoint } from './endpoint.js';
+import { EngineError } from '../errors.js';
+import { httpRequest, httpUpgrade, type HttpResponse } from './http-over-socket.js';
+
+/**
+ * A command in a container, as one two-way stream and an exit code: the exec is created, its
+ * start request takes over the connection (no docker CLI process), and bytes flow both ways until
+ * the command ends. Every kind of exec (collected output, a terminal, a long watch, a bundle
+ * streamed in or out) is this one call with different handling of the two ends.
+ */
+export interface ExecRequest {
+  container: string;
+  command: readonly string[];
+  user?: string;
+  workingDir?: string;
+  env?: readonly string[];
+  /** A terminal of this size; its output then arrives as one stream (stdout). */
+  tty?: { rows: number; cols: number };
+  /** False: the command's stdin is empty. Default: ours to write until `end()`. */
+  stdin?: boolean;
+  /**
+   * With a terminal, the Engine watches input for a detach sequence (Ctrl+P Ctrl+Q unless told
+   * another) and holds back a key that may start one: name one our side never sends.
+   */
+  detachKeys?: string;
+}
+
+export type ExecOutput = (stream: 'stdout' | 'stderr', data: Buffer) => void;
+
+export interface ExecProcess {
+  /** The command's stdin (ending it half-closes the connection; output keeps coming). */
+  readonly stdin: Writable;
+  resize(size: { rows: number; cols: number }): void;
+  /** Stops and restarts reading output (backpressure from a slow reader). */
+  pause(): void;
+  resume(): void;
+  /** Settles when the connection is gone: the command's exit code, or null if it still runs. */
+  readonly exit: Promise<number | null>;
+  /** Cuts the connection from our side. */
+  close(): void;
+}
+
+function refused(response: HttpResponse): EngineError {
+  let message = response.body.toString('utf8').trim();
+  try {
+    message = (JSON.parse(message) as { message?: string }).message ?? message;
+  } catch {
+    // Plain text answer.
+  }
+  return new EngineError(response.statusCode, message);
+}
+
+export async function startExecProcess(
+  target: DockerEndpoint,
+  request: ExecRequest,
+  onOutput: ExecOutput,
+): Promise<ExecProcess> {
+  const { tty } = request;
+  const created = await httpRequest(
+    target,
+    'POST',
+    `/containers/${encodeURIComponent(request.container)}/exec`,
+    {
+      AttachStdin: request.stdin ?? true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: Boolean(tty),
+      // Engines with API 1.42+ size the terminal from the start.
+      ...(tty ? { ConsoleSize: [tty.rows, tty.cols] } : {}),
+      ...(request.detachKeys ? { DetachKeys: request.detachKeys } : {}),
+      Cmd: request.command,
+      User: request.user ?? '',
+      WorkingDir: request.workingDir ?? '',
+      Env: request.env ?? [],
+    },
+  );
+  if (created.statusCode !== 201) throw refused(created);
+  const { Id: id } = JSON.parse(created.body.toString('utf8')) as { Id: string };
+  const started = await httpUpgrade(target, 'POST', `/exec/${id}/start`, {
+    Detach: false,
+    Tty: Boolean(tty),
+  });
+  if (!('socket' in started)) throw refused(started);
+  const { socket, head } = started;
+  // Keystrokes are a few bytes each: send each at once (this matters over TCP only).
+  if (tty) socket.setNoDelay(true);
+  const read = tty ? (chunk: Buffer) => onOutput('stdout', chunk) : demultiplexer(onOutput);
+  if (head.length) read(head);
+  socket.on('data', read);
+  socket.on('error', () => socket.destroy());
+  const exit = new Promise<number | null>((resolve) => {
+    socket.on('close', () => {
+      httpRequest(target, 'GET', `/exec/${id}/json`).then(
+        (inspect) =>
+          resolve((JSON.parse(inspect.body.toString('utf8')) as { ExitCode: number | null }).ExitCode),
+        () => resolve(null),
+      );
+    });
+  });
+  return {
+    stdin: socketInput(socket),
+    resize: ({ rows, cols }) => {
+      void httpRequest(target, 'POST', `/exec/${id}/resize?h=${rows}&w=${cols}`).catch(() => undefined);
+    },
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    exit,
+    close: () => socket.destroy(),
+  };
+}
+
+/** The connection's writing half as a stream of its own: ending it half-closes the connection. */
+function socketInput(socket: Socket): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (socket.destroyed) return callback();
+      socket.write(chunk, () => callback());
+    },
+    final(callback) {
+      if (!socket.destroyed) socket.end();
+      callback();
+    },
+  });
+}
+
+/**
+ * Splits Docker's multiplexed stdout/stderr stream (8-byte frame headers) as it arrives; a frame
+ * may straddle reads. The one place that knows the framing.
+ */
+export function demultiplexer(onFrame: ExecOutput): (chunk: Buffer) => void {
+  let pending: Buffer = Buffer.alloc(0);
+  return (chunk) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 8) {
+      const size = pending.readUInt32BE(4);
+      if (pending.length < 8 + size) break;
+      onFrame(pending[0] === 2 ? 'stderr' : 'stdout', pending.subarray(8, 8 + size));
+      pending = pending.subarray(8 + size);
+    }
+  };
+}
