@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   ['system', 'docker'],
   ['config'],
-  ['image', 'firewall'],
+  ['image', 'firewall', 'git'],
   ['policy'],
   ['project'],
   ['session'],

@@ -37,6 +37,12 @@ prepare_home() {
     fi
   done
   install -d -o "$uid" -g "$gid" -m 0755 "$state_dir"
+  # A git session's clone is a volume of its own, made empty by Docker and owned by root: only its
+  # top folder needs to become the agent's (what is below it, the agent wrote).
+  local clone=${CLAUDE_TUI_GIT_WORKDIR:-}
+  if [ -n "$clone" ] && [ -d "$clone" ] && [ "$(stat -c %u:%g "$clone")" != "$uid:$gid" ]; then
+    chown "$uid:$gid" "$clone"
+  fi
 }
 
 # The agent shares the gateway's network namespace. When the gateway restarts, it gets a new

@@ -6,6 +6,11 @@
 #   ~/.claude-tui/sessions/NAME/transcript   everything the agent printed
 #   ~/.claude-tui/sessions/NAME/sizes        "<bytes> <cols> <rows>": the pane's size from that
 #                                            byte of the transcript on (to replay it as it was)
+#   ~/.claude-tui/sessions/NAME/git          present for a git session: it runs in a container of
+#                                            its own, whose tmux socket is under ~/.claude-tui/tmux/NAME
+#
+# A git session's container has CLAUDE_TUI_GIT_SESSION (its one session) and TMUX_TMPDIR set; the
+# project's agent container lists every session, asking a git session's tmux through that socket.
 #
 #   session start NAME COLS ROWS -- CMD...   start CMD in a new tmux session
 #   session run NAME -- CMD...               (inside tmux) run the agent and record how it ends
@@ -41,22 +46,33 @@ install_hooks() {
                    + $ours[$event])))' "$settings" >"$settings.tmp" && mv "$settings.tmp" "$settings"
 }
 
-# One line per session: name, state, since, source, running, created, last activity, exit code.
-# Builtins only, but for one tmux call: the watcher runs this on every change.
+# One line per session: name, state, since, source, running, created, last activity, exit code,
+# kind (workspace or git). Builtins only, but for one tmux call per server: the watcher runs this
+# on every change.
 list_sessions() {
   local -A created=() activity=()
-  local name c a dir state since source running code
-  while read -r name c a; do
-    created[$name]=$c activity[$name]=$a
-  done < <(tmux list-sessions -F '#{session_name} #{session_created} #{window_activity}' 2>/dev/null)
+  local name c a dir state since source running code kind
+  tmux_times() {
+    local listed at active
+    while read -r listed at active; do
+      created[$listed]=$at activity[$listed]=$active
+    done < <(tmux list-sessions -F '#{session_name} #{session_created} #{window_activity}' 2>/dev/null)
+  }
+  TMUX_TMPDIR='' tmux_times
   for dir in "$root"/*/; do
     [ -d "$dir" ] || continue
     dir=${dir%/} name=${dir##*/}
+    kind=workspace
+    if [ -e "$dir/git" ]; then
+      kind=git
+      unset "created[$name]"
+      TMUX_TMPDIR=$HOME/.claude-tui/tmux/$name tmux_times
+    fi
     read -r state since source 2>/dev/null <"$dir/state" || { state=unknown since=0 source=none; }
     code=-
     [ -f "$dir/exit-code" ] && read -r code <"$dir/exit-code"
     if [ -n "${created[$name]+set}" ]; then running=yes c=${created[$name]} a=${activity[$name]}; else running=no c=0 a=0; fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$state" "$since" "$source" "$running" "$c" "$a" "$code"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$state" "$since" "$source" "$running" "$c" "$a" "$code" "$kind"
   done
 }
 
@@ -73,8 +89,17 @@ case ${1:-} in
   start)
     name=$2 cols=$3 rows=$4
     shift 5
+    git_session=${CLAUDE_TUI_GIT_SESSION:-}
+    if [ -n "$git_session" ] && [ "$name" != "$git_session" ]; then
+      echo "this container runs the git session $git_session only" >&2; exit 2
+    fi
+    if [ -z "$git_session" ] && [ -e "$root/$name/git" ]; then
+      echo "a git session is named $name" >&2; exit 4
+    fi
+    if [ -n "$git_session" ]; then mkdir -p "$TMUX_TMPDIR"; fi
     if tmux has-session -t "=$name" 2>/dev/null; then echo "a session named $name is running" >&2; exit 3; fi
     rm -rf "${root:?}/$name" && mkdir -p "$root/$name"
+    if [ -n "$git_session" ]; then : >"$root/$name/git"; fi
     install_hooks
     set_state "$name" working start
     tmux new-session -d -s "$name" -x "$cols" -y "$rows" -e "CLAUDE_TUI_SESSION=$name" -- "$self" run "$name" -- "$@" || exit 1

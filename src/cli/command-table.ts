@@ -71,11 +71,24 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'start',
-    usage: 'start [DIR] [--name NAME] [-- AGENT ARGS...]',
+    usage: 'start [DIR] [--name NAME] [--git [--from REF] [--include-changes]] [-- AGENT ARGS...]',
     summary: 'start an agent session (a tmux session in the agent container) that keeps running on its own',
     flags: [
       json,
       { name: 'name', value: true, description: 'the session name (default s1, s2, ...)' },
+      {
+        name: 'git',
+        description: 'work on a clone of the repository in a volume of its own (the folder is not mounted)',
+      },
+      {
+        name: 'from',
+        value: true,
+        description: 'git sessions: the branch, tag or commit to start from (default HEAD)',
+      },
+      {
+        name: 'include-changes',
+        description: "git sessions: carry the folder's uncommitted changes over as the first commit",
+      },
       projectFlag,
     ],
     load: async () => (await import('./commands/sessions.js')).startCommand,

@@ -16,9 +16,19 @@ export const LABEL = {
   spec: 'dev.claude-tui.spec',
   /** On a git-session volume: the commit the session started from (commits after it are its work). */
   baseCommit: 'dev.claude-tui.base-commit',
+  /** On a git session's container and volume: the session's name. */
+  session: 'dev.claude-tui.session',
 } as const;
 
-export type ResourceRole = 'gateway' | 'agent' | 'network' | 'home' | 'image';
+export type ResourceRole =
+  | 'gateway'
+  | 'agent'
+  | 'network'
+  | 'home'
+  | 'image'
+  /** A git session's volume (its clone) and its own agent container. */
+  | 'git-session'
+  | 'git-agent';
 
 export function managedLabels(role: ResourceRole, project?: { dir: string; id: string }): Labels {
   const labels: Labels = { [LABEL.managed]: 'true', [LABEL.role]: role, [LABEL.version]: VERSION };

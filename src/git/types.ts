@@ -107,9 +107,12 @@ export type MergeOutcome =
 export interface SessionClone {
   /**
    * Runs `git ARGS` in the clone. Output goes to `stdout` when given (a bundle, streamed), else it
-   * is collected and returned.
+   * is collected and returned; `stdin`, when given, is streamed to it (a pack).
    */
-  git(args: readonly string[], options?: { stdout?: NodeJS.WritableStream }): Promise<CloneGitResult>;
+  git(
+    args: readonly string[],
+    options?: { stdout?: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream },
+  ): Promise<CloneGitResult>;
 }
 
 export interface CloneGitResult {

@@ -1,5 +1,5 @@
 import type { ContainerCreateBody } from '../docker/engine.js';
-import { managedLabels } from '../docker/labels.js';
+import { LABEL, managedLabels } from '../docker/labels.js';
 import type { HostUser } from './host-user.js';
 import type { ProjectIdentity } from './identity.js';
 
@@ -123,6 +123,41 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
         ...(runtime.resolvConf
           ? [{ Type: 'bind', Source: runtime.resolvConf, Target: '/etc/resolv.conf', ReadOnly: true }]
           : []),
+      ],
+    },
+  };
+}
+
+/**
+ * A git session's own agent container: like the project's agent (the gateway's network, the same
+ * locks, the shared home) but with the session's clone, in a volume, as its workspace and no bind
+ * mount of the project's folder at all.
+ */
+export function gitAgentSpec(
+  project: ProjectIdentity,
+  runtime: ProjectRuntime,
+  session: { name: string; volume: string; workdir: string },
+): ContainerCreateBody {
+  const agent = agentSpec(project, runtime);
+  const projectMounts = new Set([WORKSPACE, ...runtime.protectedPaths.map((path) => `${WORKSPACE}/${path}`)]);
+  const hostConfig = agent.HostConfig as { Mounts: { Target: string }[] };
+  return {
+    ...agent,
+    WorkingDir: session.workdir,
+    Env: [
+      ...(agent.Env ?? []),
+      `CLAUDE_TUI_GIT_SESSION=${session.name}`,
+      `CLAUDE_TUI_GIT_WORKDIR=${session.workdir}`,
+      // Its tmux server's socket in the shared home, where the project's agent container (which
+      // lists every session) reaches it.
+      `TMUX_TMPDIR=${AGENT_HOME}/.claude-tui/tmux/${session.name}`,
+    ],
+    Labels: { ...managedLabels('git-agent', project), [LABEL.session]: session.name },
+    HostConfig: {
+      ...agent.HostConfig,
+      Mounts: [
+        ...hostConfig.Mounts.filter((mount) => !projectMounts.has(mount.Target)),
+        { Type: 'volume', Source: session.volume, Target: session.workdir },
       ],
     },
   };

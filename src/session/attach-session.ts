@@ -7,6 +7,7 @@ import type { ProjectIdentity } from '../project/identity.js';
 import { attachTerminal, type AttachTerminal } from './attach.js';
 import { DEFAULT_DETACH_KEY, parseDetachKey } from './detach-key.js';
 import { describeEnd, findSession, SESSION_SCRIPT } from './sessions.js';
+import { sessionTarget, type SessionTarget } from './session-target.js';
 
 export interface AttachServices {
   engine: DockerEngine;
@@ -31,6 +32,8 @@ export async function attachSession(
   name: string,
   terminal: AttachTerminal,
   settings: Pick<AppSettings, 'detachKey'>,
+  /** Where the session runs, when the caller knows (a listed session); else it is looked up. */
+  knownTarget?: SessionTarget,
 ): Promise<AttachReport> {
   const { stdin, stdout } = terminal;
   if (!stdin.isTTY || !stdout.isTTY) {
@@ -43,13 +46,14 @@ export async function attachSession(
   const detachKey = parseDetachKey(env.CLAUDE_TUI_DETACH_KEY ?? settings.detachKey ?? DEFAULT_DETACH_KEY);
   const term = env.TERM ?? 'xterm-256color';
   const execEnv = [`TERM=${term}`, ...(env.COLORTERM ? [`COLORTERM=${env.COLORTERM}`] : [])];
+  const target = knownTarget ?? (await sessionTarget(services.engine, project, name));
   let outcome;
   try {
     outcome = await attachTerminal(
       (size, onOutput) =>
         services.engine.startExec(
           {
-            container: project.names.agent,
+            container: target.container,
             command: [SESSION_SCRIPT, 'attach', name, String(size.rows), String(size.cols)],
             user: AGENT_USER,
             env: execEnv,

@@ -6,11 +6,14 @@ import type { ProjectIdentity } from '../project/identity.js';
 const SCREEN_END = '\n\f\n';
 
 /**
- * Reads the pane four times a second inside the container and prints it only when it changed, so
+ * Reads the pane four times a second inside the project's agent container and prints it only when it changed, so
  * an idle preview costs the dashboard nothing. Every 2 s it makes sure someone still reads: the
  * Engine closes the exec's stdin when the dashboard's connection ends.
  */
 const FOLLOW_SCRIPT = `last=''; beat=0
+# A git session runs in a container of its own; its tmux is reached through its socket.
+[ -e "$HOME/.claude-tui/sessions/$1/git" ] && export TMUX_TMPDIR="$HOME/.claude-tui/tmux/$1"
+
 while :; do
   now=$(tmux capture-pane -p -t "=$1:" 2>&1) || now="(the session has ended)"
   if [ "$now" != "$last" ]; then printf '%s\\n\\f\\n' "$now" || exit 0; last=$now; fi

@@ -15,6 +15,8 @@ export interface SessionInfo {
   created: string | null;
   lastActivity: string | null;
   exitCode: number | null;
+  /** Where it runs: the project's agent container, or a git session's own container and clone. */
+  kind: 'workspace' | 'git';
 }
 
 /** How recently the screen must have changed for an agent without hooks to count as working. */
@@ -24,7 +26,7 @@ const iso = (epochSeconds: number) => (epochSeconds > 0 ? new Date(epochSeconds 
 
 /** One line of `session list` (images/session.sh), tab-separated. */
 export function parseSessionLine(line: string, now: number): SessionInfo | undefined {
-  const [name, state, since, source, running, created, activity, code] = line.split('\t');
+  const [name, state, since, source, running, created, activity, code, kind] = line.split('\t');
   if (!name || !state || !running) return undefined;
   const info: SessionInfo = {
     name,
@@ -35,6 +37,7 @@ export function parseSessionLine(line: string, now: number): SessionInfo | undef
     created: iso(Number(created)),
     lastActivity: iso(Number(activity)),
     exitCode: code && code !== '-' ? Number(code) : null,
+    kind: kind === 'git' ? 'git' : 'workspace',
   };
   if (!info.running && info.state !== 'exited') {
     // The tmux session is gone without the agent saying so (killed, or the container restarted).

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { AGENT_USER, WORKSPACE } from '../project/container-specs.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { parseSessionList, type SessionInfo } from './session-state.js';
+import { gitTarget, workspaceTarget, type SessionTarget } from './session-target.js';
 import { execText } from '../docker/exec.js';
 
 /** The script in the image that manages sessions (images/session.sh). */
@@ -33,23 +34,37 @@ export async function findSession(
   return session;
 }
 
+/** Where a listed session runs. */
+export function targetOf(
+  project: ProjectIdentity,
+  session: Pick<SessionInfo, 'name' | 'kind'>,
+): SessionTarget {
+  return session.kind === 'git' ? gitTarget(project, session.name) : workspaceTarget(project);
+}
+
 export async function startSession(
   engine: DockerEngine,
-  project: ProjectIdentity,
+  target: SessionTarget,
   name: string,
   command: readonly string[],
   size: { cols: number; rows: number },
 ): Promise<void> {
   const result = await execText(
     engine,
-    project.names.agent,
+    target.container,
     [SESSION_SCRIPT, 'start', name, String(size.cols), String(size.rows), '--', ...command],
-    asClaude,
+    { user: AGENT_USER, workingDir: target.workdir },
   );
   if (result.exitCode === 3) {
     throw new UserError(
       `A session named ${name} is already running.`,
       'Pick another name with --name, or attach to it.',
+    );
+  }
+  if (result.exitCode === 4) {
+    throw new UserError(
+      `A git session is named ${name}.`,
+      `Pick another name, or start it again with \`claude-tui start --git --name ${name}\`.`,
     );
   }
   if (result.exitCode !== 0) throw new UserError(`The session could not start: ${result.stderr.trim()}`);
@@ -62,7 +77,8 @@ export async function stopSession(
 ): Promise<void> {
   const session = await findSession(engine, project, name);
   if (!session.running) return;
-  await execText(engine, project.names.agent, ['tmux', 'kill-session', '-t', `=${name}`], asClaude);
+  const target = targetOf(project, session);
+  await execText(engine, target.container, ['tmux', 'kill-session', '-t', `=${name}`], { user: AGENT_USER });
 }
 
 /** The session's current screen, as text, from the tmux pane. */
@@ -73,21 +89,18 @@ export async function peekSession(
 ): Promise<string> {
   const session = await findSession(engine, project, name);
   if (!session.running) throw new UserError(`The session ${name} has ended (${describeEnd(session)}).`);
-  return captureScreen(engine, project, name);
+  return captureScreen(engine, targetOf(project, session), name);
 }
 
 /** The pane's text with no checks first: one exec. */
 export async function captureScreen(
   engine: DockerEngine,
-  project: ProjectIdentity,
+  target: SessionTarget,
   name: string,
 ): Promise<string> {
-  const result = await execText(
-    engine,
-    project.names.agent,
-    ['tmux', 'capture-pane', '-p', '-t', `=${name}:`],
-    asClaude,
-  );
+  const result = await execText(engine, target.container, ['tmux', 'capture-pane', '-p', '-t', `=${name}:`], {
+    user: AGENT_USER,
+  });
   if (result.exitCode !== 0)
     throw new UserError(`Could not read the screen of ${name}: ${result.stderr.trim()}`);
   return result.stdout.replace(/\n+$/, '\n');

@@ -8,6 +8,7 @@ import { projectStateDir } from '../project/project-state-dir.js';
 import { agentCommand } from './agent-command.js';
 import { nextSessionName, validateSessionName } from './session-names.js';
 import { listSessions, startSession } from './sessions.js';
+import { workspaceTarget } from './session-target.js';
 import { ensureWatcher } from './watcher-process.js';
 
 export interface StartRequest {
@@ -42,7 +43,7 @@ export async function startAgentSession(
   const existing = (await listSessions(services.engine, project)).map((s) => s.name);
   const name = request.name ? validateSessionName(request.name) : nextSessionName(existing);
   const command = agentCommand(config, request.agentArgs, services.env);
-  await startSession(services.engine, project, name, command, request.size);
+  await startSession(services.engine, workspaceTarget(project), name, command, request.size);
   // Notifications must reach the person while nothing of claude-tui is open.
   await ensureWatcher(
     services.processes,

@@ -22,6 +22,16 @@ export interface RunResult {
 
 export interface ProcessRunner {
   run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /**
+   * Runs a command whose output is piped into `stdout` as it comes (a pack, say), which is ended
+   * after it; the result's stdout is empty. Fails like `run`.
+   */
+  pipe(
+    command: string,
+    args: readonly string[],
+    stdout: NodeJS.WritableStream,
+    options?: RunOptions,
+  ): Promise<RunResult>;
   /** Starts a process that outlives us (its own session, no terminal); returns its pid. */
   spawnDetached(
     command: string,
@@ -57,6 +67,38 @@ export const systemProcessRunner: ProcessRunner = {
       throw new ExternalCommandError(commandLine, exitCode, String(result.stderr));
     }
     return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode };
+  },
+
+  async pipe(command, args, stdout, options = {}) {
+    const { spawn } = await import('node:child_process');
+    log.debug('pipe', { command, args });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    const stderr: Buffer[] = [];
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdout?.pipe(stdout);
+    const commandLine = [command, ...args].join(' ');
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      child.on('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'ENOENT'
+            ? new UserError(
+                `${command} is not installed or not on PATH.`,
+                `Install ${command} and try again.`,
+              )
+            : new ExternalCommandError(commandLine, undefined, error.message),
+        ),
+      );
+      child.on('close', (code) => resolve(code ?? 1));
+    });
+    const errorText = Buffer.concat(stderr).toString('utf8');
+    if (exitCode !== 0 && !options.allowFailure)
+      throw new ExternalCommandError(commandLine, exitCode, errorText);
+    return { stdout: '', stderr: errorText, exitCode };
   },
 
   async spawnDetached(command, args, options = {}) {

@@ -72,6 +72,7 @@ export function fakeWorld(now = Date.now()) {
     created: minutesAgo(created),
     lastActivity: minutesAgo(2),
     exitCode: null,
+    kind: 'workspace',
     ...extra,
   });
   const sessions: Record<string, SessionInfo[]> = {

@@ -4,6 +4,7 @@ import { locateProject } from '../../project/locate.js';
 import { ago, stateLabel } from '../../session/describe-session.js';
 import { validateSessionName } from '../../session/session-names.js';
 import { startAgentSession } from '../../session/start-agent-session.js';
+import { startGitSession } from '../../app/start-git-session.js';
 import { findSession, listSessions, peekSession, stopSession } from '../../session/sessions.js';
 import { formatBytes } from '../../project/format-bytes.js';
 import {
@@ -32,6 +33,10 @@ export const startCommand: CommandHandler = async (ctx) => {
   if (extra.length)
     throw new UsageError(`Unexpected argument "${extra[0]}".`, 'Agent arguments go after `--`.');
   const project = locateProject(dir ?? (ctx.args.flags.project as string | undefined), ctx.cwd);
+  if (ctx.args.flags.git) return startGit(ctx, project, dir);
+  if (ctx.args.flags.from || ctx.args.flags['include-changes']) {
+    throw new UsageError('--from and --include-changes are for git sessions.', 'Add --git.');
+  }
   const { name, command } = await startAgentSession(ctx, project, {
     name: typeof ctx.args.flags.name === 'string' ? ctx.args.flags.name : undefined,
     agentArgs: ctx.args.rest,
@@ -45,6 +50,45 @@ export const startCommand: CommandHandler = async (ctx) => {
   ctx.out.line(`Started session ${name} (${command.join(' ')}).`);
   ctx.out.line(`Attach with \`claude-tui attach ${name}${dir ? ` --project ${project.dir}` : ''}\`.`);
 };
+
+async function startGit(
+  ctx: CommandContext,
+  project: ProjectIdentity,
+  dir: string | undefined,
+): Promise<void> {
+  const from = ctx.args.flags.from;
+  const result = await startGitSession(ctx, project, {
+    name: typeof ctx.args.flags.name === 'string' ? ctx.args.flags.name : undefined,
+    ...(typeof from === 'string' ? { from } : {}),
+    includeChanges: Boolean(ctx.args.flags['include-changes']),
+    agentArgs: ctx.args.rest,
+    size: { cols: ctx.terminal.stdout.columns || 120, rows: ctx.terminal.stdout.rows || 40 },
+    cliPath: process.argv[1]!,
+  });
+  if (ctx.args.flags.json) {
+    ctx.out.json({ project: project.dir, session: result.name, kind: 'git', ...result });
+    return;
+  }
+  const short = result.base.slice(0, 12);
+  if (result.cloned) {
+    ctx.out.line(
+      `Started git session ${result.name} on a clone of ${result.branch ?? 'the repository'} at ${short} (${result.command.join(' ')}).`,
+    );
+    const count = result.uncommitted.length;
+    if (result.changesIncluded) ctx.out.line(`Your ${count} uncommitted changed files are its first commit.`);
+    else if (count) {
+      ctx.out.line(
+        `Your ${count} uncommitted changed files were not carried over (--include-changes carries them).`,
+      );
+    } else ctx.out.line('There were no uncommitted changes to carry over.');
+  } else {
+    ctx.out.line(`Started git session ${result.name} again, in its clone (from ${short}).`);
+  }
+  const where = dir ? ` --project ${project.dir}` : '';
+  ctx.out.line(
+    `Attach with \`claude-tui attach ${result.name}${where}\`; see its commits with \`claude-tui log ${result.name}${where}\`.`,
+  );
+}
 
 export const sessionsCommand: CommandHandler = async (ctx) => {
   const [dir, ...extra] = ctx.args.positionals;

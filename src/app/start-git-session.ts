@@ -1,0 +1,189 @@
+import { LABEL, managedLabels } from '../docker/labels.js';
+import { UserError } from '../errors.js';
+import { readFirewallStatus } from '../firewall/gateway-control.js';
+import { planSeed, seedClone, type SeedPlan } from '../git/seed-clone.js';
+import { sessionRefs } from '../git/types.js';
+import { agentUnavailable } from '../project/agent-exec.js';
+import { gitAgentSpec } from '../project/container-specs.js';
+import type { HostServices } from '../project/host-services.js';
+import type { ProjectIdentity } from '../project/identity.js';
+import { projectStateDir } from '../project/project-state-dir.js';
+import { UndoStack } from '../project/undo-stack.js';
+import { waitUntilReady } from '../project/wait-ready.js';
+import { agentCommand } from '../session/agent-command.js';
+import { containerClone } from '../session/container-clone.js';
+import { nextSessionName, validateSessionName } from '../session/session-names.js';
+import { gitSessionNames, gitTarget } from '../session/session-target.js';
+import { listSessions, startSession } from '../session/sessions.js';
+import { ensureWatcher } from '../session/watcher-process.js';
+import { loadPlan } from './load-plan.js';
+
+export interface GitStartRequest {
+  name?: string;
+  /** The branch, tag or commit to start from (default: what is checked out). */
+  from?: string;
+  /** Carry the host's uncommitted changes over as the session's first commit. */
+  includeChanges: boolean;
+  agentArgs: readonly string[];
+  size: { cols: number; rows: number };
+  cliPath: string;
+}
+
+export interface GitStartResult {
+  name: string;
+  command: string[];
+  /** False when the session's clone was there already (a session started again): it goes on. */
+  cloned: boolean;
+  base: string;
+  branch: string | null;
+  /** Files changed on the host and not committed, and whether they came along. */
+  uncommitted: string[];
+  changesIncluded: boolean;
+}
+
+/**
+ * Starts an agent on a clone of the project's repository in a volume of its own, in a container of
+ * its own joined to the project's gateway, with no bind mount of the project's folder. Started again
+ * with the name of a session whose clone is kept, it goes on in that clone. A start that fails takes
+ * back what it made.
+ */
+export async function startGitSession(
+  services: HostServices,
+  project: ProjectIdentity,
+  request: GitStartRequest,
+): Promise<GitStartResult> {
+  const { engine } = services;
+  const problem = await agentUnavailable(engine, project);
+  if (problem) throw problem;
+  const firewall = await readFirewallStatus(engine, project.names.gateway);
+  if (!firewall.startsWith('protected') && !firewall.startsWith('off')) {
+    throw new UserError(
+      `Not starting a session: the project's firewall is ${firewall}.`,
+      'Fix the reason above (claude-tui status, claude-tui allow apply), or turn the firewall off in the project config.',
+    );
+  }
+  const sessions = await listSessions(engine, project);
+  const name = request.name
+    ? validateSessionName(request.name)
+    : nextSessionName(sessions.map((s) => s.name));
+  const existing = sessions.find((s) => s.name === name);
+  if (existing?.running) {
+    throw new UserError(
+      `A session named ${name} is already running.`,
+      'Pick another name with --name, or attach to it.',
+    );
+  }
+  if (existing && existing.kind !== 'git') {
+    throw new UserError(
+      `A session named ${name} ran in the project's folder.`,
+      'Pick another name with --name.',
+    );
+  }
+  const names = gitSessionNames(project, name);
+  const target = gitTarget(project, name);
+  const [{ review, plan }, agent, volume] = await Promise.all([
+    loadPlan(services, project, 'view'),
+    engine.inspectContainer(project.names.agent),
+    engine.inspectVolume(names.volume),
+  ]);
+  if (volume && volume.Labels?.[LABEL.projectId] !== project.id) {
+    throw new UserError(
+      `A volume named ${names.volume} exists and is not this project's session.`,
+      'Pick another name.',
+    );
+  }
+  const command = agentCommand(review.approved.config, request.agentArgs, services.env);
+  const undo = new UndoStack();
+  let seed: SeedPlan | undefined;
+  try {
+    if (!volume) {
+      seed = await planSeed(services.processes, services.env, project.dir, {
+        session: name,
+        ...(request.from ? { from: request.from } : {}),
+        includeChanges: request.includeChanges,
+      });
+      await engine.createVolume(names.volume, {
+        ...managedLabels('git-session', project),
+        [LABEL.session]: name,
+        [LABEL.baseCommit]: seed.base,
+      });
+      undo.push(`volume ${names.volume}`, () => engine.removeVolume(names.volume));
+    } else if (request.from || request.includeChanges) {
+      throw new UserError(
+        `The git session ${name} has its clone already; --from and --include-changes only apply to a new one.`,
+        `Start it again without them, or pick another name.`,
+      );
+    }
+    await ensureGitContainer(
+      services,
+      project,
+      { name, ...names },
+      {
+        image: agent?.Config.Image ?? plan.runtime.image,
+        runtime: plan.runtime,
+        undo,
+      },
+    );
+    if (seed) {
+      await seedClone(services.processes, services.env, project.dir, containerClone(engine, target), seed);
+      await setHostBase(services, project.dir, name, seed.base);
+      undo.push('the host ref of the base', () => setHostBase(services, project.dir, name, null));
+    }
+    await startSession(engine, target, name, command, request.size);
+  } catch (error) {
+    await undo.rollBack();
+    throw error;
+  }
+  // Notifications must reach the person while nothing of claude-tui is open.
+  await ensureWatcher(
+    services.processes,
+    projectStateDir(project, services.env),
+    project.dir,
+    request.cliPath,
+    services.env,
+  );
+  return {
+    name,
+    command,
+    cloned: Boolean(seed),
+    base: seed?.base ?? volume?.Labels?.[LABEL.baseCommit] ?? '',
+    branch: seed?.branch ?? null,
+    uncommitted: seed?.uncommitted ?? [],
+    changesIncluded: seed?.changesIncluded ?? false,
+  };
+}
+
+/** The session's container, made or started when it is not running. */
+async function ensureGitContainer(
+  services: HostServices,
+  project: ProjectIdentity,
+  session: { name: string; container: string; volume: string; workdir: string },
+  context: { image: string; runtime: Parameters<typeof gitAgentSpec>[1]; undo: UndoStack },
+): Promise<void> {
+  const { engine } = services;
+  const current = await engine.inspectContainer(session.container);
+  if (current && current.Config.Labels?.[LABEL.projectId] !== project.id) {
+    throw new UserError(
+      `A container named ${session.container} exists and is not this project's.`,
+      'Pick another name.',
+    );
+  }
+  // One left in a gateway that was made again since (or stopped) is made again: it holds nothing.
+  const gateway = await engine.inspectContainer(project.names.gateway);
+  const joined = current?.HostConfig.NetworkMode === `container:${gateway?.Id}`;
+  if (current?.State.Running && joined) return;
+  if (current) await engine.removeContainer(session.container);
+  const spec = gitAgentSpec(project, { ...context.runtime, image: context.image }, session);
+  await engine.createContainer(session.container, spec);
+  context.undo.push(`container ${session.container}`, () => engine.removeContainer(session.container));
+  await engine.startContainer(session.container);
+  await waitUntilReady(engine, session.container);
+}
+
+/** The host keeps the session's base commit referenced, so that no gc takes it away. */
+async function setHostBase(services: HostServices, repoDir: string, session: string, base: string | null) {
+  const ref = sessionRefs(session).base;
+  await services.processes.run('git', ['-C', repoDir, 'update-ref', ...(base ? [ref, base] : ['-d', ref])], {
+    env: { ...services.env, LC_ALL: 'C' },
+  });
+}
