@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  */
 const LAYERS = [
   ['system', 'docker'],
-  ['config'],
+  ['config', 'git'],
   ['image', 'firewall'],
   ['policy'],
   ['project'],

@@ -12,6 +12,11 @@ export interface RunOptions {
   /** Return a non-zero exit instead of throwing. */
   allowFailure?: boolean;
   timeoutMs?: number;
+  /**
+   * Stream stdout here instead of collecting it (binary output, such as a git bundle); the result's
+   * stdout is then empty. The stream is not ended: it belongs to the caller.
+   */
+  stdout?: NodeJS.WritableStream;
 }
 
 export interface RunResult {
@@ -34,14 +39,17 @@ export const systemProcessRunner: ProcessRunner = {
   async run(command, args, options = {}) {
     const { execa } = await import('execa');
     log.debug('run', { command, args });
-    const result = await execa(command, args, {
+    const subprocess = execa(command, args, {
       cwd: options.cwd,
       env: options.env,
       input: options.input,
       reject: false,
       timeout: options.timeoutMs,
       stripFinalNewline: true,
+      buffer: { stdout: !options.stdout },
     });
+    if (options.stdout) subprocess.stdout.pipe(options.stdout, { end: false });
+    const result = await subprocess;
     const commandLine = [command, ...args].join(' ');
     if (result.failed && result.exitCode === undefined) {
       if ((result as { code?: string }).code === 'ENOENT') {
