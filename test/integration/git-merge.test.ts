@@ -2,13 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import {
-  abortMerge,
-  continueMerge,
-  mergeSession,
-  pendingMerge,
-  skipConflict,
-} from '../../src/git/merge.js';
+import { abortMerge, continueMerge, mergeSession, pendingMerge, skipConflict } from '../../src/git/merge.js';
 import { listSessionCommits } from '../../src/git/session-log.js';
 import type { MergeOutcome, SessionCommit } from '../../src/git/types.js';
 import {
@@ -42,7 +36,8 @@ async function fiveCommits(): Promise<string[]> {
   return shas;
 }
 
-const log = (dir: string, range: string) => git(dir, ['log', '--reverse', '--format=%s|%an|%at', range]).split('\n');
+const log = (dir: string, range: string) =>
+  git(dir, ['log', '--reverse', '--format=%s|%an|%at', range]).split('\n');
 
 /**
  * After a landing, only what the fast-forward brought may differ: the person's stash, untracked
@@ -74,7 +69,9 @@ function conflicted(outcome: MergeOutcome) {
 /** The agent and the person both change line 2 of src/a.txt; the agent's second commit is clean. */
 async function conflictingSession(): Promise<{ clash: string; clean: string; first: string }> {
   const first = agentCommit(repos, 'agent first', { 'first.txt': 'first\n' });
-  const clash = agentCommit(repos, 'agent clash', { 'src/a.txt': lines('a', 10).replace('a2\n', 'agent2\n') });
+  const clash = agentCommit(repos, 'agent clash', {
+    'src/a.txt': lines('a', 10).replace('a2\n', 'agent2\n'),
+  });
   const clean = agentCommit(repos, 'agent clean', { 'clean.txt': 'clean\n' });
   await bring(repos);
   personCommit(repos, 'person clash', { 'src/a.txt': lines('a', 10).replace('a2\n', 'person2\n') });
@@ -115,7 +112,10 @@ describe('mergeSession', () => {
 
   it('takes only the picked files of a commit, with a trailer naming them', async () => {
     repos = makeRepos();
-    const sha = agentCommit(repos, 'two files\n\nThe body.', { 'src/a.txt': 'changed a\n', 'src/b.txt': 'changed b\n' });
+    const sha = agentCommit(repos, 'two files\n\nThe body.', {
+      'src/a.txt': 'changed a\n',
+      'src/b.txt': 'changed b\n',
+    });
     await bring(repos);
     const outcome = landed(
       await mergeSession(run, repos.host, {
@@ -127,7 +127,9 @@ describe('mergeSession', () => {
     expect(outcome.commits).toHaveLength(1);
     expect(readFileSync(join(repos.host, 'src/b.txt'), 'utf8')).toBe('changed b\n');
     expect(readFileSync(join(repos.host, 'src/a.txt'), 'utf8')).toBe(lines('a', 10));
-    expect(git(repos.host, ['log', '-1', '--format=%B'])).toBe('two files\n\nThe body.\n\nPicked-files: src/b.txt');
+    expect(git(repos.host, ['log', '-1', '--format=%B'])).toBe(
+      'two files\n\nThe body.\n\nPicked-files: src/b.txt',
+    );
     expect(git(repos.host, ['log', '-1', '--format=%an %at'])).toBe(
       git(repos.cloneDir, ['log', '-1', '--format=%an %at', sha]),
     );
@@ -149,7 +151,9 @@ describe('mergeSession', () => {
       }),
     );
     expect(outcome.commits).toHaveLength(1);
-    expect(git(repos.host, ['log', '-1', '--format=%s|%an|%P'])).toBe(`One, two and three|Pat Person|${repos.base}`);
+    expect(git(repos.host, ['log', '-1', '--format=%s|%an|%P'])).toBe(
+      `One, two and three|Pat Person|${repos.base}`,
+    );
     expect(git(repos.host, ['show', '--format=', '--name-only', 'HEAD']).split('\n').sort()).toEqual([
       'one.txt',
       'three.txt',
@@ -231,13 +235,21 @@ describe('mergeSession', () => {
     writeFiles(repos.host, { 'src/a.txt': 'my unsaved a\n' });
     const before = snapshot(repos.host);
     await expect(
-      mergeSession(run, repos.host, { session: repos.session, picks: [{ sha }], target: { kind: 'current' } }),
+      mergeSession(run, repos.host, {
+        session: repos.session,
+        picks: [{ sha }],
+        target: { kind: 'current' },
+      }),
     ).rejects.toThrow(/src\/a\.txt/);
     expect(snapshot(repos.host)).toEqual(before);
     // An untracked file in the way counts too, and so does an ignored one.
     writeFiles(repos.host, { 'src/c.txt': 'mine\n', '.gitignore': 'src/c.txt\n' });
     await expect(
-      mergeSession(run, repos.host, { session: repos.session, picks: [{ sha: adds }], target: { kind: 'current' } }),
+      mergeSession(run, repos.host, {
+        session: repos.session,
+        picks: [{ sha: adds }],
+        target: { kind: 'current' },
+      }),
     ).rejects.toThrow(/src\/c\.txt/);
     expect(readFileSync(join(repos.host, 'src/c.txt'), 'utf8')).toBe('mine\n');
   });
@@ -285,12 +297,20 @@ describe('a conflict', () => {
       branch: 'main',
     });
     await expect(
-      mergeSession(run, repos.host, { session: repos.session, picks: [{ sha: first }], target: { kind: 'current' } }),
+      mergeSession(run, repos.host, {
+        session: repos.session,
+        picks: [{ sha: first }],
+        target: { kind: 'current' },
+      }),
     ).rejects.toThrow(/waiting at a conflict/);
-    await expect(continueMerge(run, repos.host, repos.session)).rejects.toThrow(/still have conflicts: src\/a\.txt/);
+    await expect(continueMerge(run, repos.host, repos.session)).rejects.toThrow(
+      /still have conflicts: src\/a\.txt/,
+    );
     // Staged with the markers still in: refused too.
     git(outcome.worktree, ['add', 'src/a.txt']);
-    await expect(continueMerge(run, repos.host, repos.session)).rejects.toThrow(/conflict markers: src\/a\.txt/);
+    await expect(continueMerge(run, repos.host, repos.session)).rejects.toThrow(
+      /conflict markers: src\/a\.txt/,
+    );
     writeFiles(outcome.worktree, { 'src/a.txt': lines('a', 10).replace('a2\n', 'both2\n') });
     git(outcome.worktree, ['add', 'src/a.txt']);
     const done = landed(await continueMerge(run, repos.host, repos.session));
@@ -320,7 +340,10 @@ describe('a conflict', () => {
     );
     const done = landed(await skipConflict(run, repos.host, repos.session));
     expect(done.dropped).toEqual([clash]);
-    expect(log(repos.host, 'HEAD~2..HEAD').map((line) => line.split('|')[0])).toEqual(['agent first', 'agent clean']);
+    expect(log(repos.host, 'HEAD~2..HEAD').map((line) => line.split('|')[0])).toEqual([
+      'agent first',
+      'agent clean',
+    ]);
     expect(readFileSync(join(repos.host, 'src/a.txt'), 'utf8')).toContain('person2');
     expectOnlyLandedChanged(before, ['first.txt', 'clean.txt']);
   });
@@ -337,11 +360,17 @@ describe('a conflict', () => {
         target: { kind: 'current' },
       }),
     );
-    expect(snapshot(repos.host)).toEqual({ ...before, worktrees: expect.stringContaining(outcome.worktree) as string });
+    expect(snapshot(repos.host)).toEqual({
+      ...before,
+      worktrees: expect.stringContaining(outcome.worktree) as string,
+    });
     // A fresh runner stands for another process: everything it needs is on disk.
     const { createGitRunner } = await import('../../src/git/git-runner.js');
     const { systemProcessRunner } = await import('../../src/system/process.js');
-    const other = createGitRunner(systemProcessRunner, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
+    const other = createGitRunner(systemProcessRunner, {
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+    });
     expect(await pendingMerge(other, repos.host, repos.session)).toBeDefined();
     await abortMerge(other, repos.host, repos.session);
     expect(snapshot(repos.host)).toEqual(before);

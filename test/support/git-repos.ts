@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bringOver } from '../../src/git/bring-over.js';
@@ -55,7 +64,8 @@ export function makeRepos(files: Record<string, string> = {}): SessionRepos {
     'README.md': '# project\n',
     'src/a.txt': lines('a', 10),
     'src/b.txt': lines('b', 10),
-    'package.json': JSON.stringify({ name: 'p', version: '1.0.0', scripts: { test: 'vitest' } }, null, 2) + '\n',
+    'package.json':
+      JSON.stringify({ name: 'p', version: '1.0.0', scripts: { test: 'vitest' } }, null, 2) + '\n',
     ...files,
   });
   git(host, ['add', '-A']);
@@ -115,7 +125,11 @@ export function agentCommit(
 }
 
 /** A commit on the host's checked-out branch, as the person makes it. */
-export function personCommit(repos: SessionRepos, message: string, files: Record<string, string | null>): string {
+export function personCommit(
+  repos: SessionRepos,
+  message: string,
+  files: Record<string, string | null>,
+): string {
   writeFiles(repos.host, files);
   git(repos.host, ['add', '-A']);
   git(repos.host, ['commit', '-q', '-m', message]);
