@@ -9,8 +9,8 @@ import tseslint from 'typescript-eslint';
  */
 const LAYERS = [
   ['system', 'docker'],
-  ['config'],
-  ['image', 'firewall', 'git'],
+  ['config', 'git'],
+  ['image', 'firewall'],
   ['policy'],
   ['project'],
   ['session'],

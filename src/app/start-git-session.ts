@@ -1,6 +1,7 @@
 import { LABEL, managedLabels } from '../docker/labels.js';
 import { UserError } from '../errors.js';
 import { readFirewallStatus } from '../firewall/gateway-control.js';
+import { createGitRunner, type GitRunner } from '../git/git-runner.js';
 import { planSeed, seedClone, type SeedPlan } from '../git/seed-clone.js';
 import { sessionRefs } from '../git/types.js';
 import { agentUnavailable } from '../project/agent-exec.js';
@@ -93,11 +94,12 @@ export async function startGitSession(
     );
   }
   const command = agentCommand(review.approved.config, request.agentArgs, services.env);
+  const git = createGitRunner(services.processes);
   const undo = new UndoStack();
   let seed: SeedPlan | undefined;
   try {
     if (!volume) {
-      seed = await planSeed(services.processes, services.env, project.dir, {
+      seed = await planSeed(git, project.dir, {
         session: name,
         ...(request.from ? { from: request.from } : {}),
         includeChanges: request.includeChanges,
@@ -125,9 +127,9 @@ export async function startGitSession(
       },
     );
     if (seed) {
-      await seedClone(services.processes, services.env, project.dir, containerClone(engine, target), seed);
-      await setHostBase(services, project.dir, name, seed.base);
-      undo.push('the host ref of the base', () => setHostBase(services, project.dir, name, null));
+      await seedClone(git, project.dir, containerClone(engine, target), seed);
+      await setHostBase(git, project.dir, name, seed.base);
+      undo.push('the host ref of the base', () => setHostBase(git, project.dir, name, null));
     }
     await startSession(engine, target, name, command, request.size);
   } catch (error) {
@@ -181,9 +183,7 @@ async function ensureGitContainer(
 }
 
 /** The host keeps the session's base commit referenced, so that no gc takes it away. */
-async function setHostBase(services: HostServices, repoDir: string, session: string, base: string | null) {
+async function setHostBase(git: GitRunner, repoDir: string, session: string, base: string | null) {
   const ref = sessionRefs(session).base;
-  await services.processes.run('git', ['-C', repoDir, 'update-ref', ...(base ? [ref, base] : ['-d', ref])], {
-    env: { ...services.env, LC_ALL: 'C' },
-  });
+  await git(repoDir, ['update-ref', ...(base ? [ref, base] : ['-d', ref])]);
 }

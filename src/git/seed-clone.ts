@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { UsageError, UserError } from '../errors.js';
-import type { ProcessRunner } from '../system/process.js';
+import type { GitRunner } from './git-runner.js';
 import type { SessionClone } from './types.js';
 
 /**
@@ -22,20 +22,13 @@ export interface SeedPlan {
   changesIncluded: boolean;
 }
 
-const gitEnv = (env: NodeJS.ProcessEnv) => ({ ...env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' });
-
 export async function planSeed(
-  processes: ProcessRunner,
-  env: NodeJS.ProcessEnv,
+  run: GitRunner,
   repoDir: string,
   request: { session: string; from?: string; includeChanges: boolean },
 ): Promise<SeedPlan> {
-  const git = (args: string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}) =>
-    processes.run('git', ['-C', repoDir, ...args], {
-      env: { ...gitEnv(env), ...extraEnv },
-      allowFailure: true,
-      ...(input === undefined ? {} : { input }),
-    });
+  const git: HostGit = (args, input, extraEnv = {}) =>
+    run(repoDir, args, { env: extraEnv, allowFailure: true, ...(input === undefined ? {} : { input }) });
   const top = await git(['rev-parse', '--show-toplevel']);
   if (top.exitCode !== 0) {
     throw new UserError(
@@ -77,7 +70,7 @@ export async function planSeed(
 type HostGit = (
   args: string[],
   input?: string,
-  extraEnv?: NodeJS.ProcessEnv,
+  extraEnv?: Record<string, string>,
 ) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 
 async function branchName(git: HostGit, request: { session: string; from?: string }): Promise<string> {
@@ -99,7 +92,7 @@ async function commitUncommitted(git: HostGit, base: string): Promise<string> {
   const gitDir = (await git(['rev-parse', '--absolute-git-dir'])).stdout.trim();
   const index = { GIT_INDEX_FILE: `${gitDir}/claude-tui-seed-index-${process.pid}` };
   try {
-    const steps: [string[], NodeJS.ProcessEnv][] = [
+    const steps: [string[], Record<string, string>][] = [
       [['read-tree', base], index],
       [['add', '-A', '--', '.'], index],
     ];
@@ -131,7 +124,7 @@ async function commitUncommitted(git: HostGit, base: string): Promise<string> {
 }
 
 /** The host's git identity, or a stand-in when it has none (commit-tree refuses to guess). */
-async function identityEnv(git: HostGit): Promise<NodeJS.ProcessEnv> {
+async function identityEnv(git: HostGit): Promise<Record<string, string>> {
   const { name, email } = await hostIdentity(git);
   return {
     GIT_AUTHOR_NAME: name,
@@ -151,8 +144,7 @@ async function hostIdentity(git: HostGit): Promise<{ name: string; email: string
 
 /** Makes the clone: an empty repository, the pack streamed in, its branch, the files checked out. */
 export async function seedClone(
-  processes: ProcessRunner,
-  env: NodeJS.ProcessEnv,
+  run: GitRunner,
   repoDir: string,
   clone: SessionClone,
   plan: SeedPlan,
@@ -165,18 +157,16 @@ export async function seedClone(
   await must('git init', clone.git(['init', '--quiet', `--initial-branch=${plan.branch}`]));
   const pack = new PassThrough();
   await Promise.all([
-    processes.pipe('git', ['-C', repoDir, 'pack-objects', '--revs', '--stdout', '--quiet'], pack, {
-      env: gitEnv(env),
+    run(repoDir, ['pack-objects', '--revs', '--stdout', '--quiet'], {
+      stdout: pack,
       input: `${plan.tip}\n`,
-    }),
+    }).finally(() => pack.end()),
     must('receiving the commits', clone.git(['index-pack', '--stdin'], { stdin: pack })),
   ]);
   const refs = `update refs/heads/${plan.branch} ${plan.tip}\nupdate refs/claude-tui/base ${plan.base}\n`;
   await must('its branch', clone.git(['update-ref', '--stdin'], { stdin: Readable.from([refs]) }));
   // The agent commits as the person would (their name on the host), unless it is told otherwise.
-  const host = (args: string[]) =>
-    processes.run('git', ['-C', repoDir, ...args], { env: gitEnv(env), allowFailure: true });
-  const { name, email } = await hostIdentity(host);
+  const { name, email } = await hostIdentity((args) => run(repoDir, args, { allowFailure: true }));
   await must('its identity', clone.git(['config', 'user.name', name]));
   await must('its identity', clone.git(['config', 'user.email', email]));
   await must('checking out', clone.git(['-c', 'checkout.workers=0', 'reset', '--quiet', '--hard']));

@@ -87,6 +87,10 @@ export type MergeOutcome =
       commits: string[];
       /** Session commits skipped because they were already on the target. */
       skipped: string[];
+      /** Session commits left out on the person's word (skipConflict), or resolved to no change. */
+      dropped?: string[];
+      /** What went wrong after landing (marking the commits landed in the clone). */
+      warnings?: string[];
       dryRun: boolean;
     }
   | {
@@ -119,4 +123,22 @@ export interface CloneGitResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * A merge stopped at a conflict, waiting for the person: resolve and stage in `worktree`, then
+ * continue, skip that commit, or abort. Kept in the repository's git dir, so any process sees it.
+ */
+export interface PendingMerge {
+  session: string;
+  /** The temporary worktree the picks are applied in. */
+  worktree: string;
+  /** The session commit that did not apply, and its files with conflicts. */
+  conflict: { sha: string; subject: string; files: string[] };
+  /** Picks still to apply after the conflicting one, oldest first. */
+  remaining: MergePick[];
+  target: MergeTarget;
+  /** The branch that moves (or is made) at the end: a short name, such as `main`. */
+  branch: string;
+  squash?: { message: string };
 }

@@ -12,6 +12,11 @@ export interface RunOptions {
   /** Return a non-zero exit instead of throwing. */
   allowFailure?: boolean;
   timeoutMs?: number;
+  /**
+   * Stream stdout here instead of collecting it (binary output, such as a git bundle); the result's
+   * stdout is then empty. The stream is not ended: it belongs to the caller.
+   */
+  stdout?: NodeJS.WritableStream;
 }
 
 export interface RunResult {
@@ -22,16 +27,6 @@ export interface RunResult {
 
 export interface ProcessRunner {
   run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
-  /**
-   * Runs a command whose output is piped into `stdout` as it comes (a pack, say), which is ended
-   * after it; the result's stdout is empty. Fails like `run`.
-   */
-  pipe(
-    command: string,
-    args: readonly string[],
-    stdout: NodeJS.WritableStream,
-    options?: RunOptions,
-  ): Promise<RunResult>;
   /** Starts a process that outlives us (its own session, no terminal); returns its pid. */
   spawnDetached(
     command: string,
@@ -44,14 +39,17 @@ export const systemProcessRunner: ProcessRunner = {
   async run(command, args, options = {}) {
     const { execa } = await import('execa');
     log.debug('run', { command, args });
-    const result = await execa(command, args, {
+    const subprocess = execa(command, args, {
       cwd: options.cwd,
       env: options.env,
       input: options.input,
       reject: false,
       timeout: options.timeoutMs,
       stripFinalNewline: true,
+      buffer: { stdout: !options.stdout },
     });
+    if (options.stdout) subprocess.stdout.pipe(options.stdout, { end: false });
+    const result = await subprocess;
     const commandLine = [command, ...args].join(' ');
     if (result.failed && result.exitCode === undefined) {
       if ((result as { code?: string }).code === 'ENOENT') {
@@ -67,38 +65,6 @@ export const systemProcessRunner: ProcessRunner = {
       throw new ExternalCommandError(commandLine, exitCode, String(result.stderr));
     }
     return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode };
-  },
-
-  async pipe(command, args, stdout, options = {}) {
-    const { spawn } = await import('node:child_process');
-    log.debug('pipe', { command, args });
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    const stderr: Buffer[] = [];
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.stdout?.pipe(stdout);
-    const commandLine = [command, ...args].join(' ');
-    const exitCode = await new Promise<number>((resolve, reject) => {
-      child.on('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          error.code === 'ENOENT'
-            ? new UserError(
-                `${command} is not installed or not on PATH.`,
-                `Install ${command} and try again.`,
-              )
-            : new ExternalCommandError(commandLine, undefined, error.message),
-        ),
-      );
-      child.on('close', (code) => resolve(code ?? 1));
-    });
-    const errorText = Buffer.concat(stderr).toString('utf8');
-    if (exitCode !== 0 && !options.allowFailure)
-      throw new ExternalCommandError(commandLine, exitCode, errorText);
-    return { stdout: '', stderr: errorText, exitCode };
   },
 
   async spawnDetached(command, args, options = {}) {

@@ -126,7 +126,6 @@ describe('notifications', () => {
   };
   const processes: ProcessRunner = {
     run: () => Promise.resolve({ stdout: '', stderr: '', exitCode: 0 }),
-    pipe: () => Promise.resolve({ stdout: '', stderr: '', exitCode: 0 }),
     spawnDetached: () => Promise.resolve(1),
   };
   it('describes the event for a person', () => {
