@@ -4,6 +4,8 @@ export interface FlagSpec {
   name: string;
   /** Takes a value (`--log-level debug`) rather than being a switch. */
   value?: boolean;
+  /** A one-letter form (`-m` for `--message`), as git's own commands have. */
+  short?: string;
   description: string;
 }
 
@@ -31,6 +33,17 @@ export function parseArgs(argv: readonly string[], allowed: readonly FlagSpec[])
     }
     if (arg === '-h') {
       parsed.flags.help = true;
+      continue;
+    }
+    const shortFlag = /^-([a-zA-Z])$/.exec(arg) && [...specs.values()].find((f) => f.short === arg.slice(1));
+    if (shortFlag) {
+      if (!shortFlag.value) {
+        parsed.flags[shortFlag.name] = true;
+        continue;
+      }
+      const value = argv[++i];
+      if (value === undefined || value === '') throw new UsageError(`${arg} needs a value.`);
+      parsed.flags[shortFlag.name] = value;
       continue;
     }
     if (!arg.startsWith('--') || arg === '-') {

@@ -94,6 +94,57 @@ export const commands: CommandSpec[] = [
     load: async () => (await import('./commands/sessions.js')).startCommand,
   },
   {
+    name: 'log',
+    usage: 'log NAME [--json] [--project DIR]',
+    summary:
+      "list a git session's commits since it started (time, files, +/-, marks), brought over from its clone",
+    flags: [json, projectFlag],
+    load: async () => (await import('./commands/git-sessions.js')).logCommand,
+  },
+  {
+    name: 'diff',
+    usage: 'diff NAME [REV] [--project DIR]',
+    summary: "show a git session's changes: one commit (a hash prefix or its position, 1 = oldest) or all",
+    flags: [projectFlag],
+    load: async () => (await import('./commands/git-sessions.js')).diffCommand,
+  },
+  {
+    name: 'merge',
+    usage:
+      'merge NAME [--all | --pick A,B] [--files F,G] [--squash -m MSG] [--onto BRANCH | --branch NEW] [--dry-run] [--continue | --skip | --abort]',
+    summary:
+      "land a git session's picked commits on your branch; your working tree is untouched until the end, and exactly as before after an abort",
+    flags: [
+      json,
+      { name: 'all', description: 'every commit not yet applied' },
+      {
+        name: 'pick',
+        value: true,
+        description: 'these commits (hash prefixes or positions, comma-separated)',
+      },
+      {
+        name: 'files',
+        value: true,
+        description: 'only these files of the picked commits (comma-separated paths)',
+      },
+      { name: 'squash', description: 'one commit for all picks' },
+      { name: 'message', short: 'm', value: true, description: 'the squashed commit message' },
+      {
+        name: 'onto',
+        value: true,
+        description: 'an existing branch to land on (default: the current branch)',
+      },
+      { name: 'branch', value: true, description: 'a new branch to land on, made from the current one' },
+      { name: 'dry-run', description: 'check everything, change nothing' },
+      { name: 'continue', description: 'go on after resolving a conflict' },
+      { name: 'skip', description: 'leave out the commit that conflicted and go on' },
+      { name: 'abort', description: 'give up the merge; your repository stays as it was' },
+      { name: 'yes', description: 'merge commits that touch files that run on the host without asking' },
+      projectFlag,
+    ],
+    load: async () => (await import('./commands/git-sessions.js')).mergeCommand,
+  },
+  {
     name: 'sessions',
     usage: 'sessions [DIR]',
     summary: 'list the sessions with their state (working, waiting, idle, exited), age and last output',

@@ -32,7 +32,7 @@ export function commandHelp(command: CommandSpec): string {
 }
 
 function flagLines(flags: readonly FlagSpec[]): string[] {
-  const label = (f: FlagSpec) => `--${f.name}${f.value ? ' VALUE' : ''}`;
+  const label = (f: FlagSpec) => `${f.short ? `-${f.short}, ` : ''}--${f.name}${f.value ? ' VALUE' : ''}`;
   const width = Math.max(...flags.map((f) => label(f).length));
   return flags.map((f) => `  ${label(f).padEnd(width)}  ${f.description}`);
 }
