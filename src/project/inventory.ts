@@ -1,5 +1,6 @@
-import type { ContainerSummary, DiskUsage, DockerEngine, ImageSummary } from '../docker/engine.js';
+import type { ContainerSummary, DiskUsage, DockerEngine } from '../docker/engine.js';
 import { everythingManaged, isManaged, LABEL } from '../docker/labels.js';
+import { countUnmerged } from '../git/unmerged-count.js';
 import { folderIsGone } from './folder-gone.js';
 
 export type ResourceKind = 'container' | 'volume' | 'image' | 'network';
@@ -36,8 +37,6 @@ export interface Inventory {
 }
 
 const GIT_SESSION = 'git-session';
-/** Where a git-session volume's repository is mounted in the short-lived counting container. */
-const REPO_MOUNT = '/repo';
 
 const containerName = (c: ContainerSummary) => (c.Names[0] ?? c.Id).replace(/^\//, '');
 
@@ -168,83 +167,6 @@ function goneFolderCheck(): (dir: string | null | undefined) => boolean {
     if (gone === undefined) answers.set(dir, (gone = folderIsGone(dir)));
     return gone;
   };
-}
-
-/**
- * Commits in a git-session volume that are neither in the commit it started from nor merged back
- * (`refs/claude-tui/merged`), counted by git in a short-lived container with no network that
- * mounts the volume read-only. Null when that cannot be told (no image, no repository).
- */
-async function countUnmerged(
-  engine: DockerEngine,
-  volume: string,
-  base: string | undefined,
-  images: ImageSummary[],
-): Promise<number | null> {
-  if (!base || !/^[0-9a-f]{7,64}$/.test(base)) return null;
-  // Newest first; an image without git (a test's, a half-built one) answers 127 and the next is tried.
-  for (const image of images.slice(0, 3)) {
-    const count = await countWith(engine, volume, base, image);
-    if (count !== 'no git') return count;
-  }
-  return null;
-}
-
-async function countWith(
-  engine: DockerEngine,
-  volume: string,
-  base: string,
-  image: ImageSummary,
-): Promise<number | null | 'no git'> {
-  const script = [
-    // 127 tells an image without git from a volume without a repository (3).
-    'command -v git >/dev/null || exit 127',
-    `git config --global --add safe.directory '*'`,
-    `cd ${REPO_MOUNT}`,
-    'git rev-parse --git-dir >/dev/null 2>&1 || exit 3',
-    `if git rev-parse -q --verify refs/claude-tui/merged >/dev/null; then merged=^refs/claude-tui/merged; else merged=; fi`,
-    `git rev-list --count --all ^${base} $merged`,
-  ].join('\n');
-  const name = `claude-tui-count-${volume}-${process.pid}`.slice(0, 120);
-  try {
-    await engine.createContainer(name, {
-      Image: image.Id,
-      User: 'root',
-      Entrypoint: ['sh', '-c'],
-      Cmd: [script.replace(/\n/g, ' && ')],
-      Labels: {},
-      HostConfig: {
-        NetworkMode: 'none',
-        ReadonlyRootfs: false,
-        Mounts: [{ Type: 'volume', Source: volume, Target: REPO_MOUNT, ReadOnly: true }],
-      },
-    });
-    await engine.startContainer(name);
-    const result = await waitForExit(engine, name);
-    if (result.exitCode === 127) return 'no git';
-    if (result.exitCode !== 0) return null;
-    const count = Number(result.output.trim().split('\n').pop());
-    return Number.isInteger(count) ? count : null;
-  } catch {
-    return null;
-  } finally {
-    await engine.removeContainer(name).catch(() => undefined);
-  }
-}
-
-async function waitForExit(
-  engine: DockerEngine,
-  name: string,
-): Promise<{ exitCode: number; output: string }> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const state = await engine.inspectContainer(name);
-    if (state && !state.State.Running && state.State.Status !== 'created') {
-      return { exitCode: state.State.ExitCode, output: await engine.containerLogs(name, 20) };
-    }
-    if (Date.now() > deadline) throw new Error('counting commits took too long');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const ORDER: ResourceKind[] = ['container', 'volume', 'network', 'image'];
