@@ -105,8 +105,15 @@ export const sessionsCommand: CommandHandler = async (ctx) => {
     return;
   }
   ctx.out.table(
-    ['NAME', 'STATE', 'FROM', 'AGE', 'LAST OUTPUT'],
-    sessions.map((s) => [s.name, stateLabel(s), s.source, ago(s.created), ago(s.lastActivity)]),
+    ['NAME', 'KIND', 'STATE', 'FROM', 'AGE', 'LAST OUTPUT'],
+    sessions.map((s) => [
+      s.name,
+      s.kind === 'git' ? 'git' : 'folder',
+      stateLabel(s),
+      s.source,
+      ago(s.created),
+      ago(s.lastActivity),
+    ]),
   );
 };
 
