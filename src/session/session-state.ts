@@ -15,6 +15,8 @@ export interface SessionInfo {
   created: string | null;
   lastActivity: string | null;
   exitCode: number | null;
+  /** Sessions started with --git: commits not landed yet (ahead) and landed so far. */
+  git?: { ahead: number; landed: number };
 }
 
 /** How recently the screen must have changed for an agent without hooks to count as working. */

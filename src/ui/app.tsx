@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useStdout, useWindowSize } from 'ink';
-import { useCallback, useReducer, useRef } from 'react';
+import { useCallback, useReducer, useRef, useState } from 'react';
 import { BottomLine } from './components/bottom-line.js';
 import { Header } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -10,8 +10,16 @@ import { useProjectAlerts } from './hooks/use-project-alerts.js';
 import { usePreview } from './hooks/use-preview.js';
 import { useSessionWatchers } from './hooks/use-session-watchers.js';
 import { commandFor, firstKey, keyName, type CommandId, type KeyBindings } from './keymap.js';
+import {
+  unavailableMergeService,
+  unavailableShell,
+  type MergeService,
+  type MergeServiceFactory,
+  type OpenShell,
+} from './merge/merge-service.js';
 import { AllowlistScreen, type SubScreenProps } from './screens/allowlist-screen.js';
 import { CleanupScreen } from './screens/cleanup-screen.js';
+import { MergeScreen } from './screens/merge-screen.js';
 import { PolicyScreen } from './screens/policy-screen.js';
 import { ProjectsScreen } from './screens/projects-screen.js';
 import { startInputProblem } from './start-input.js';
@@ -38,9 +46,21 @@ export interface AppProps {
   bell?: boolean;
   /** The folder the dashboard was started in (symlinks resolved): its project is selected. */
   startDir?: string | undefined;
+  /** Makes the merge screen's git service for a session (not available until src/git is wired). */
+  mergeService?: MergeServiceFactory;
+  /** Runs a shell in a folder (a conflict's worktree); the dashboard gives up the terminal meanwhile. */
+  openShell?: OpenShell;
 }
 
-export function App({ domain, bindings, startupNotice, bell = true, startDir }: AppProps) {
+export function App({
+  domain,
+  bindings,
+  startupNotice,
+  bell = true,
+  startDir,
+  mergeService = unavailableMergeService,
+  openShell = unavailableShell,
+}: AppProps) {
   const { exit, suspendTerminal } = useApp();
   const { stdout } = useStdout();
   const { columns, rows } = useWindowSize();
@@ -50,6 +70,8 @@ export function App({ domain, bindings, startupNotice, bell = true, startDir }: 
     status: startupNotice ? { kind: 'error' as const, text: startupNotice } : null,
   }));
   const attached = useRef(false);
+  /** The service of the session the merge screen is open on. */
+  const [merging, setMerging] = useState<MergeService | null>(null);
   const say = useCallback(
     (kind: 'info' | 'error' | 'busy' | 'notice', text: string) =>
       dispatch({ type: 'status', status: { kind, text } }),
@@ -154,6 +176,19 @@ export function App({ domain, bindings, startupNotice, bell = true, startDir }: 
           projectDir: project.dir,
           name: session.name,
         });
+      case 'session.merge':
+        if (!project || !session) return say('error', 'No session selected.');
+        if (!session.git)
+          return say('error', `${session.name}: only git sessions (start --git) have commits to merge.`);
+        try {
+          setMerging(mergeService(project.dir, session.name));
+        } catch (error) {
+          return say('error', describeError(error));
+        }
+        return dispatch({
+          type: 'open',
+          screen: { name: 'merge', projectDir: project.dir, session: session.name },
+        });
       case 'project.add':
         return openPrompt('add-project', 'add a project (path)');
       case 'project.up':
@@ -249,6 +284,13 @@ export function App({ domain, bindings, startupNotice, bell = true, startDir }: 
           <AllowlistScreen {...subScreen} projectDir={state.screen.projectDir} />
         ) : state.screen.name === 'policy' ? (
           <PolicyScreen {...subScreen} projectDir={state.screen.projectDir} />
+        ) : state.screen.name === 'merge' && merging ? (
+          <MergeScreen
+            {...subScreen}
+            service={merging}
+            session={state.screen.session}
+            openShell={(dir) => suspendTerminal(() => openShell(dir))}
+          />
         ) : state.screen.name === 'cleanup' ? (
           <CleanupScreen {...subScreen} />
         ) : (

@@ -13,7 +13,8 @@ export type Screen =
   | { name: 'projects' }
   | { name: 'allowlist'; projectDir: string }
   | { name: 'policy'; projectDir: string }
-  | { name: 'cleanup' };
+  | { name: 'cleanup' }
+  | { name: 'merge'; projectDir: string; session: string };
 
 /** What the one-line prompt at the bottom is asking for. */
 export type PromptPurpose = 'add-project' | 'start-session' | 'filter';

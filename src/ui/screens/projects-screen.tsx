@@ -248,6 +248,9 @@ function SessionRow({ session, attention, now }: { session: SessionInfo; attenti
       <Text dimColor={theme.dim}>{session.source.padEnd(7)}</Text>
       {ago(session.created, now).padEnd(5)}
       <Text dimColor={theme.dim}>{`out ${ago(session.lastActivity, now)}`}</Text>
+      {session.git ? (
+        <Text color={theme.accent}>{`  git ${session.git.ahead} ahead, ${session.git.landed} landed`}</Text>
+      ) : null}
     </>
   );
 }
