@@ -279,7 +279,7 @@ export function App({
       ) : null}
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">
         {state.overlay?.kind === 'help' ? (
-          <HelpOverlay bindings={bindings} height={bodyHeight} />
+          <HelpOverlay bindings={bindings} width={columns} height={bodyHeight} />
         ) : state.screen.name === 'allowlist' ? (
           <AllowlistScreen {...subScreen} projectDir={state.screen.projectDir} />
         ) : state.screen.name === 'policy' ? (
@@ -300,6 +300,7 @@ export function App({
             width={columns}
             height={bodyHeight}
             reviewKey={firstKey(bindings, 'screen.policy')}
+            mergeKey={firstKey(bindings, 'session.merge')}
           />
         )}
       </Box>
