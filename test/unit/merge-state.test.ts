@@ -43,8 +43,8 @@ describe('the merge screen state', () => {
   it('asks a second yes before picking a commit that runs on the host, and picks nothing on no', () => {
     const asked = run({ type: 'move', delta: 1 }, { type: 'toggle-pick' });
     expect(asked.question).toMatchObject({ kind: 'host-run', sha: ci.sha });
-    expect(asked.question?.kind === 'host-run' && asked.question.text).toContain(
-      '.github/workflows/ci.yml (a GitHub workflow)',
+    expect(asked.question?.kind === 'host-run' && asked.question.detail).toContain(
+      '.github/workflows/ci.yml runs on the host: a GitHub workflow',
     );
     expect(asked.picks[ci.sha]).toBeUndefined();
     const no = reduceMerge(asked, { type: 'answer', yes: false });

@@ -4,8 +4,8 @@ import { ListView } from '../components/list-view.js';
 import { useTheme } from '../theme.js';
 import type { Pick } from './merge-state.js';
 
-/** Everything in a row but the subject: selection 2, mark 4, sha 8, stat 14, files 9, flag 9. */
-const FIXED = 2 + 4 + 8 + 14 + 9 + 9;
+/** Everything in a row but the subject: selection 2, mark 4, sha 8, stat 14, files 9, flag 10. */
+const FIXED = 2 + 4 + 8 + 14 + 9 + 10;
 
 /** The session's commits, oldest first: what is picked, each one's size, and what needs a look. */
 export function CommitList({

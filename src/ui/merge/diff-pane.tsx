@@ -43,8 +43,10 @@ export function DiffPane({
           const stat = file.binary ? 'binary' : `+${file.added} -${file.removed}`;
           return (
             <Text key={i} wrap="truncate" bold inverse={row.file === current && i === 0}>
-              {`${folded} ${mark(file.path)} ${rename}${file.path} (${file.status}, ${stat})`}
+              {`${folded} ${mark(file.path)} ${rename}${file.path}`}
+              {/* Before the stat: at 80 columns the reason is what must not be cut. */}
               {reason ? <Text color={theme.warn}>{`  ! runs on the host: ${reason}`}</Text> : null}
+              {` (${file.status}, ${stat})`}
             </Text>
           );
         }

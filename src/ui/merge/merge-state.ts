@@ -22,7 +22,7 @@ export interface Pick {
 
 export type Question =
   /** Picking this changes files that run on the host: a second yes. */
-  | { kind: 'host-run'; sha: string; file: string | null; text: string }
+  | { kind: 'host-run'; sha: string; file: string | null; text: string; detail: string }
   | { kind: 'land'; text: string }
   | { kind: 'abort' };
 
@@ -169,13 +169,17 @@ export function squashDraft(state: MergeScreenState): string {
     .join('\n');
 }
 
-function hostRunText(commit: SessionCommit, file: string | null): string {
+function hostRunQuestion(commit: SessionCommit, file: string | null): Question {
   const files = commit.files.filter((f) => f.hostRun && (file === null || f.path === file));
   const first = files[0];
-  const named = first
-    ? `${first.path} (${first.hostRun})${files.length > 1 ? ` and ${files.length - 1} more` : ''}`
-    : '';
-  return `${commit.sha.slice(0, 7)} changes ${named}, which runs on the host. Pick it anyway?`;
+  const more = files.length > 1 ? ` (and ${files.length - 1} more)` : '';
+  return {
+    kind: 'host-run',
+    sha: commit.sha,
+    file,
+    text: `Pick ${file === null ? commit.sha.slice(0, 7) : file} though it runs on the host?`,
+    detail: first ? `${first.path} runs on the host: ${first.hostRun}${more}` : '',
+  };
 }
 
 function setPick(state: MergeScreenState, sha: string, pick: Pick | null): MergeScreenState {
@@ -193,7 +197,7 @@ function toggleCommit(state: MergeScreenState, commit: SessionCommit, confirmed 
   if (commit.hostRun && !confirmed && !state.hostRunConfirmed.includes(commit.sha))
     return {
       ...state,
-      question: { kind: 'host-run', sha: commit.sha, file: null, text: hostRunText(commit, null) },
+      question: hostRunQuestion(commit, null),
     };
   return setPick(state, commit.sha, { files: null });
 }
@@ -218,7 +222,7 @@ function toggleFile(
   if (hostRun && !confirmed && !state.hostRunConfirmed.includes(commit.sha))
     return {
       ...state,
-      question: { kind: 'host-run', sha: commit.sha, file: path, text: hostRunText(commit, path) },
+      question: hostRunQuestion(commit, path),
     };
   const files = all.filter((p) => p === path || now.includes(p));
   return setPick(state, commit.sha, { files: files.length === all.length ? null : files });

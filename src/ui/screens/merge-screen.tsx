@@ -184,13 +184,7 @@ export function MergeScreen(props: MergeScreenProps) {
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         <Body state={state} dispatch={dispatch} bindings={bindings} width={width} height={bodyHeight} />
       </Box>
-      <Text wrap="truncate">
-        <Text dimColor={theme.dim}>target: </Text>
-        <Text color={theme.accent}>{targetLabel(state)}</Text>
-        {state.squash ? (
-          <Text dimColor={theme.dim}>{` · squash into one: ${state.squash.message.split('\n')[0]}`}</Text>
-        ) : null}
-      </Text>
+      <StateLine state={state} />
       {state.question ? (
         <ConfirmLine
           message={state.question.kind === 'abort' ? 'Abort the merge? Nothing lands.' : state.question.text}
@@ -200,7 +194,6 @@ export function MergeScreen(props: MergeScreenProps) {
         <PromptLine
           label="new branch"
           value={state.editing.value}
-          problem={branchNameProblem(state.editing.value.trim())}
           onChange={(value) => dispatch({ type: 'edit-input', value })}
           onSubmit={(value) => dispatch({ type: 'edit-done', value })}
           onCancel={() => dispatch({ type: 'edit-cancel' })}
@@ -263,6 +256,37 @@ function Body({
   );
 }
 
+/**
+ * Above the keys: where the picks land and whether they are squashed; while a question or the
+ * branch name is open, what it needs said (why a file needs a second yes, what is wrong with a name).
+ */
+function StateLine({ state }: { state: MergeScreenState }) {
+  const theme = useTheme();
+  if (state.question?.kind === 'host-run')
+    return (
+      <Text wrap="truncate" color={theme.warn}>
+        {`! ${state.question.detail}`}
+      </Text>
+    );
+  const problem =
+    state.editing?.kind === 'branch' ? branchNameProblem(state.editing.value.trim()) : undefined;
+  if (problem)
+    return (
+      <Text wrap="truncate" color={theme.bad}>
+        {problem}
+      </Text>
+    );
+  return (
+    <Text wrap="truncate">
+      <Text dimColor={theme.dim}>target: </Text>
+      <Text color={theme.accent}>{targetLabel(state)}</Text>
+      {state.squash ? (
+        <Text dimColor={theme.dim}>{` · squash into one: ${state.squash.message.split('\n')[0]}`}</Text>
+      ) : null}
+    </Text>
+  );
+}
+
 function titleDetail(state: MergeScreenState): string {
   const commits = state.commits ?? [];
   if (state.view === 'diff') {
@@ -281,9 +305,7 @@ function hints(state: MergeScreenState, bindings: KeyBindings): string {
       return [
         hint('merge.pick', 'pick file'),
         hint('merge.collapse', 'collapse'),
-        hint('merge.next-file', 'next file'),
-        hint('merge.previous-file', 'previous'),
-        'pgdn/pgup',
+        `${firstKey(bindings, 'merge.next-file')}/${firstKey(bindings, 'merge.previous-file')} next/previous file`,
         back,
       ].join(' · ');
     case 'conflict':
