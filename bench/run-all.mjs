@@ -11,6 +11,7 @@ const scripts = [
   'sessions.mjs',
   'logs.mjs',
   'dashboard.mjs',
+  'merge-screen.mjs',
 ];
 let failed = false;
 for (const script of scripts) {
