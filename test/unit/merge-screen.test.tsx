@@ -100,10 +100,14 @@ describe.each(SIZES)('the merge screen at $cols columns', (size) => {
     expect(service.calls).toContain('diff e4f5a6b');
     // The workflow is second in the commit, first in its diff.
     expect(screen).toContain('file 1 of 2');
-    expect(rowWith(screen, 'runs on the host')).toMatch(/^▾ \[ \] \.github\/workflows\/ci\.yml/);
+    // The file list first, then the files in the same order.
+    const lines = screen.split('\n');
+    expect(lines[2]).toMatch(/^ {2}\[ \] \.github\/workflows\/ci\.yml {2}\+20 -0 {2}! runs on the host/);
+    expect(lines[3]).toMatch(/^ {2}\[ \] README\.md {2}\+3 -0$/);
+    expect(rowWith(screen, '▾')).toMatch(/^▾ \[ \] \.github\/workflows\/ci\.yml {2}! runs on the host/);
     expect(screen).toContain('+.github/workflows/ci.yml line 1');
     expect(screen).toMatchSnapshot();
-    await t.press('n');
+    await t.press('n', 'n');
     const next = await t.waitFor('file 2 of 2');
     expect(next.split('\n')[2]).toMatch(/^▾ \[ \] README\.md/);
   });
@@ -149,12 +153,12 @@ describe('the merge screen', () => {
     await t.waitFor('Generate the fixtures');
     await t.press(KEYS.enter);
     // 24 rows: the app's header and status line, the title, the target and keys, the diff's own line.
-    await t.waitFor('rows 1-18 of 10002');
+    await t.waitFor('rows 1-18 of 10004');
     await t.press(PAGE_DOWN);
-    const screen = await t.waitFor('rows 18-35 of 10002');
-    // A page keeps one row of the last: row 18 is line 16 (under the file's header and hunk line).
+    const screen = await t.waitFor('rows 18-35 of 10004');
+    // A page keeps one row of the last: row 18 is line 14 (under the file list, a gap, the header, the hunk line).
     const diffRows = screen.split('\n').filter((line) => line.startsWith('+fixtures.txt line'));
-    expect(diffRows[0]).toBe('+fixtures.txt line 16');
+    expect(diffRows[0]).toBe('+fixtures.txt line 14');
     expect(diffRows).toHaveLength(18);
     await t.press('G');
     await t.waitFor('+fixtures.txt line 10000');

@@ -71,9 +71,12 @@ describe('the merge screen state', () => {
     expect(mergeRequest(state).picks).toEqual([{ sha: login.sha, files: ['src/form.ts'] }]);
     expect(landText(state)).toBe('Land 1 commit (1 in part) on main (current branch)?');
     // Both files off: the commit is not picked at all; one back on: a part again.
-    const none = reduceMerge(reduceMerge(state, { type: 'diff-file', direction: 1 }), {
-      type: 'toggle-pick',
-    });
+    // The diff opens on its file list; the first jump is to the first file, the second to the next.
+    const second: MergeAction[] = [
+      { type: 'diff-file', direction: 1 },
+      { type: 'diff-file', direction: 1 },
+    ];
+    const none = reduceMerge(second.reduce(reduceMerge, state), { type: 'toggle-pick' });
     expect(none.picks[login.sha]).toBeUndefined();
   });
 
@@ -141,22 +144,30 @@ describe('the diff view', () => {
 
   it('counts rows without building them, and shows a window from any row', () => {
     const state = reduceMerge(open(), { type: 'diff-scroll', delta: 5000, height: 20 });
-    expect(rowCount(state.diff!)).toBe(2 + 6 + 10_001);
+    // The file list and a gap, then each file: its header, hunk line and lines.
+    expect(rowCount(state.diff!)).toBe(3 + 2 + 6 + 10_001);
     const rows = visibleRows(state.diff!, 20);
     expect(rows).toHaveLength(20);
-    expect(diff.lines[(rows[0] as { line: number }).line]).toBe('+b.txt line 4992');
+    expect(diff.lines[(rows[0] as { line: number }).line]).toBe('+b.txt line 4989');
   });
 
   it('collapses the file at the top to its header, and jumps between files', () => {
     const collapsed = reduceMerge(open(), { type: 'diff-collapse' });
-    expect(rowCount(collapsed.diff!)).toBe(2 + 0 + 10_001);
-    expect(visibleRows(collapsed.diff!, 2)).toEqual([
+    expect(rowCount(collapsed.diff!)).toBe(3 + 2 + 0 + 10_001);
+    expect(visibleRows(collapsed.diff!, 5)).toEqual([
+      { kind: 'entry', file: 0 },
+      { kind: 'entry', file: 1 },
+      { kind: 'gap' },
       { kind: 'file', file: 0 },
       { kind: 'file', file: 1 },
     ]);
-    const next = reduceMerge(open(), { type: 'diff-file', direction: 1 });
-    expect(next.diff!.top).toBe(7);
-    expect(reduceMerge(next, { type: 'diff-file', direction: -1 }).diff!.top).toBe(0);
+    const first = reduceMerge(open(), { type: 'diff-file', direction: 1 });
+    expect(first.diff!.top).toBe(3);
+    const second = reduceMerge(first, { type: 'diff-file', direction: 1 });
+    expect(second.diff!.top).toBe(3 + 7);
+    const back = reduceMerge(second, { type: 'diff-file', direction: -1 });
+    expect(back.diff!.top).toBe(3);
+    expect(reduceMerge(back, { type: 'diff-file', direction: -1 }).diff!.top).toBe(0);
   });
 
   it('does not scroll past the last page', () => {

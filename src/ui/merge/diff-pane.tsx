@@ -35,7 +35,19 @@ export function DiffPane({
         {`file ${position} of ${view.order.length} · rows ${Math.min(total, view.top + 1)}-${Math.min(total, view.top + rows.length)} of ${total}`}
       </Text>
       {rows.map((row, i) => {
+        if (row.kind === 'gap') return <Text key={i}> </Text>;
         const file = diff.files[row.file]!;
+        if (row.kind === 'entry') {
+          const reason = view.hostRun[row.file];
+          return (
+            <Text key={i} wrap="truncate">
+              {`  ${mark(file.path)} ${file.path}  `}
+              <Text color={theme.good}>{`+${file.added}`}</Text>{' '}
+              <Text color={theme.bad}>{`-${file.removed}`}</Text>
+              {reason ? <Text color={theme.warn}>{`  ! runs on the host: ${reason}`}</Text> : null}
+            </Text>
+          );
+        }
         if (row.kind === 'file') {
           const reason = view.hostRun[row.file];
           const folded = view.collapsed.includes(row.file) ? '▸' : '▾';
