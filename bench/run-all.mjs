@@ -12,6 +12,7 @@ const scripts = [
   'logs.mjs',
   'dashboard.mjs',
   'git-merge.mjs',
+  'merge-screen.mjs',
 ];
 let failed = false;
 for (const script of scripts) {

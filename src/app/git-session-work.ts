@@ -7,6 +7,8 @@ import type { SessionClone } from '../git/types.js';
 import type { HostServices } from '../project/host-services.js';
 import { hostUserFor } from '../project/host-user.js';
 import type { ProjectIdentity } from '../project/identity.js';
+import { AGENT_USER } from '../project/container-specs.js';
+import { execText } from '../docker/exec.js';
 import { containerClone } from '../session/container-clone.js';
 import { gitSessionNames, gitTarget } from '../session/session-target.js';
 
@@ -108,4 +110,33 @@ export async function withSessionCommits<T>(
   } finally {
     await opened.close();
   }
+}
+
+/**
+ * How far a running git session is: its commits since the base (merges aside) and how many of
+ * them landed, read in its clone with one exec. Null when its container does not run.
+ */
+export async function gitSessionCounts(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  session: string,
+): Promise<{ ahead: number; landed: number } | null> {
+  const target = gitTarget(project, session);
+  const script = [
+    'base=$(git rev-parse -q --verify refs/claude-tui/base) || exit 3',
+    `landed=' '`,
+    `for mark in $(git for-each-ref --format='%(refname:lstrip=3)' refs/claude-tui/landed/); do landed="$landed$mark "; done`,
+    'ahead=0 done=0',
+    'for commit in $(git rev-list --no-merges "$base"..HEAD); do',
+    '  ahead=$((ahead + 1))',
+    '  case "$landed" in *" $commit "*) done=$((done + 1)) ;; esac',
+    'done',
+    'echo "$ahead $done"',
+  ].join('\n');
+  const result = await execText(engine, target.container, ['sh', '-c', script], {
+    user: AGENT_USER,
+    workingDir: target.workdir,
+  }).catch(() => undefined);
+  const [ahead, landed] = (result?.exitCode === 0 ? result.stdout.trim().split(' ') : []).map(Number);
+  return Number.isInteger(ahead) && Number.isInteger(landed) ? { ahead: ahead!, landed: landed! } : null;
 }

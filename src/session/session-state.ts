@@ -17,6 +17,8 @@ export interface SessionInfo {
   exitCode: number | null;
   /** Where it runs: the project's agent container, or a git session's own container and clone. */
   kind: 'workspace' | 'git';
+  /** Sessions started with --git: commits not landed yet (ahead) and landed so far. */
+  git?: { ahead: number; landed: number };
 }
 
 /** How recently the screen must have changed for an agent without hooks to count as working. */

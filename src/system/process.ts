@@ -27,6 +27,15 @@ export interface RunResult {
 
 export interface ProcessRunner {
   run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /**
+   * Runs a command on our own terminal (a shell for the person), waiting for it; its exit code.
+   * The caller gives the terminal up first.
+   */
+  runOnTerminal(
+    command: string,
+    args: readonly string[],
+    options?: { cwd?: string; env?: NodeJS.ProcessEnv },
+  ): Promise<number>;
   /** Starts a process that outlives us (its own session, no terminal); returns its pid. */
   spawnDetached(
     command: string,
@@ -65,6 +74,26 @@ export const systemProcessRunner: ProcessRunner = {
       throw new ExternalCommandError(commandLine, exitCode, String(result.stderr));
     }
     return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode };
+  },
+
+  async runOnTerminal(command, args, options = {}) {
+    const { spawn } = await import('node:child_process');
+    log.debug('run on the terminal', { command, args });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: 'inherit',
+    });
+    return new Promise((resolve, reject) => {
+      child.on('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'ENOENT'
+            ? new UserError(`${command} is not installed or not on PATH.`, 'Set SHELL to a shell you have.')
+            : error,
+        ),
+      );
+      child.on('close', (code) => resolve(code ?? 1));
+    });
   },
 
   async spawnDetached(command, args, options = {}) {

@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useStdout, useWindowSize } from 'ink';
-import { useCallback, useReducer, useRef } from 'react';
+import { useCallback, useReducer, useRef, useState } from 'react';
 import { BottomLine } from './components/bottom-line.js';
 import { Header } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -10,16 +10,26 @@ import { useProjectAlerts } from './hooks/use-project-alerts.js';
 import { usePreview } from './hooks/use-preview.js';
 import { useSessionWatchers } from './hooks/use-session-watchers.js';
 import { commandFor, firstKey, keyName, type CommandId, type KeyBindings } from './keymap.js';
+import {
+  unavailableMergeService,
+  unavailableShell,
+  type MergeService,
+  type MergeServiceFactory,
+  type OpenShell,
+} from './merge/merge-service.js';
 import { AllowlistScreen, type SubScreenProps } from './screens/allowlist-screen.js';
 import { CleanupScreen } from './screens/cleanup-screen.js';
+import { MergeScreen } from './screens/merge-screen.js';
 import { PolicyScreen } from './screens/policy-screen.js';
 import { ProjectsScreen } from './screens/projects-screen.js';
+import { useGitCounts } from './hooks/use-git-counts.js';
 import { startInputProblem } from './start-input.js';
 import {
   initialState,
   reduce,
   selectedProject,
   selectedSession,
+  sessionsOf,
   type ConfirmAction,
   type DashboardState,
   type PromptPurpose,
@@ -38,9 +48,21 @@ export interface AppProps {
   bell?: boolean;
   /** The folder the dashboard was started in (symlinks resolved): its project is selected. */
   startDir?: string | undefined;
+  /** Makes the merge screen's git service for a session (not available until src/git is wired). */
+  mergeService?: MergeServiceFactory;
+  /** Runs a shell in a folder (a conflict's worktree); the dashboard gives up the terminal meanwhile. */
+  openShell?: OpenShell;
 }
 
-export function App({ domain, bindings, startupNotice, bell = true, startDir }: AppProps) {
+export function App({
+  domain,
+  bindings,
+  startupNotice,
+  bell = true,
+  startDir,
+  mergeService = unavailableMergeService,
+  openShell = unavailableShell,
+}: AppProps) {
   const { exit, suspendTerminal } = useApp();
   const { stdout } = useStdout();
   const { columns, rows } = useWindowSize();
@@ -50,6 +72,8 @@ export function App({ domain, bindings, startupNotice, bell = true, startDir }: 
     status: startupNotice ? { kind: 'error' as const, text: startupNotice } : null,
   }));
   const attached = useRef(false);
+  /** The service of the session the merge screen is open on. */
+  const [merging, setMerging] = useState<MergeService | null>(null);
   const say = useCallback(
     (kind: 'info' | 'error' | 'busy' | 'notice', text: string) =>
       dispatch({ type: 'status', status: { kind, text } }),
@@ -88,6 +112,15 @@ export function App({ domain, bindings, startupNotice, bell = true, startDir }: 
     domain,
     project && session?.running ? { projectDir: project.dir, session: session.name } : null,
     previewVisible,
+  );
+  useGitCounts(
+    domain,
+    dispatch,
+    project?.dir ?? null,
+    sessionsOf(state, project?.dir ?? null)
+      .filter((s) => s.kind === 'git' && s.running)
+      .map((s) => s.name),
+    state.screen.name === 'projects',
   );
 
   const attach = () => {
@@ -153,6 +186,19 @@ export function App({ domain, bindings, startupNotice, bell = true, startDir }: 
           type: 'stop-session',
           projectDir: project.dir,
           name: session.name,
+        });
+      case 'session.merge':
+        if (!project || !session) return say('error', 'No session selected.');
+        if (session.kind !== 'git')
+          return say('error', `${session.name}: only git sessions (start --git) have commits to merge.`);
+        try {
+          setMerging(mergeService(project.dir, session.name));
+        } catch (error) {
+          return say('error', describeError(error));
+        }
+        return dispatch({
+          type: 'open',
+          screen: { name: 'merge', projectDir: project.dir, session: session.name },
         });
       case 'project.add':
         return openPrompt('add-project', 'add a project (path)');
@@ -244,11 +290,18 @@ export function App({ domain, bindings, startupNotice, bell = true, startDir }: 
       ) : null}
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">
         {state.overlay?.kind === 'help' ? (
-          <HelpOverlay bindings={bindings} height={bodyHeight} />
+          <HelpOverlay bindings={bindings} width={columns} height={bodyHeight} />
         ) : state.screen.name === 'allowlist' ? (
           <AllowlistScreen {...subScreen} projectDir={state.screen.projectDir} />
         ) : state.screen.name === 'policy' ? (
           <PolicyScreen {...subScreen} projectDir={state.screen.projectDir} />
+        ) : state.screen.name === 'merge' && merging ? (
+          <MergeScreen
+            {...subScreen}
+            service={merging}
+            session={state.screen.session}
+            openShell={(dir) => suspendTerminal(() => openShell(dir))}
+          />
         ) : state.screen.name === 'cleanup' ? (
           <CleanupScreen {...subScreen} />
         ) : (
@@ -258,6 +311,7 @@ export function App({ domain, bindings, startupNotice, bell = true, startDir }: 
             width={columns}
             height={bodyHeight}
             reviewKey={firstKey(bindings, 'screen.policy')}
+            mergeKey={firstKey(bindings, 'session.merge')}
           />
         )}
       </Box>

@@ -41,6 +41,8 @@ export interface DashboardDomain {
   followScreen(projectDir: string, name: string, onScreen: (text: string) => void): { stop: () => void };
   startSession(projectDir: string, request: { name?: string; agentArgs: string[] }): Promise<string>;
   stopSession(projectDir: string, name: string): Promise<void>;
+  /** Git sessions' commits since their base and how many landed (those whose container runs). */
+  gitCounts(projectDir: string, names: string[]): Promise<Record<string, { ahead: number; landed: number }>>;
   /** Hands the terminal to the session until detach or its end; says what happened. */
   attachSession(projectDir: string, name: string): Promise<string>;
 

@@ -16,6 +16,7 @@ import { locateProject } from '../project/locate.js';
 import { listManagedResources, removeManagedResources } from '../project/inventory.js';
 import { listProjects, type ProjectStatus } from '../project/status.js';
 import { upProject } from '../app/up-project.js';
+import { gitSessionCounts } from '../app/git-session-work.js';
 import { attachSession } from '../session/attach-session.js';
 import { followScreen } from '../session/follow-screen.js';
 import { stopSession } from '../session/sessions.js';
@@ -103,6 +104,10 @@ export function createHostDomain(
       return name;
     },
     stopSession: (dir, name) => stopSession(engine, project(dir), name),
+    async gitCounts(dir, names) {
+      const counts = await Promise.all(names.map((name) => gitSessionCounts(engine, project(dir), name)));
+      return Object.fromEntries(names.flatMap((name, i) => (counts[i] ? [[name, counts[i]]] : [])));
+    },
     async attachSession(dir, name) {
       const report = await attachSession(
         { engine, env: services.env },

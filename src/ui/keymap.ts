@@ -3,7 +3,8 @@
  * screens ask "which command is this key?" and the help overlay is printed from this same table,
  * so the two cannot drift. The person may rebind any command in the app settings (`keys`).
  */
-export type KeyScope = 'global' | 'projects' | 'allowlist' | 'policy' | 'cleanup';
+export type KeyScope =
+  'global' | 'projects' | 'allowlist' | 'policy' | 'cleanup' | 'merge' | 'merge-conflict';
 
 export interface CommandInfo {
   scope: KeyScope;
@@ -26,6 +27,11 @@ export const COMMANDS = {
   'session.attach': { scope: 'projects', description: 'attach to the session', keys: ['enter'] },
   'session.start': { scope: 'projects', description: 'start a session (name, agent args)', keys: ['s'] },
   'session.stop': { scope: 'projects', description: 'stop the session', keys: ['x'] },
+  'session.merge': {
+    scope: 'projects',
+    description: "review a git session's commits and land the ones you pick",
+    keys: ['m'],
+  },
   'project.add': { scope: 'projects', description: 'add a project by path', keys: ['a'] },
   'project.up': { scope: 'projects', description: 'bring the project up', keys: ['u'] },
   'project.down': { scope: 'projects', description: 'take the project down', keys: ['d'] },
@@ -52,6 +58,30 @@ export const COMMANDS = {
   'cleanup.unused': { scope: 'cleanup', description: 'select everything not in use', keys: ['a'] },
   'cleanup.delete': { scope: 'cleanup', description: 'delete the selection', keys: ['x'] },
   'cleanup.refresh': { scope: 'cleanup', description: 'read again (sizes)', keys: ['r'] },
+  'merge.pick': {
+    scope: 'merge',
+    description: 'pick or skip the commit (in its diff: the file at the top)',
+    keys: ['space'],
+  },
+  'merge.diff': { scope: 'merge', description: "show the commit's diff", keys: ['enter'] },
+  'merge.squash': {
+    scope: 'merge',
+    description: 'squash the picked commits into one (edit the message)',
+    keys: ['s'],
+  },
+  'merge.target': { scope: 'merge', description: 'land on the current branch or a new one', keys: ['b'] },
+  'merge.land': { scope: 'merge', description: 'land the picked commits (asks first)', keys: ['l'] },
+  'merge.collapse': { scope: 'merge', description: 'diff: collapse or expand the file', keys: ['c'] },
+  'merge.next-file': { scope: 'merge', description: 'diff: next file', keys: ['n'] },
+  'merge.previous-file': { scope: 'merge', description: 'diff: previous file', keys: ['p'] },
+  'conflict.shell': {
+    scope: 'merge-conflict',
+    description: 'open a shell in the worktree to resolve the conflict',
+    keys: ['o'],
+  },
+  'conflict.continue': { scope: 'merge-conflict', description: 'continue once it is resolved', keys: ['c'] },
+  'conflict.skip': { scope: 'merge-conflict', description: 'skip the commit that conflicts', keys: ['s'] },
+  'conflict.abort': { scope: 'merge-conflict', description: 'abort the merge (nothing lands)', keys: ['a'] },
 } as const satisfies Record<string, CommandInfo>;
 
 export type CommandId = keyof typeof COMMANDS;
@@ -174,6 +204,8 @@ const SCOPE_TITLES: Record<KeyScope, string> = {
   allowlist: 'Allowlist',
   policy: 'Policy review',
   cleanup: 'Cleanup',
+  merge: 'Merging a session',
+  'merge-conflict': 'Merge conflict',
 };
 
 /** The help overlay's text: for each scope, each command's keys and what it does. */

@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import type { HostServices } from '../project/host-services.js';
 import { App } from './app.js';
+import { hostMergeService, hostShell } from './host-merge-service.js';
 import type { DashboardDomain } from './dashboard-domain.js';
 import type { HostTerminal } from './host-domain.js';
 import { ThemeContext, themeFor } from './theme.js';
@@ -22,6 +23,8 @@ export async function runDashboard(
       <App
         domain={domain}
         bindings={bindings}
+        mergeService={hostMergeService(services)}
+        openShell={hostShell(services)}
         startDir={startDir}
         startupNotice={
           problems.length ? `${problems.join('; ')} (the default keys are used there)` : undefined

@@ -13,7 +13,8 @@ export type Screen =
   | { name: 'projects' }
   | { name: 'allowlist'; projectDir: string }
   | { name: 'policy'; projectDir: string }
-  | { name: 'cleanup' };
+  | { name: 'cleanup' }
+  | { name: 'merge'; projectDir: string; session: string };
 
 /** What the one-line prompt at the bottom is asking for. */
 export type PromptPurpose = 'add-project' | 'start-session' | 'filter';
@@ -61,6 +62,8 @@ export type Action =
   | { type: 'firewall-read'; projectDir: string; status: string }
   | { type: 'alerts-read'; projectDir: string; alerts: ProjectAlerts }
   | { type: 'sessions-listed'; projectDir: string; sessions: SessionInfo[] }
+  /** Git sessions' commit counts, read from their clones (the lists do not carry them). */
+  | { type: 'git-counts'; projectDir: string; counts: Record<string, { ahead: number; landed: number }> }
   | { type: 'move'; delta: number | 'top' | 'bottom' }
   | { type: 'focus'; focus?: Focus }
   | { type: 'select-project'; projectDir: string }
@@ -190,10 +193,26 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
       return { ...state, alerts: { ...state.alerts, [action.projectDir]: action.alerts } };
     }
     case 'sessions-listed': {
+      // Counts last read stay until read again.
+      const before = state.sessions[action.projectDir] ?? [];
+      const sessions = action.sessions.map((s) => {
+        const git = before.find((b) => b.name === s.name)?.git;
+        return git && !s.git && s.kind === 'git' ? { ...s, git } : s;
+      });
       // The watchers report every second; an unchanged list must not cost a frame.
-      if (JSON.stringify(state.sessions[action.projectDir]) === JSON.stringify(action.sessions)) return state;
-      const next = { ...state, sessions: { ...state.sessions, [action.projectDir]: action.sessions } };
+      if (JSON.stringify(state.sessions[action.projectDir]) === JSON.stringify(sessions)) return state;
+      const next = { ...state, sessions: { ...state.sessions, [action.projectDir]: sessions } };
       return action.projectDir === state.selectedProject ? withSessionSelection(next) : next;
+    }
+    case 'git-counts': {
+      const current = state.sessions[action.projectDir];
+      if (!current) return state;
+      const sessions = current.map((s) => {
+        const git = action.counts[s.name];
+        return git ? { ...s, git } : s;
+      });
+      if (JSON.stringify(current) === JSON.stringify(sessions)) return state;
+      return { ...state, sessions: { ...state.sessions, [action.projectDir]: sessions } };
     }
     case 'move': {
       if (state.focus === 'sessions') {

@@ -236,6 +236,12 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
       calls.push(`attach ${dir} ${name}`);
       return `Detached from ${name}; it keeps running.`;
     },
+    gitCounts: async (dir, names) =>
+      Object.fromEntries(
+        (world.sessions[dir] ?? []).flatMap((s) =>
+          names.includes(s.name) && s.git ? [[s.name, s.git]] : [],
+        ),
+      ),
     describeAllowlist: async () => structuredClone(world.allowlist),
     editAllowlist: async (dir, action, values) => {
       calls.push(`allow ${action} ${values.join(' ')}`);

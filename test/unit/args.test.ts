@@ -25,6 +25,13 @@ describe('parseArgs', () => {
     });
   });
 
+  it('takes a one-letter form for a flag that has one, and refuses one that has none', () => {
+    const message: FlagSpec = { name: 'message', short: 'm', value: true, description: 'msg' };
+    expect(parseArgs(['-m', 'Fix it', 'g1'], [...allowed, message]).flags).toEqual({ message: 'Fix it' });
+    expect(usageError(['-m'], [...allowed, message]).message).toBe('-m needs a value.');
+    expect(usageError(['-x', 'y'], [...allowed, message]).message).toBe('Unknown option -x.');
+  });
+
   it('reads a value from the next argument', () => {
     expect(parseArgs(['--project', '/p', 'add', 'x'], allowed)).toEqual({
       positionals: ['add', 'x'],

@@ -41,7 +41,7 @@ describe('commandHelp', () => {
       const text = commandHelp(command);
       expect(text.startsWith(`Usage: claude-tui ${command.usage}\n`)).toBe(true);
       for (const flag of [...command.flags, ...globalFlags]) {
-        const label = `--${flag.name}${flag.value ? ' VALUE' : ''}`;
+        const label = `${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${flag.value ? ' VALUE' : ''}`;
         const line = text.split('\n').find((l) => l.trimStart().startsWith(`${label} `));
         expect(line, `${command.name} ${label}`).toBeDefined();
         expect(line).toContain(flag.description);

@@ -126,6 +126,7 @@ describe('notifications', () => {
   };
   const processes: ProcessRunner = {
     run: () => Promise.resolve({ stdout: '', stderr: '', exitCode: 0 }),
+    runOnTerminal: () => Promise.resolve(0),
     spawnDetached: () => Promise.resolve(1),
   };
   it('describes the event for a person', () => {

@@ -7,7 +7,12 @@ import { useTheme } from '../theme.js';
 export function Header({ state, bindings }: { state: DashboardState; bindings: KeyBindings }) {
   const theme = useTheme();
   const up = state.projects.filter((p) => p.state === 'up').length;
-  const screen = state.screen.name === 'policy' ? 'policy review' : state.screen.name;
+  const screen =
+    state.screen.name === 'policy'
+      ? 'policy review'
+      : state.screen.name === 'merge'
+        ? `merge ${state.screen.session}`
+        : state.screen.name;
   const toReview = state.projects.filter((p) => needsReview(state.alerts[p.dir])).length;
   return (
     <Box justifyContent="space-between">

@@ -30,6 +30,7 @@ export function ProjectsScreen({
   width,
   height,
   reviewKey,
+  mergeKey,
 }: {
   state: DashboardState;
   preview: string | null;
@@ -37,12 +38,15 @@ export function ProjectsScreen({
   height: number;
   /** The key that opens the policy review, for the hint on a project that needs one. */
   reviewKey: string;
+  /** The key that opens the merge screen, for the hint on a git session. */
+  mergeKey: string;
 }) {
   const theme = useTheme();
   const now = useNow(AGES_EVERY_MS);
   const projects = visibleProjects(state);
   const project = selectedProject(state);
   const sessions = sessionsOf(state, state.selectedProject);
+  const selected = sessions.find((s) => s.name === state.selectedSession);
   const twoColumns = width >= TWO_COLUMNS_FROM;
   const left = twoColumns ? Math.min(72, Math.floor(width * 0.55)) : width;
   const listWidth = left - 1;
@@ -130,7 +134,18 @@ export function ProjectsScreen({
     <Box flexDirection="column">
       <SectionTitle
         title="PREVIEW"
-        detail={state.selectedSession ? `${state.selectedSession} · enter attaches` : ''}
+        detail={
+          selected
+            ? [
+                selected.name,
+                selected.kind === 'git' &&
+                  `${selected.git ? `${gitCounts(selected.git)} · ` : ''}${mergeKey} merges`,
+                'enter attaches',
+              ]
+                .filter(Boolean)
+                .join(' · ')
+            : ''
+        }
       />
       <Preview text={preview} rows={rows} columns={columns} />
     </Box>
@@ -160,6 +175,9 @@ export function ProjectsScreen({
     </Box>
   );
 }
+
+/** A git session's commits: not landed yet, landed so far. */
+const gitCounts = (git: { ahead: number; landed: number }) => `${git.ahead} ahead, ${git.landed} landed`;
 
 function firewallWord(project: ProjectStatus, firewall: string | undefined): string {
   if (project.gateway?.state !== 'running') return '-';
@@ -245,9 +263,14 @@ function SessionRow({ session, attention, now }: { session: SessionInfo; attenti
     <>
       {attention ? <Text color={theme.warn}>● </Text> : '  '}
       {session.name.padEnd(14).slice(0, 14)} <Text color={stateColour(theme, state)}>{state.padEnd(11)}</Text>
-      <Text dimColor={theme.dim}>{session.source.padEnd(7)}</Text>
+      {session.kind === 'git' ? (
+        <Text color={theme.accent}>{'git'.padEnd(7)}</Text>
+      ) : (
+        <Text dimColor={theme.dim}>{session.source.padEnd(7)}</Text>
+      )}
       {ago(session.created, now).padEnd(5)}
       <Text dimColor={theme.dim}>{`out ${ago(session.lastActivity, now)}`}</Text>
+      {session.git ? <Text dimColor={theme.dim}>{`  ${gitCounts(session.git)}`}</Text> : null}
     </>
   );
 }
