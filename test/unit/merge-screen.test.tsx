@@ -188,6 +188,19 @@ describe('the merge screen', () => {
     await waitForSaid(said, 'Landed on main');
   });
 
+  it('goes back to the dashboard after landing: escape leaves the outcome, then the screen', async () => {
+    const service = createFakeMergeService();
+    const opened = openScreen(service);
+    await opened.t.waitFor('Fix a typo');
+    await opened.t.press('l');
+    await opened.t.waitFor('(y/N)');
+    await opened.t.press('y');
+    await opened.t.waitFor('Landed on main');
+    await opened.t.press(KEYS.escape);
+    await opened.t.press(KEYS.escape);
+    await expect.poll(() => opened.closed()).toBe(1);
+  });
+
   it('squashes the picked commits with a message edited in place', async () => {
     const service = createFakeMergeService();
     const { t } = openScreen(service);

@@ -76,7 +76,10 @@ export function MergeScreen(props: MergeScreenProps) {
         if (!outcome) return;
         dispatch({ type: 'outcome', outcome });
         if (outcome.kind === 'landed') {
-          say('info', `Landed on ${outcome.branch}: ${outcome.commits.length} commits.`);
+          say(
+            'info',
+            `Landed on ${outcome.branch}: ${outcome.commits.length} commit${outcome.commits.length === 1 ? '' : 's'}.`,
+          );
           void load();
         } else {
           say('error', `${outcome.sha.slice(0, 7)} conflicts in ${outcome.files.length} files.`);
