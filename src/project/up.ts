@@ -174,6 +174,18 @@ async function bringUp(
       restartIfRunning: gatewayResult.action !== 'kept' || leftBehind,
       networks: [],
     });
+    if (gatewayResult.action === 'replaced' || gatewayResult.action === 'created') {
+      // A git session's container joined the gateway that is gone; its session ended with it. Its
+      // clone is a volume of its own and stays (`start --git --name NAME` goes on in it).
+      const stale = (await engine.listContainers(projectFilter(project.id))).filter(
+        (c) => c.Labels[LABEL.role] === 'git-agent',
+      );
+      onSuccess.push(async () => {
+        for (const container of stale) await engine.removeContainer(container.Id);
+      });
+      if (stale.length)
+        actions.push(`removed ${stale.length} git session container(s) of the old gateway (clones kept)`);
+    }
     deps.progress.note('waiting for the containers to finish starting');
     await waitUntilReady(engine, names.gateway, { timeoutMs: deps.readyTimeoutMs });
     await waitUntilReady(engine, names.agent, { timeoutMs: deps.readyTimeoutMs });
