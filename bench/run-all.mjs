@@ -11,6 +11,7 @@ const scripts = [
   'sessions.mjs',
   'logs.mjs',
   'dashboard.mjs',
+  'git-session.mjs',
   'git-merge.mjs',
   'merge-screen.mjs',
 ];
