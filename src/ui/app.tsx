@@ -179,7 +179,10 @@ export function App({
         return attach();
       case 'session.start':
         if (!project) return say('error', 'Select a project first.');
-        return openPrompt('start-session', `start a session in ${project.name} ([NAME] [-- AGENT ARGS])`);
+        return openPrompt(
+          'start-session',
+          `start a session in ${project.name} ([--git] [NAME] [-- AGENT ARGS])`,
+        );
       case 'session.stop':
         if (!project || !session) return say('error', 'No session selected.');
         return confirm(`Stop ${session.name}? The agent in it ends.`, {

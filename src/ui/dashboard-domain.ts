@@ -39,7 +39,11 @@ export interface DashboardDomain {
   ): { stop: () => void };
   /** The session's screen now and on each change, until stopped. */
   followScreen(projectDir: string, name: string, onScreen: (text: string) => void): { stop: () => void };
-  startSession(projectDir: string, request: { name?: string; agentArgs: string[] }): Promise<string>;
+  /** Starts a session (a git session, on a clone of the repository, with `git`); returns its name. */
+  startSession(
+    projectDir: string,
+    request: { name?: string; agentArgs: string[]; git?: boolean },
+  ): Promise<string>;
   stopSession(projectDir: string, name: string): Promise<void>;
   /** Git sessions' commits since their base and how many landed (those whose container runs). */
   gitCounts(projectDir: string, names: string[]): Promise<Record<string, { ahead: number; landed: number }>>;

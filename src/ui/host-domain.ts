@@ -17,6 +17,7 @@ import { listManagedResources, removeManagedResources } from '../project/invento
 import { listProjects, type ProjectStatus } from '../project/status.js';
 import { upProject } from '../app/up-project.js';
 import { gitSessionCounts } from '../app/git-session-work.js';
+import { startGitSession } from '../app/start-git-session.js';
 import { attachSession } from '../session/attach-session.js';
 import { followScreen } from '../session/follow-screen.js';
 import { stopSession } from '../session/sessions.js';
@@ -95,12 +96,11 @@ export function createHostDomain(
       return { stop: watcher.stop };
     },
     followScreen: (dir, name, onScreen) => followScreen(engine, project(dir), name, onScreen),
-    async startSession(dir, request) {
-      const { name } = await startAgentSession(services, project(dir), {
-        ...request,
-        size: { cols: terminal.stdout.columns || 120, rows: terminal.stdout.rows || 40 },
-        cliPath,
-      });
+    async startSession(dir, { git, ...request }) {
+      const size = { cols: terminal.stdout.columns || 120, rows: terminal.stdout.rows || 40 };
+      const { name } = git
+        ? await startGitSession(services, project(dir), { ...request, includeChanges: false, size, cliPath })
+        : await startAgentSession(services, project(dir), { ...request, size, cliPath });
       return name;
     },
     stopSession: (dir, name) => stopSession(engine, project(dir), name),

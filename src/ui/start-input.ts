@@ -1,20 +1,35 @@
 import { UserError } from '../errors.js';
 import { validateSessionName } from '../session/session-names.js';
 
+export interface StartInput {
+  name?: string;
+  agentArgs: string[];
+  /** A git session (`--git`): the agent works on a clone, not the folder. */
+  git?: boolean;
+}
+
 /**
- * What the person types to start a session: `[NAME] [-- AGENT ARGS]`, the same shape as
- * `claude-tui start --name NAME -- ARGS`. Quotes group words: -- --model "a b".
+ * What the person types to start a session: `[--git] [NAME] [-- AGENT ARGS]`, the same shape as
+ * `claude-tui start [--git] --name NAME -- ARGS`. Quotes group words: -- --model "a b".
  */
-export function parseStartInput(value: string): { name?: string; agentArgs: string[] } {
+export function parseStartInput(value: string): StartInput {
   const words = splitWords(value);
   const dashes = words.indexOf('--');
-  const before = dashes < 0 ? words : words.slice(0, dashes);
+  const options = dashes < 0 ? words : words.slice(0, dashes);
   const agentArgs = dashes < 0 ? [] : words.slice(dashes + 1);
+  const git = options.includes('--git');
+  const before = options.filter((word) => word !== '--git');
+  const unknown = before.find((word) => word.startsWith('-'));
+  if (unknown) throw new UserError(`Only --git goes before the name (got "${unknown}").`);
   if (before.length > 1) {
     throw new UserError(`Only one name, then -- and the agent's arguments (got "${before[1]}").`);
   }
   const name = before[0];
-  return name === undefined ? { agentArgs } : { name: validateSessionName(name), agentArgs };
+  return {
+    ...(name === undefined ? {} : { name: validateSessionName(name) }),
+    agentArgs,
+    ...(git ? { git: true } : {}),
+  };
 }
 
 /** The problem with the input so far, for validation as you type; undefined when it is fine. */
