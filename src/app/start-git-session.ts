@@ -1,14 +1,11 @@
 import { LABEL, managedLabels } from '../docker/labels.js';
 import { UserError } from '../errors.js';
-import { readFirewallStatus } from '../firewall/gateway-control.js';
 import { createGitRunner, type GitRunner } from '../git/git-runner.js';
 import { planSeed, seedClone, type SeedPlan } from '../git/seed-clone.js';
 import { sessionRefs } from '../git/types.js';
-import { agentUnavailable } from '../project/agent-exec.js';
 import { gitAgentSpec } from '../project/container-specs.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
-import { projectStateDir } from '../project/project-state-dir.js';
 import { UndoStack } from '../project/undo-stack.js';
 import { waitUntilReady } from '../project/wait-ready.js';
 import { agentCommand } from '../session/agent-command.js';
@@ -16,7 +13,7 @@ import { containerClone } from '../session/container-clone.js';
 import { nextSessionName, validateSessionName } from '../session/session-names.js';
 import { gitSessionNames, gitTarget } from '../session/session-target.js';
 import { listSessions, startSession } from '../session/sessions.js';
-import { ensureWatcher } from '../session/watcher-process.js';
+import { assertSessionCanStart, ensureNotifier } from '../session/start-agent-session.js';
 import { loadPlan } from './load-plan.js';
 
 export interface GitStartRequest {
@@ -54,15 +51,7 @@ export async function startGitSession(
   request: GitStartRequest,
 ): Promise<GitStartResult> {
   const { engine } = services;
-  const problem = await agentUnavailable(engine, project);
-  if (problem) throw problem;
-  const firewall = await readFirewallStatus(engine, project.names.gateway);
-  if (!firewall.startsWith('protected') && !firewall.startsWith('off')) {
-    throw new UserError(
-      `Not starting a session: the project's firewall is ${firewall}.`,
-      'Fix the reason above (claude-tui status, claude-tui allow apply), or turn the firewall off in the project config.',
-    );
-  }
+  await assertSessionCanStart(services, project);
   const sessions = await listSessions(engine, project);
   const name = request.name
     ? validateSessionName(request.name)
@@ -136,14 +125,7 @@ export async function startGitSession(
     await undo.rollBack();
     throw error;
   }
-  // Notifications must reach the person while nothing of claude-tui is open.
-  await ensureWatcher(
-    services.processes,
-    projectStateDir(project, services.env),
-    project.dir,
-    request.cliPath,
-    services.env,
-  );
+  await ensureNotifier(services, project, request.cliPath);
   return {
     name,
     command,

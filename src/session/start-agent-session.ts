@@ -29,6 +29,22 @@ export async function startAgentSession(
   project: ProjectIdentity,
   request: StartRequest,
 ): Promise<{ name: string; command: string[] }> {
+  await assertSessionCanStart(services, project);
+  // The agent command and yolo as approved: the workspace's copy is only a proposal.
+  const { config } = await approvedPolicy(project.dir, projectStateDir(project, services.env));
+  const existing = (await listSessions(services.engine, project)).map((s) => s.name);
+  const name = request.name ? validateSessionName(request.name) : nextSessionName(existing);
+  const command = agentCommand(config, request.agentArgs, services.env);
+  await startSession(services.engine, workspaceTarget(project), name, command, request.size);
+  await ensureNotifier(services, project, request.cliPath);
+  return { name, command };
+}
+
+/** A session starts only in a running agent, behind a working firewall (or one turned off). */
+export async function assertSessionCanStart(
+  services: Pick<HostServices, 'engine'>,
+  project: ProjectIdentity,
+): Promise<void> {
   const problem = await agentUnavailable(services.engine, project);
   if (problem) throw problem;
   const firewall = await readFirewallStatus(services.engine, project.names.gateway);
@@ -38,19 +54,19 @@ export async function startAgentSession(
       'Fix the reason above (claude-tui status, claude-tui allow apply), or turn the firewall off in the project config.',
     );
   }
-  // The agent command and yolo as approved: the workspace's copy is only a proposal.
-  const { config } = await approvedPolicy(project.dir, projectStateDir(project, services.env));
-  const existing = (await listSessions(services.engine, project)).map((s) => s.name);
-  const name = request.name ? validateSessionName(request.name) : nextSessionName(existing);
-  const command = agentCommand(config, request.agentArgs, services.env);
-  await startSession(services.engine, workspaceTarget(project), name, command, request.size);
-  // Notifications must reach the person while nothing of claude-tui is open.
-  await ensureWatcher(
+}
+
+/** Notifications must reach the person while nothing of claude-tui is open. */
+export function ensureNotifier(
+  services: HostServices,
+  project: ProjectIdentity,
+  cliPath: string,
+): Promise<void> {
+  return ensureWatcher(
     services.processes,
     projectStateDir(project, services.env),
     project.dir,
-    request.cliPath,
+    cliPath,
     services.env,
   );
-  return { name, command };
 }

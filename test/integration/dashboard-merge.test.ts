@@ -1,26 +1,11 @@
-import { execa } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
-import { execText } from '../../src/docker/exec.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
-import { gitSessionNames } from '../../src/session/session-target.js';
-import { dockerAvailable, makeProject, runCli } from '../support/cli.js';
-import { writePolicyFiles } from '../support/project-files.js';
+import { dockerAvailable } from '../support/cli.js';
+import { asAgent, gitCli as cli, gitHome as home, gitTestProject, hostGit } from '../support/git-project.js';
 import { TerminalHarness } from '../support/terminal.js';
 
 const engine = createDockerEngine();
-const fakeAgentDir = fileURLToPath(new URL('../fixtures/fake-agent', import.meta.url));
-const home = mkdtempSync('/tmp/claude-tui-git-home-');
-writeFileSync(
-  join(home, '.gitconfig'),
-  '[safe]\n\tdirectory = *\n[user]\n\tname = Host Person\n\temail = person@example.test\n[init]\n\tdefaultBranch = main\n',
-);
-const cli = (args: string[]) => runCli(args, { env: { HOME: home } });
-const hostGit = async (dir: string, args: string[]) =>
-  (await execa('git', ['-C', dir, ...args], { env: { HOME: home, LC_ALL: 'C' } })).stdout;
 
 describe.skipIf(!dockerAvailable())(
   'the merge screen, end to end (built binary in a pty, real Engine and git)',
@@ -29,38 +14,15 @@ describe.skipIf(!dockerAvailable())(
     let dash: TerminalHarness | undefined;
 
     beforeAll(async () => {
-      project = makeProject('dashmerge');
-      writePolicyFiles(project, {
-        config: [
-          'firewall:',
-          '  defaults: false',
-          '  selfCheck: { blocked: [], allowed: [] }',
-          'agent:',
-          '  command: /opt/fake-agent/fake-agent',
-          'mounts:',
-          `  - { source: ${fakeAgentDir}, target: /opt/fake-agent }`,
-          '',
-        ].join('\n'),
-        allowlist: '# none\n',
-      });
-      await hostGit(project.dir, ['init', '-q']);
-      writeFileSync(join(project.dir, 'readme.txt'), 'hello\n');
-      await hostGit(project.dir, ['add', '-A']);
-      await hostGit(project.dir, ['commit', '-qm', 'start']);
+      project = await gitTestProject('dashmerge', { 'readme.txt': 'hello\n' });
       expect((await cli(['up', project.dir, '--yes'])).exitCode).toBe(0);
       expect((await cli(['start', project.dir, '--git', '--name', 'm1'])).exitCode).toBe(0);
-      const names = gitSessionNames(project, 'm1');
-      const made = await execText(
+      await asAgent(
         engine,
-        names.container,
-        [
-          'bash',
-          '-c',
-          'echo one > one.txt && git add one.txt && git commit -qm "add one" && echo two > two.txt && git add two.txt && git commit -qm "add two"',
-        ],
-        { user: 'claude', workingDir: names.workdir },
+        project,
+        'm1',
+        'echo one > one.txt && git add one.txt && git commit -qm "add one" && echo two > two.txt && git add two.txt && git commit -qm "add two"',
       );
-      expect(made.exitCode, made.stderr).toBe(0);
     });
 
     afterAll(async () => {

@@ -1,42 +1,18 @@
-import { execa } from 'execa';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
-import { execText } from '../../src/docker/exec.js';
 import type { SessionCommit } from '../../src/git/types.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { gitSessionNames } from '../../src/session/session-target.js';
-import { dockerAvailable, makeProject, runCli } from '../support/cli.js';
-import { writePolicyFiles } from '../support/project-files.js';
+import { dockerAvailable } from '../support/cli.js';
+import { asAgent as asAgentIn, gitCli, gitTestProject, hostGit } from '../support/git-project.js';
+import { execText } from '../../src/docker/exec.js';
 
 const engine = createDockerEngine();
-const fakeAgentDir = fileURLToPath(new URL('../fixtures/fake-agent', import.meta.url));
-
-/**
- * The person's git, as root on a repository owned by the project's user (a test runs as root): a
- * home whose config trusts the test's folders and names the person.
- */
-const home = mkdtempSync('/tmp/claude-tui-git-home-');
-writeFileSync(
-  join(home, '.gitconfig'),
-  '[safe]\n\tdirectory = *\n[user]\n\tname = Host Person\n\temail = person@example.test\n[init]\n\tdefaultBranch = main\n',
-);
-const cli = (args: string[]) => runCli(args, { env: { HOME: home } });
-const hostGit = async (dir: string, args: string[]) =>
-  (await execa('git', ['-C', dir, ...args], { env: { HOME: home, LC_ALL: 'C' } })).stdout;
-
-/** As the agent: a command as `claude` in the git session's own container, in its clone. */
-async function asAgent(project: ProjectIdentity, session: string, script: string) {
-  const names = gitSessionNames(project, session);
-  const result = await execText(engine, names.container, ['bash', '-c', script], {
-    user: 'claude',
-    workingDir: names.workdir,
-  });
-  expect(result.exitCode, result.stderr).toBe(0);
-  return result.stdout.trim();
-}
+const cli = gitCli;
+const asAgent = (project: ProjectIdentity, session: string, script: string) =>
+  asAgentIn(engine, project, session, script);
 
 const commitAs = (file: string, text: string, message: string) =>
   `printf '%s\\n' '${text}' >> ${file} && git add ${file} && git commit -qm '${message}'`;
@@ -59,25 +35,7 @@ describe.skipIf(!dockerAvailable())(
     let project: ProjectIdentity;
 
     beforeAll(async () => {
-      project = makeProject('gitwork');
-      writePolicyFiles(project, {
-        config: [
-          'firewall:',
-          '  defaults: false',
-          '  selfCheck: { blocked: [], allowed: [] }',
-          'agent:',
-          '  command: /opt/fake-agent/fake-agent',
-          'mounts:',
-          `  - { source: ${fakeAgentDir}, target: /opt/fake-agent }`,
-          '',
-        ].join('\n'),
-        allowlist: '# none\n',
-      });
-      await hostGit(project.dir, ['init', '-q']);
-      writeFileSync(join(project.dir, 'notes.txt'), 'first\n');
-      writeFileSync(join(project.dir, 'other.txt'), 'other\n');
-      await hostGit(project.dir, ['add', '-A']);
-      await hostGit(project.dir, ['commit', '-qm', 'start']);
+      project = await gitTestProject('gitwork', { 'notes.txt': 'first\n', 'other.txt': 'other\n' });
       // Left uncommitted on the host: a change and a file git does not know.
       writeFileSync(join(project.dir, 'other.txt'), 'other, changed on the host\n');
       writeFileSync(join(project.dir, 'host-only.txt'), 'not committed\n');
