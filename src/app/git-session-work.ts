@@ -1,5 +1,5 @@
 import type { DockerEngine } from '../docker/engine.js';
-import { LABEL, everythingManaged } from '../docker/labels.js';
+import { LABEL, everythingManaged, managedLabels } from '../docker/labels.js';
 import { UserError } from '../errors.js';
 import { bringOver } from '../git/bring-over.js';
 import { createGitRunner, type GitRunner } from '../git/git-runner.js';
@@ -76,7 +76,8 @@ async function lookIntoVolume(
     Entrypoint: ['sleep', '3600'],
     Cmd: [],
     WorkingDir: names.workdir,
-    Labels: {},
+    // Found by label like all we make, should this process die before removing it.
+    Labels: { ...managedLabels('git-look', project), [LABEL.session]: session },
     HostConfig: {
       NetworkMode: 'none',
       CapDrop: ['ALL'],

@@ -28,7 +28,9 @@ export type ResourceRole =
   | 'image'
   /** A git session's volume (its clone) and its own agent container. */
   | 'git-session'
-  | 'git-agent';
+  | 'git-agent'
+  /** A short-lived container that opens a git session's clone while its own container is gone. */
+  | 'git-look';
 
 export function managedLabels(role: ResourceRole, project?: { dir: string; id: string }): Labels {
   const labels: Labels = { [LABEL.managed]: 'true', [LABEL.role]: role, [LABEL.version]: VERSION };

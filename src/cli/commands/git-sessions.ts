@@ -2,6 +2,7 @@ import { withSessionCommits } from '../../app/git-session-work.js';
 import { UsageError, UserError } from '../../errors.js';
 import { abortMerge, continueMerge, mergeSession, pendingMerge, skipConflict } from '../../git/merge.js';
 import { commitDiff, sessionDiff } from '../../git/session-diff.js';
+import { findSessionCommit } from '../../git/find-commit.js';
 import { listSessionCommits } from '../../git/session-log.js';
 import type { MergeOutcome, MergeRequest, MergeTarget, SessionCommit } from '../../git/types.js';
 import type { CommandHandler } from '../command-table.js';
@@ -57,27 +58,11 @@ export const diffCommand: CommandHandler = async (ctx) => {
   const { project } = sessionArgument({ ...ctx, args: { ...ctx.args, positionals: [name] } });
   const text = await withSessionCommits(ctx, project, name, async ({ run }) => {
     if (!rev) return sessionDiff(run, project.dir, name);
-    const commit = findCommit(await listSessionCommits(run, project.dir, name), rev, name);
+    const commit = findSessionCommit(await listSessionCommits(run, project.dir, name), rev, name);
     return commitDiff(run, project.dir, commit.sha);
   });
   process.stdout.write(colourDiff(text, ctx));
 };
-
-/** A session commit named by a prefix of its hash (or its position, 1 = oldest). */
-function findCommit(commits: readonly SessionCommit[], rev: string, session: string): SessionCommit {
-  const byPosition = /^\d{1,4}$/.test(rev) ? commits[Number(rev) - 1] : undefined;
-  const matches = commits.filter((c) => c.sha.startsWith(rev.toLowerCase()));
-  const found = matches.length === 1 ? matches[0] : byPosition;
-  if (!found) {
-    throw new UserError(
-      matches.length > 1
-        ? `${rev} names more than one commit of ${session}.`
-        : `${rev} is not a commit of the session ${session}.`,
-      `See \`claude-tui log ${session}\` for its commits.`,
-    );
-  }
-  return found;
-}
 
 function colourDiff(text: string, ctx: CommandContext): string {
   const colour = Boolean(process.stdout.isTTY) && !ctx.env.NO_COLOR && ctx.env.TERM !== 'dumb';
@@ -140,7 +125,7 @@ function mergeRequest(ctx: CommandContext, session: string, commits: readonly Se
     : String(pick)
         .split(',')
         .filter(Boolean)
-        .map((rev) => findCommit(commits, rev.trim(), session));
+        .map((rev) => findSessionCommit(commits, rev.trim(), session));
   const files = typeof flags.files === 'string' ? flags.files.split(',').filter(Boolean) : undefined;
   const picks = [...new Set(chosen)]
     .sort((a, b) => commits.indexOf(a) - commits.indexOf(b))
