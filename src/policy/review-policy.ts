@@ -7,6 +7,7 @@ import { classifyChange, type PolicyChange } from './classify-change.js';
 import { interpretSnapshot, type EffectivePolicy } from './interpret-policy.js';
 import { POLICY_FILES } from './policy-files.js';
 import { captureSnapshot, EMPTY_SNAPSHOT, sameSnapshot, type PolicySnapshot } from './policy-snapshot.js';
+import { visibleText } from '../system/visible-text.js';
 
 type StructuredPatch = typeof structuredPatch;
 
@@ -172,7 +173,13 @@ async function fileChanges(
       lines: [...(before ? [`- leads to ${before}`] : []), ...(after ? [`+ leads to ${after}`] : [])],
     });
   }
-  return changes;
+  // The files are the agent's words: a control character in them must not act on the terminal
+  // (it could hide a widening line from the person approving it).
+  return changes.map((change) => ({
+    ...change,
+    path: visibleText(change.path, { oneLine: true }),
+    lines: change.lines.map((line) => visibleText(line, { oneLine: true })),
+  }));
 }
 
 function textChange(

@@ -148,6 +148,20 @@ describe.skipIf(!dockerAvailable())(
       expect(diff.stdout).toContain('+three');
     });
 
+    it("shows the agent's words on the terminal with their control characters made visible", async () => {
+      // A subject and a file that would clear the screen and write the clipboard if printed raw.
+      await asAgent(
+        project,
+        'g2',
+        `printf 'x\\033[2J\\033]52;c;ZXZpbA==\\007\\n' > evil.txt && git add evil.txt && git commit -qm "$(printf 'tidy\\033[2J')"`,
+      );
+      const log = await cli(['log', 'g2', '--project', project.dir]);
+      expect(log.stdout).toContain('tidy^[[2J');
+      const diff = await cli(['diff', 'g2', '--project', project.dir]);
+      expect(diff.stdout).toContain('+x^[[2J^[]52;c;ZXZpbA==^G');
+      for (const output of [log.stdout, diff.stdout]) expect(output).not.toContain('\x1b');
+    });
+
     it('counts unmerged work by what landed: the volume is guarded until all of it is on the host', async () => {
       const volume = gitSessionNames(project, 'g1').volume;
       expect(await unmergedOf(volume)).toBe(3);
@@ -189,10 +203,10 @@ describe.skipIf(!dockerAvailable())(
       const leftovers = await engine.listContainers({});
       expect(leftovers.some((c) => c.Names.some((n) => n.includes('-look-')))).toBe(false);
       const partly = gitSessionNames(project, 'g2').volume;
-      expect(await unmergedOf(partly)).toBe(2);
+      expect(await unmergedOf(partly)).toBe(3);
       const refused = await cli(['rm-volume', partly, '--yes']);
       expect(refused.exitCode).not.toBe(0);
-      expect(refused.stderr).toContain('2 commits never merged back');
+      expect(refused.stderr).toContain('3 commits never merged back');
       expect(await engine.inspectVolume(partly)).toBeDefined();
       const landed = await cli(['rm-volume', gitSessionNames(project, 'g1').volume, '--yes']);
       expect(landed.exitCode, landed.stderr).toBe(0);

@@ -50,6 +50,17 @@ describe('reviewPolicy', () => {
     ]);
   });
 
+  it('shows control characters in a changed file as marks, so a line cannot hide what follows it', async () => {
+    // A comment that would return the cursor and erase the line it is on: the widening below it
+    // would vanish from the terminal of the person approving.
+    config('# harmless\x1b[1A\x1b[2K\r\nfirewall:\n  enabled: false\n');
+    const review = await reviewPolicy(project, state);
+    const lines = review.pending?.files[0]?.lines ?? [];
+    expect(lines[0]).toBe('+ # harmless^[[1A^[[2K^M');
+    expect(lines.join('\n')).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(review.pending?.widens.map((c) => c.text)).toContain('turns the firewall off');
+  });
+
   it('keeps running the approved copy after the files change, and shows the change as a diff', async () => {
     write('.claude/allowed-domains.txt', 'a.example\n');
     await settlePolicy(project, state, { approveAll: true });

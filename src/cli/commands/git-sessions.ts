@@ -3,6 +3,8 @@ import { UsageError, UserError } from '../../errors.js';
 import { abortMerge, continueMerge, mergeSession, pendingMerge, skipConflict } from '../../git/merge.js';
 import { commitDiff, sessionDiff } from '../../git/session-diff.js';
 import { findSessionCommit } from '../../git/find-commit.js';
+import { visibleCommit, visibleOutcome } from '../../git/visible-commit.js';
+import { visibleText } from '../../system/visible-text.js';
 import { listSessionCommits } from '../../git/session-log.js';
 import type { MergeOutcome, MergeRequest, MergeTarget, SessionCommit } from '../../git/types.js';
 import type { CommandHandler } from '../command-table.js';
@@ -33,9 +35,10 @@ export const logCommand: CommandHandler = async (ctx) => {
     ctx.out.line(`The session ${name} has no commits since it started.`);
     return;
   }
+  const shownCommits = commits.map(visibleCommit);
   ctx.out.table(
     ['COMMIT', 'TIME', 'FILES', '+/-', 'SUBJECT', 'MARKS'],
-    commits.map((c) => [
+    shownCommits.map((c) => [
       shortSha(c.sha),
       when(c.authorTime),
       String(c.files.length),
@@ -44,7 +47,7 @@ export const logCommand: CommandHandler = async (ctx) => {
       marks(c),
     ]),
   );
-  const flagged = commits.filter((c) => c.hostRun);
+  const flagged = shownCommits.filter((c) => c.hostRun);
   for (const commit of flagged) {
     const files = commit.files.filter((f) => f.hostRun).map((f) => `${f.path} (${f.hostRun})`);
     ctx.out.line(`${shortSha(commit.sha)} touches files that run on the host: ${files.join(', ')}`);
@@ -61,7 +64,8 @@ export const diffCommand: CommandHandler = async (ctx) => {
     const commit = findSessionCommit(await listSessionCommits(run, project.dir, name), rev, name);
     return commitDiff(run, project.dir, commit.sha);
   });
-  process.stdout.write(colourDiff(text, ctx));
+  // The diff is the agent's text: its control characters must not act on the terminal.
+  process.stdout.write(colourDiff(visibleText(text), ctx));
 };
 
 function colourDiff(text: string, ctx: CommandContext): string {
@@ -157,7 +161,7 @@ async function confirmHostRun(ctx: CommandContext, commits: readonly SessionComm
     .flatMap((c) =>
       c.files
         .filter((f) => f.hostRun && (!picked.get(c.sha) || picked.get(c.sha)!.includes(f.path)))
-        .map((f) => `  ${shortSha(c.sha)} ${f.path}: ${f.hostRun}`),
+        .map((f) => `  ${shortSha(c.sha)} ${visibleText(f.path, { oneLine: true })}: ${f.hostRun}`),
     );
   if (!flagged.length || request.dryRun) return;
   ctx.out.line('These picks change files that run on your machine later:');
@@ -165,7 +169,8 @@ async function confirmHostRun(ctx: CommandContext, commits: readonly SessionComm
   if (!(await confirmOrYes(ctx, 'Merge them anyway?'))) throw new UserError('Nothing was merged.');
 }
 
-function report(ctx: CommandContext, session: string, outcome: MergeOutcome): number {
+function report(ctx: CommandContext, session: string, landedOrConflict: MergeOutcome): number {
+  const outcome = visibleOutcome(landedOrConflict);
   if (ctx.args.flags.json) {
     ctx.out.json(outcome);
     return outcome.kind === 'landed' ? 0 : 1;

@@ -3,6 +3,7 @@ import type { SessionCommit } from '../../git/types.js';
 import { ListView } from '../components/list-view.js';
 import { useTheme } from '../theme.js';
 import type { Pick } from './merge-state.js';
+import { visibleText } from '../../system/visible-text.js';
 
 /** Everything in a row but the subject: selection 2, mark 4, sha 8, stat 14, files 9, flag 10. */
 const FIXED = 2 + 4 + 8 + 14 + 9 + 10;
@@ -63,7 +64,9 @@ function CommitRow({
         dimColor={commit.applied && theme.dim}
       >{`${pickMark(commit, pick)} `}</Text>
       <Text color={theme.accent}>{`${commit.sha.slice(0, 7)} `}</Text>
-      <Text dimColor={commit.applied && theme.dim}>{fit(commit.subject, subjectWidth)}</Text>
+      <Text dimColor={commit.applied && theme.dim}>
+        {fit(visibleText(commit.subject, { oneLine: true }), subjectWidth)}
+      </Text>
       <Text color={theme.good}>{`+${commit.added}`.padStart(7)}</Text>
       <Text color={theme.bad}>{` -${commit.removed}`.padEnd(7)}</Text>
       {files.padEnd(9)}

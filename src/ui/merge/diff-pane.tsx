@@ -3,6 +3,7 @@ import { LineKind } from '../../git/parse-diff.js';
 import { useTheme, type Theme } from '../theme.js';
 import { currentFile, rowCount, visibleRows, type DiffViewState } from './diff-view.js';
 import type { Pick } from './merge-state.js';
+import { visibleText } from '../../system/visible-text.js';
 
 /**
  * The window of a commit's diff that fits: file headers (with the file's pick and why it runs on
@@ -41,7 +42,7 @@ export function DiffPane({
           const reason = view.hostRun[row.file];
           return (
             <Text key={i} wrap="truncate">
-              {`  ${mark(file.path)} ${file.path}  `}
+              {`  ${mark(file.path)} ${safe(file.path)}  `}
               <Text color={theme.good}>{`+${file.added}`}</Text>{' '}
               <Text color={theme.bad}>{`-${file.removed}`}</Text>
               {reason ? <Text color={theme.warn}>{`  ! runs on the host: ${reason}`}</Text> : null}
@@ -51,11 +52,11 @@ export function DiffPane({
         if (row.kind === 'file') {
           const reason = view.hostRun[row.file];
           const folded = view.collapsed.includes(row.file) ? '▸' : '▾';
-          const rename = file.oldPath ? `${file.oldPath} → ` : '';
+          const rename = file.oldPath ? `${safe(file.oldPath)} → ` : '';
           const stat = file.binary ? 'binary' : `+${file.added} -${file.removed}`;
           return (
             <Text key={i} wrap="truncate" bold inverse={row.file === current && i === 0}>
-              {`${folded} ${mark(file.path)} ${rename}${file.path}`}
+              {`${folded} ${mark(file.path)} ${rename}${safe(file.path)}`}
               {/* Before the stat: at 80 columns the reason is what must not be cut. */}
               {reason ? <Text color={theme.warn}>{`  ! runs on the host: ${reason}`}</Text> : null}
               {` (${file.status}, ${stat})`}
@@ -73,17 +74,15 @@ export function DiffPane({
   );
 }
 
-// eslint-disable-next-line no-control-regex -- control bytes in a diff line would move the cursor
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
-
-/** A diff line as the terminal can show it: tabs as spaces, no control bytes, cut to the width. */
+/**
+ * A diff line as the terminal can show it: tabs as spaces, control bytes (which would move the
+ * cursor or worse: the agent wrote them) made visible, cut to the width.
+ */
 function shown(line: string, width: number): string {
-  return line
-    .slice(0, width * 2)
-    .replaceAll('\t', '    ')
-    .replace(CONTROL, '')
-    .slice(0, width);
+  return visibleText(line.slice(0, width * 2).replaceAll('\t', '    '), { oneLine: true }).slice(0, width);
 }
+
+const safe = (text: string) => visibleText(text, { oneLine: true });
 
 function lineColour(theme: Theme, kind: LineKind): string | undefined {
   switch (kind) {

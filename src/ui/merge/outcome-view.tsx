@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { MergeOutcome } from '../../git/types.js';
 import { firstKey, type KeyBindings } from '../keymap.js';
 import { useTheme } from '../theme.js';
+import { visibleText } from '../../system/visible-text.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -28,11 +29,15 @@ export function OutcomeView({ outcome, bindings }: { outcome: MergeOutcome; bind
   return (
     <Box flexDirection="column">
       <Text color={theme.bad} bold wrap="truncate">
-        {`Conflict: ${outcome.sha.slice(0, 7)} ${outcome.subject} does not apply`}
+        {`Conflict: ${outcome.sha.slice(0, 7)} ${visibleText(outcome.subject, { oneLine: true })} does not apply`}
       </Text>
       <Text wrap="truncate">{`Files with conflicts (${outcome.files.length}):`}</Text>
       {outcome.files.map((file) => (
-        <Text key={file} color={theme.warn} wrap="truncate">{`  ${file}`}</Text>
+        <Text
+          key={file}
+          color={theme.warn}
+          wrap="truncate"
+        >{`  ${visibleText(file, { oneLine: true })}`}</Text>
       ))}
       <Text wrap="truncate">{`Resolve them in ${outcome.worktree}`}</Text>
       <Text> </Text>
