@@ -57,6 +57,7 @@ describe('reviewPolicy', () => {
     const review = await reviewPolicy(project, state);
     const lines = review.pending?.files[0]?.lines ?? [];
     expect(lines[0]).toBe('+ # harmless^[[1A^[[2K^M');
+    // eslint-disable-next-line no-control-regex -- no control character may be left
     expect(lines.join('\n')).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     expect(review.pending?.widens.map((c) => c.text)).toContain('turns the firewall off');
   });

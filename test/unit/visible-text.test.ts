@@ -7,6 +7,7 @@ describe('text from the workspace on a terminal', () => {
     const hostile = '+ok\x1b[2J\x1b]0;title\x07\x1b]52;c;ZXZpbA==\x07\r- hidden';
     const shown = visibleText(hostile);
     expect(shown).toBe('+ok^[[2J^[]0;title^G^[]52;c;ZXZpbA==^G^M- hidden');
+    // eslint-disable-next-line no-control-regex -- no control character may be left
     expect(shown).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 
