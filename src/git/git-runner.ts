@@ -28,6 +28,12 @@ const SAFE_ARGS = [
   'color.ui=false',
   '-c',
   'advice.detachedHead=false',
+  // The project's git dir is in the workspace: no program it could name runs, and nothing is
+  // signed with the person's key on the agent's behalf.
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'commit.gpgSign=false',
 ];
 
 /**
@@ -68,6 +74,9 @@ export function createGitRunner(processes: ProcessRunner, baseEnv: Record<string
         GIT_PAGER: 'cat',
         GIT_EDITOR: 'true',
         GIT_OPTIONAL_LOCKS: '0',
+        // An agent's .gitattributes and .lfsconfig must not send the person's git-lfs to a server
+        // of its choosing from the host.
+        GIT_LFS_SKIP_SMUDGE: '1',
         ...baseEnv,
         ...options.env,
       },

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { stateDir } from '../paths.js';
 import { writeFileAtomically } from '../system/write-file-atomically.js';
 import type { GitRunner } from './git-runner.js';
 import type { MergePick, MergeTarget, PendingMerge } from './types.js';
@@ -85,15 +87,32 @@ const stateSchema = z.object({
 export interface MergePaths {
   /** The repository's common git dir (shared by all its worktrees). */
   gitDir: string;
+  /** The folder of this repository's merges, on the host only. */
+  dir: string;
+  /** A repository of its own where the picks are applied, borrowing the person's objects. */
   worktree: string;
   stateFile: string;
 }
 
-/** Where a session's merge keeps its worktree and state: `GITDIR/claude-tui/merge-SESSION`. */
+/**
+ * Where a session's merge keeps its repository and state: in claude-tui's state folder on the host,
+ * never under the project. The project's `.git` is in the workspace, which the agent can write: a
+ * worktree registered there (its `.git` file, its `commondir`) or a state file there could be
+ * turned to another repository, with a config that runs the agent's code or a path to wipe.
+ */
 export async function mergePaths(run: GitRunner, repoDir: string, session: string): Promise<MergePaths> {
   const gitDir = (await run(repoDir, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).stdout;
-  const dir = join(gitDir, 'claude-tui');
-  return { gitDir, worktree: join(dir, `merge-${session}`), stateFile: join(dir, `merge-${session}.json`) };
+  const dir = join(
+    stateDir(process.env),
+    'merges',
+    createHash('sha256').update(gitDir).digest('hex').slice(0, 16),
+  );
+  return {
+    gitDir,
+    dir,
+    worktree: join(dir, `merge-${session}`),
+    stateFile: join(dir, `merge-${session}.json`),
+  };
 }
 
 export async function readState(paths: MergePaths): Promise<MergeState | undefined> {
@@ -108,7 +127,7 @@ export async function readState(paths: MergePaths): Promise<MergeState | undefin
 }
 
 export async function writeState(paths: MergePaths, state: MergeState): Promise<void> {
-  await mkdir(join(paths.gitDir, 'claude-tui'), { recursive: true });
+  await mkdir(paths.dir, { recursive: true, mode: 0o700 });
   await writeFileAtomically(paths.stateFile, JSON.stringify(state, null, 2) + '\n', 0o600);
 }
 

@@ -1,4 +1,7 @@
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { visibleText } from '../system/visible-text.js';
 import { UserError } from '../errors.js';
 import { applySteps, commitStep, head, planPicks, stepPaths, unmergedFiles } from './apply-picks.js';
 import { lines, type GitRunner } from './git-runner.js';
@@ -18,8 +21,8 @@ import { checkSessionName } from './session-name.js';
 import type { MergeOutcome, MergeRequest, PendingMerge, SessionClone } from './types.js';
 
 /**
- * Lands picked session commits on a branch. The picks are applied in a temporary worktree under the
- * repository's git dir, starting at the target's tip; the person's worktree, index, stash and
+ * Lands picked session commits on a branch. The picks are applied in a repository of the merge's
+ * own in claude-tui's state folder (see mergePaths), starting at the target's tip; the person's worktree, index, stash and
  * untracked files are not touched until the very end, when the branch moves by a fast-forward git
  * makes itself (checked out here) or a compare-and-swap of the ref (not checked out). A conflict
  * stops with the worktree and a state file kept, for continueMerge, skipConflict or abortMerge.
@@ -211,6 +214,7 @@ async function advance(
       return landed;
     }
     if (next !== state.startTip || state.create) {
+      await takeObjects(run, repoDir, paths, next);
       const moved = await moveBranch(run, repoDir, {
         branch: state.branch,
         create: state.create,
@@ -320,26 +324,58 @@ async function filesWithMarkers(run: GitRunner, wt: string): Promise<string[]> {
   return result.stdout.split('\0').filter(Boolean);
 }
 
+/**
+ * The merge's own repository, checked out at `tip`: it reads the person's objects through
+ * alternates and writes its own, and nothing of it is registered in the person's repository.
+ */
 async function addWorktree(run: GitRunner, repoDir: string, paths: MergePaths, tip: string): Promise<void> {
-  const added = await run(repoDir, ['worktree', 'add', '--quiet', '--detach', paths.worktree, tip], {
+  await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+  if (existsSync(paths.worktree)) {
+    throw new UserError(
+      `A merge of this session seems to be under way (${paths.worktree} exists).`,
+      'If none is, clear it with merge --abort.',
+    );
+  }
+  await run(paths.dir, ['init', '--quiet', paths.worktree]);
+  await writeFile(
+    join(paths.worktree, '.git', 'objects', 'info', 'alternates'),
+    `${join(paths.gitDir, 'objects')}\n`,
+  );
+  // The person's name on what is made here (a squash), as in their repository.
+  for (const key of ['user.name', 'user.email']) {
+    const value = await run(repoDir, ['config', key], { allowFailure: true });
+    if (value.exitCode === 0) await run(paths.worktree, ['config', key, value.stdout]);
+  }
+  const checkedOut = await run(paths.worktree, ['checkout', '--quiet', '--detach', tip], {
     allowFailure: true,
   });
-  if (added.exitCode !== 0) {
-    throw new UserError(
-      `Could not make the merge worktree ${paths.worktree}: ${added.stderr.trim()}`,
-      'Another merge of this session may be running; if none is, clear it with merge --abort.',
-    );
+  if (checkedOut.exitCode !== 0) {
+    await rm(paths.worktree, { recursive: true, force: true });
+    throw new UserError(`Could not make the merge's worktree: ${visibleText(checkedOut.stderr.trim())}`);
   }
 }
 
-/** Removes the worktree and the state; what is not there is fine. */
-async function discard(run: GitRunner, repoDir: string, paths: MergePaths): Promise<void> {
-  const removed = await run(repoDir, ['worktree', 'remove', '--force', '--force', paths.worktree], {
-    allowFailure: true,
-  });
-  if (removed.exitCode !== 0) {
-    await rm(paths.worktree, { recursive: true, force: true });
-    await run(repoDir, ['worktree', 'prune'], { allowFailure: true });
-  }
+/** Brings what the merge made into the person's repository, so that their branch can point at it. */
+export async function takeObjects(
+  run: GitRunner,
+  repoDir: string,
+  paths: MergePaths,
+  tip: string,
+): Promise<void> {
+  await run(paths.worktree, ['update-ref', 'refs/heads/claude-tui-landing', tip]);
+  await run(repoDir, [
+    'fetch',
+    '--quiet',
+    '--no-tags',
+    '--no-write-fetch-head',
+    '--no-recurse-submodules',
+    paths.worktree,
+    'refs/heads/claude-tui-landing',
+  ]);
+}
+
+/** Removes the merge's repository and the state; what is not there is fine. */
+async function discard(_run: GitRunner, _repoDir: string, paths: MergePaths): Promise<void> {
+  await rm(paths.worktree, { recursive: true, force: true });
   await removeState(paths);
 }

@@ -360,10 +360,12 @@ describe('a conflict', () => {
         target: { kind: 'current' },
       }),
     );
-    expect(snapshot(repos.host)).toEqual({
-      ...before,
-      worktrees: expect.stringContaining(outcome.worktree) as string,
-    });
+    // Nothing of the merge is in the person's repository while it waits: not even a worktree.
+    expect(snapshot(repos.host)).toEqual(before);
+    // ... and nothing of it in the project, where the agent could write: no state, no worktree.
+    expect(outcome.worktree.startsWith(repos.host)).toBe(false);
+    expect(existsSync(join(repos.host, '.git', 'claude-tui'))).toBe(false);
+    expect(existsSync(join(repos.host, '.git', 'worktrees'))).toBe(false);
     // A fresh runner stands for another process: everything it needs is on disk.
     const { createGitRunner } = await import('../../src/git/git-runner.js');
     const { systemProcessRunner } = await import('../../src/system/process.js');

@@ -19,6 +19,9 @@ import { systemProcessRunner } from '../../src/system/process.js';
 
 /** No global or system config of whoever runs the tests, and a fixed clock-free identity. */
 export const ISOLATED_ENV = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+
+// A merge keeps its repository and state in claude-tui's state folder: a test's own, not the home's.
+process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), 'claude-tui-git-state-'));
 const PERSON = { name: 'Pat Person', email: 'pat@example.test' };
 export const AGENT = { name: 'Agent Smith', email: 'agent@example.test' };
 
