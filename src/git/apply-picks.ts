@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { visibleText } from '../system/visible-text.js';
 import { ExternalCommandError, UserError } from '../errors.js';
 import type { GitRunner } from './git-runner.js';
 import type { MergeState, MergeStep } from './merge-state.js';
@@ -126,18 +127,48 @@ export async function applySteps(run: GitRunner, state: MergeState): Promise<'do
       state.done.push({ session: step.session, whole: step.whole, subject: step.subject });
     }
     if (picked.exitCode === 0) continue;
+    // Where git stopped, if it stopped on a commit at all (it refuses some before starting them).
+    const stoppedOn = (
+      await run(wt, ['rev-parse', '--quiet', '--verify', 'CHERRY_PICK_HEAD'], { allowFailure: true })
+    ).stdout.trim();
     await run(wt, ['cherry-pick', '--quit']);
     if ((await unmergedFiles(run, wt)).length > 0) return stopAtConflict(run, state);
-    if (await nothingStaged(run, wt)) {
-      // It became empty: its change is on the target already.
-      const step = state.steps.shift();
-      if (step) state.skipped.push(step.session);
+    const next = state.steps[0];
+    if (
+      next &&
+      stoppedOn === next.from &&
+      (await nothingStaged(run, wt)) &&
+      (await changeIsThere(run, wt, next.from))
+    ) {
+      // It became empty: its change is on the target already. Only then is it counted as landed.
+      state.steps.shift();
+      state.skipped.push(next.session);
       await run(wt, ['reset', '--hard', '--quiet', 'HEAD']);
       continue;
     }
-    throw new ExternalCommandError('git cherry-pick', picked.exitCode, picked.stderr);
+    await run(wt, ['reset', '--hard', '--quiet', 'HEAD']);
+    throw new ExternalCommandError('git cherry-pick', picked.exitCode, visibleText(picked.stderr));
   }
   return 'done';
+}
+
+/** Whether the commit's change is in HEAD already: its patch, reversed, applies to it cleanly. */
+async function changeIsThere(run: GitRunner, wt: string, commit: string): Promise<boolean> {
+  const patch = await run(wt, [
+    'diff-tree',
+    '-p',
+    '--binary',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--root',
+    commit,
+  ]);
+  if (!patch.stdout.trim()) return true;
+  const check = await run(wt, ['apply', '--check', '--reverse', '--cached'], {
+    input: `${patch.stdout}\n`,
+    allowFailure: true,
+  });
+  return check.exitCode === 0;
 }
 
 /** Commits what the step put in the index (after applying it, or after the person resolved it). */

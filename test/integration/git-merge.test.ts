@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
@@ -378,6 +378,38 @@ describe('a conflict', () => {
     expect(snapshot(repos.host)).toEqual(before);
     expect(existsSync(outcome.worktree)).toBe(false);
     expect(await pendingMerge(run, repos.host, repos.session)).toBeUndefined();
+  });
+
+  it('never counts a pick git refused as landed: a file left in the way stops the merge, nothing marked', async () => {
+    repos = makeRepos();
+    const { clash, first, clean } = await conflictingSession();
+    const before = snapshot(repos.host);
+    const outcome = conflicted(
+      await mergeSession(run, repos.host, {
+        session: repos.session,
+        picks: [{ sha: first }, { sha: clash }, { sha: clean }],
+        target: { kind: 'current' },
+      }),
+    );
+    // The person resolves, and leaves a file of their own where the next pick adds one.
+    writeFiles(outcome.worktree, { 'src/a.txt': lines('a', 10), 'clean.txt': 'notes of mine\n' });
+    git(outcome.worktree, ['add', 'src/a.txt']);
+    await expect(continueMerge(run, repos.host, repos.session)).rejects.toThrow(/cherry-pick/);
+    expect(
+      git(repos.host, ['for-each-ref', `refs/claude-tui/sessions/${repos.session}/landed/${clean}`]),
+    ).toBe('');
+    // The merge waits: with the file out of the way it goes on, and only then is the commit landed.
+    rmSync(join(outcome.worktree, 'clean.txt'));
+    const done = landed(await continueMerge(run, repos.host, repos.session));
+    expect(done.commits).toHaveLength(3);
+    expect(
+      git(repos.host, [
+        'for-each-ref',
+        '--format=%(refname)',
+        `refs/claude-tui/sessions/${repos.session}/landed/${clean}`,
+      ]),
+    ).not.toBe('');
+    expect(before.head).not.toBe(snapshot(repos.host).head);
   });
 
   it('keeps the person’s repository as it was while the conflict waits and after continue and skip', async () => {
