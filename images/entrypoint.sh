@@ -43,6 +43,13 @@ prepare_home() {
   if [ -n "$clone" ] && [ -d "$clone" ] && [ "$(stat -c %u:%g "$clone")" != "$uid:$gid" ]; then
     chown "$uid:$gid" "$clone"
   fi
+  # A git session's container starting anew has no tmux: a session it ran has ended, and says so
+  # (the project's agent container, which lists it, cannot ask this container's tmux).
+  local session_dir=$home/.claude-tui/sessions/${CLAUDE_TUI_GIT_SESSION:-}
+  if [ -n "${CLAUDE_TUI_GIT_SESSION:-}" ] && [ -d "$session_dir" ] && [ ! -e "$session_dir/exit-code" ]; then
+    # As the agent's user: the home is the agent's to write, and root follows no link of its there.
+    setpriv --reuid="$uid" --regid="$gid" --clear-groups touch "$session_dir/ended" || true
+  fi
 }
 
 # The agent shares the gateway's network namespace. When the gateway restarts, it gets a new

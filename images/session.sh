@@ -7,10 +7,12 @@
 #   ~/.claude-tui/sessions/NAME/sizes        "<bytes> <cols> <rows>": the pane's size from that
 #                                            byte of the transcript on (to replay it as it was)
 #   ~/.claude-tui/sessions/NAME/git          present for a git session: it runs in a container of
-#                                            its own, whose tmux socket is under ~/.claude-tui/tmux/NAME
+#                                            its own (CLAUDE_TUI_GIT_SESSION names its one session)
 #
-# A git session's container has CLAUDE_TUI_GIT_SESSION (its one session) and TMUX_TMPDIR set; the
-# project's agent container lists every session, asking a git session's tmux through that socket.
+# The project's agent container lists every session. A git session's tmux is never asked from here:
+# its socket would have to sit in the home volume, where a program of the agent's could stand in
+# for tmux's server and command the client that connects. It is running until it leaves its mark
+# (exit-code, or ended: written when the agent ends, and when its container starts anew).
 #
 #   session start NAME COLS ROWS -- CMD...   start CMD in a new tmux session
 #   session run NAME -- CMD...               (inside tmux) run the agent and record how it ends
@@ -52,26 +54,24 @@ install_hooks() {
 list_sessions() {
   local -A created=() activity=()
   local name c a dir state since source running code kind
-  tmux_times() {
-    local listed at active
-    while read -r listed at active; do
-      created[$listed]=$at activity[$listed]=$active
-    done < <(tmux list-sessions -F '#{session_name} #{session_created} #{window_activity}' 2>/dev/null)
-  }
-  TMUX_TMPDIR='' tmux_times
+  while read -r name c a; do
+    created[$name]=$c activity[$name]=$a
+  done < <(tmux list-sessions -F '#{session_name} #{session_created} #{window_activity}' 2>/dev/null)
   for dir in "$root"/*/; do
     [ -d "$dir" ] || continue
     dir=${dir%/} name=${dir##*/}
     kind=workspace
-    if [ -e "$dir/git" ]; then
-      kind=git
-      unset "created[$name]"
-      TMUX_TMPDIR=$HOME/.claude-tui/tmux/$name tmux_times
-    fi
     read -r state since source 2>/dev/null <"$dir/state" || { state=unknown since=0 source=none; }
     code=-
     [ -f "$dir/exit-code" ] && read -r code <"$dir/exit-code"
-    if [ -n "${created[$name]+set}" ]; then running=yes c=${created[$name]} a=${activity[$name]}; else running=no c=0 a=0; fi
+    if [ -e "$dir/git" ]; then
+      kind=git
+      if [ -e "$dir/exit-code" ] || [ -e "$dir/ended" ]; then
+        running=no c=0 a=0
+      else
+        running=yes c=$(stat -c %Y "$dir/started" 2>/dev/null || echo 0) a=$(stat -c %Y "$dir/transcript" 2>/dev/null || echo 0)
+      fi
+    elif [ -n "${created[$name]+set}" ]; then running=yes c=${created[$name]} a=${activity[$name]}; else running=no c=0 a=0; fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$state" "$since" "$source" "$running" "$c" "$a" "$code" "$kind"
   done
 }
@@ -96,7 +96,6 @@ case ${1:-} in
     if [ -z "$git_session" ] && [ -e "$root/$name/git" ]; then
       echo "a git session is named $name" >&2; exit 4
     fi
-    if [ -n "$git_session" ]; then mkdir -p "$TMUX_TMPDIR"; fi
     if tmux has-session -t "=$name" 2>/dev/null; then echo "a session named $name is running" >&2; exit 3; fi
     rm -rf "${root:?}/$name" && mkdir -p "$root/$name"
     if [ -n "$git_session" ]; then : >"$root/$name/git"; fi

@@ -78,18 +78,31 @@ export function streamRecordsFromAgent(
   end: string,
   onRecord: (record: string) => void,
 ): { done: Promise<void>; stop: () => void } {
-  let buffer = '';
-  const stream = streamExec(
+  return streamRecords(
     engine,
-    { container: project.names.agent, command, user: AGENT_USER, workingDir: WORKSPACE },
-    (text) => {
-      buffer += text;
-      let at: number;
-      while ((at = buffer.indexOf(end)) >= 0) {
-        onRecord(buffer.slice(0, at));
-        buffer = buffer.slice(at + end.length);
-      }
-    },
+    { container: project.names.agent, workingDir: WORKSPACE },
+    command,
+    end,
+    onRecord,
   );
+}
+
+/** The same in any container of ours, as `claude`. */
+export function streamRecords(
+  engine: DockerEngine,
+  place: { container: string; workingDir: string },
+  command: string[],
+  end: string,
+  onRecord: (record: string) => void,
+): { done: Promise<void>; stop: () => void } {
+  let buffer = '';
+  const stream = streamExec(engine, { ...place, command, user: AGENT_USER }, (text) => {
+    buffer += text;
+    let at: number;
+    while ((at = buffer.indexOf(end)) >= 0) {
+      onRecord(buffer.slice(0, at));
+      buffer = buffer.slice(at + end.length);
+    }
+  });
   return { done: stream.done, stop: () => stream.close() };
 }

@@ -148,9 +148,6 @@ export function gitAgentSpec(
       ...(agent.Env ?? []),
       `CLAUDE_TUI_GIT_SESSION=${session.name}`,
       `CLAUDE_TUI_GIT_WORKDIR=${session.workdir}`,
-      // Its tmux server's socket in the shared home, where the project's agent container (which
-      // lists every session) reaches it.
-      `TMUX_TMPDIR=${AGENT_HOME}/.claude-tui/tmux/${session.name}`,
     ],
     Labels: { ...managedLabels('git-agent', project), [LABEL.session]: session.name },
     HostConfig: {

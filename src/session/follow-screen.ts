@@ -1,18 +1,16 @@
 import type { DockerEngine } from '../docker/engine.js';
-import { streamRecordsFromAgent } from '../project/agent-exec.js';
-import type { ProjectIdentity } from '../project/identity.js';
+import { streamRecords } from '../project/agent-exec.js';
+import type { SessionTarget } from './session-target.js';
 
 /** Ends each screen in the stream: a form feed on a line of its own, which a pane never prints. */
 const SCREEN_END = '\n\f\n';
 
 /**
- * Reads the pane four times a second inside the project's agent container and prints it only when it changed, so
+ * Reads the pane four times a second inside the session's container and prints it only when it changed, so
  * an idle preview costs the dashboard nothing. Every 2 s it makes sure someone still reads: the
  * Engine closes the exec's stdin when the dashboard's connection ends.
  */
 const FOLLOW_SCRIPT = `last=''; beat=0
-# A git session runs in a container of its own; its tmux is reached through its socket.
-[ -e "$HOME/.claude-tui/sessions/$1/git" ] && export TMUX_TMPDIR="$HOME/.claude-tui/tmux/$1"
 
 while :; do
   now=$(tmux capture-pane -p -t "=$1:" 2>&1) || now="(the session has ended)"
@@ -30,13 +28,13 @@ done`;
  */
 export function followScreen(
   engine: DockerEngine,
-  project: ProjectIdentity,
+  target: SessionTarget,
   name: string,
   onScreen: (text: string) => void,
 ): { done: Promise<void>; stop: () => void } {
-  return streamRecordsFromAgent(
+  return streamRecords(
     engine,
-    project,
+    { container: target.container, workingDir: target.workdir },
     ['bash', '-c', FOLLOW_SCRIPT, 'follow-screen', name],
     SCREEN_END,
     (screen) => onScreen(screen.replace(/\n+$/, '') + '\n'),

@@ -20,6 +20,7 @@ import { gitSessionCounts } from '../app/git-session-work.js';
 import { startGitSession } from '../app/start-git-session.js';
 import { attachSession } from '../session/attach-session.js';
 import { followScreen } from '../session/follow-screen.js';
+import { sessionTarget } from '../session/session-target.js';
 import { stopSession } from '../session/sessions.js';
 import { startAgentSession } from '../session/start-agent-session.js';
 import { followSessions } from '../session/watch-sessions.js';
@@ -95,7 +96,20 @@ export function createHostDomain(
       );
       return { stop: watcher.stop };
     },
-    followScreen: (dir, name, onScreen) => followScreen(engine, project(dir), name, onScreen),
+    followScreen(dir, name, onScreen) {
+      // A git session's screen is read in its own container: where it runs is looked up first.
+      let stopped = false;
+      let follower: { stop: () => void } | undefined;
+      void sessionTarget(engine, project(dir), name).then((target) => {
+        if (!stopped) follower = followScreen(engine, target, name, onScreen);
+      });
+      return {
+        stop: () => {
+          stopped = true;
+          follower?.stop();
+        },
+      };
+    },
     async startSession(dir, { git, ...request }) {
       const size = { cols: terminal.stdout.columns || 120, rows: terminal.stdout.rows || 40 };
       const { name } = git

@@ -74,6 +74,10 @@ describe.skipIf(!dockerAvailable())(
         running: boolean;
       }[];
       expect(sessions.find((s) => s.name === 'g1')).toMatchObject({ kind: 'git', running: true });
+      // Its tmux socket stays in its own container: none in the home volume that all containers share.
+      expect(await asAgent(project, 'g1', 'echo "${TMUX_TMPDIR:-none}"; ls -A ~/.claude-tui')).toBe(
+        'none\nsessions',
+      );
     });
 
     it("gives each git session its own folder, so the agent never resumes another one's conversation", async () => {
@@ -186,6 +190,11 @@ describe.skipIf(!dockerAvailable())(
 
     it('keeps the clone when the session stops, and goes on in it when started again', async () => {
       expect((await cli(['stop', 'g1', '--project', project.dir])).exitCode).toBe(0);
+      const listed = JSON.parse((await cli(['sessions', project.dir, '--json'])).stdout) as {
+        name: string;
+        running: boolean;
+      }[];
+      expect(listed.find((s) => s.name === 'g1')?.running).toBe(false);
       const volume = gitSessionNames(project, 'g1').volume;
       expect(await engine.inspectVolume(volume)).toBeDefined();
       const again = await cli(['start', project.dir, '--git', '--name', 'g1']);

@@ -16,6 +16,7 @@ import { followSessions, watchSessions } from '../../src/session/watch-sessions.
 import { dockerAvailable, makeProject, runCli, testEnv, waitFor } from '../support/cli.js';
 import { TerminalHarness } from '../support/terminal.js';
 import { execText } from '../../src/docker/exec.js';
+import { workspaceTarget } from '../../src/session/session-target.js';
 
 const engine = createDockerEngine();
 const fakeAgentDir = fileURLToPath(new URL('../fixtures/fake-agent', import.meta.url));
@@ -315,7 +316,7 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
     });
     const ownWatch = watchSessions(engine, project, () => undefined);
     const screens: string[] = [];
-    const screen = followScreen(engine, project, 'main', (text) => screens.push(text));
+    const screen = followScreen(engine, workspaceTarget(project), 'main', (text) => screens.push(text));
     await waitFor('the preview', () => Promise.resolve(screens.length > 0));
     // The follower reads the feed: only the exec-based watcher and the preview add a loop.
     await waitFor('two more loops', async () => (await loops()) === baseline + 2);
