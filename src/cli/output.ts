@@ -1,3 +1,4 @@
+import { visibleText } from '../system/visible-text.js';
 import type { BuildProgress } from '../image/ensure-image.js';
 
 /**
@@ -29,7 +30,7 @@ export function createOutput(
   };
   const note = (text: string) => {
     clearTransient();
-    stderr.write(`${text}\n`);
+    stderr.write(`${visibleText(text)}\n`);
   };
   return {
     color,

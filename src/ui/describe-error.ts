@@ -1,3 +1,4 @@
+import { visibleText } from '../system/visible-text.js';
 import { isUserFacing } from '../errors.js';
 import { log } from '../log.js';
 
@@ -6,8 +7,10 @@ import { log } from '../log.js';
  * crashes on an error; anything outside the taxonomy of user-facing errors is a bug and goes to the log in full.
  */
 export function describeError(error: unknown): string {
-  if (isUserFacing(error)) return error.hint ? `${error.message} ${error.hint}` : error.message;
+  // One status line, and the agent's words in it (a path, git's stderr) never act on the terminal.
+  if (isUserFacing(error))
+    return visibleText(error.hint ? `${error.message} ${error.hint}` : error.message, { oneLine: true });
   log.error('dashboard: unexpected error', { error: error instanceof Error ? error.stack : String(error) });
   const message = error instanceof Error ? error.message : String(error);
-  return `Unexpected error: ${message.split('\n')[0]} (details in the log)`;
+  return `Unexpected error: ${visibleText(message.split('\n')[0] ?? '', { oneLine: true })} (details in the log)`;
 }

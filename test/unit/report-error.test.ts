@@ -62,6 +62,18 @@ describe('reportError', () => {
     expect(out.text()).not.toMatch(/\bat /);
   });
 
+  it("shows control characters in a message as marks: it may quote the agent's words", () => {
+    const out = collector();
+    const hostile = 'file\x1b]52;c;ZXZpbA==\x07name';
+    const error = new ExternalCommandError('git cherry-pick', 1, `error: could not apply 1234... ${hostile}`);
+    reportError(new UserError(`Conflicts in ${hostile}.`, `Resolve ${hostile}.`), out.stream, true);
+    reportError(error, out.stream, false);
+    expect(out.text()).toContain('file^[]52;c;ZXZpbA==^Gname');
+    // Our own colour stays; nothing of the agent's acts.
+    expect(out.text()).toContain('\x1b[31mclaude-tui:\x1b[39m');
+    expect(out.text()).not.toContain('\x1b]52');
+  });
+
   it('prints no hint line when there is no hint', () => {
     const out = collector();
     reportError(new UserError('Only a message.'), out.stream, false);
