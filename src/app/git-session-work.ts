@@ -82,6 +82,11 @@ async function lookIntoVolume(
       NetworkMode: 'none',
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
+      // It runs git on what the agent wrote: few processes, bounded memory, nothing else writable.
+      PidsLimit: 64,
+      Memory: 1024 * 1024 * 1024,
+      ReadonlyRootfs: true,
+      Tmpfs: { '/tmp': 'mode=1777' },
       Mounts: [{ Type: 'volume', Source: names.volume, Target: names.workdir }],
     },
   });

@@ -9,7 +9,17 @@ import type { SessionClone } from './types.js';
  */
 export function folderClone(run: GitRunner, dir: string): SessionClone {
   return {
-    git: (args, options = {}) =>
-      run(dir, ['-c', 'core.fsmonitor=false', ...args], { allowFailure: true, stdout: options.stdout }),
+    git: async (args, options = {}) =>
+      run(dir, ['-c', 'core.fsmonitor=false', ...args], {
+        allowFailure: true,
+        stdout: options.stdout,
+        ...(options.stdin ? { input: await text(options.stdin) } : {}),
+      }),
   };
+}
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { visibleText } from '../system/visible-text.js';
 import type { GitRunner } from './git-runner.js';
 import { sessionRefs, type SessionClone } from './types.js';
 
@@ -9,8 +11,7 @@ export const CLONE_LEGACY_MERGED = 'refs/claude-tui/merged';
 /**
  * Marks session commits as landed whole: a ref per commit in the host repository and, when the
  * clone is given, the same in the clone, so the count of its unmerged commits drops to 0 once all
- * landed. In the clone with one `git push .` per few hundred commits rather than an `update-ref`
- * each, since every clone command may be an exec into a container. Returns what went wrong in the
+ * landed. Returns what went wrong in the
  * clone, if anything: the landing stands either way.
  */
 export async function markLanded(
@@ -27,20 +28,20 @@ export async function markLanded(
     input: unique.map((sha) => `update ${landed}${sha} ${sha}\n`).join(''),
   });
   if (!clone) return [];
+  // One transaction in one command (a clone command may be an exec into a container); update-ref
+  // runs no hook, where a push to itself would run the clone's receive hooks.
   const warnings: string[] = [];
-  for (let i = 0; i < unique.length; i += 500) {
-    const refspecs = unique.slice(i, i + 500).map((sha) => `+${sha}:${CLONE_LANDED}${sha}`);
-    const result = await clone.git([
-      '-c',
-      'core.hooksPath=/dev/null',
-      'push',
-      '--quiet',
-      '--no-verify',
-      '.',
-      ...refspecs,
-    ]);
+  try {
+    const result = await clone.git(['update-ref', '--stdin'], {
+      stdin: Readable.from([unique.map((sha) => `update ${CLONE_LANDED}${sha} ${sha}\n`).join('')]),
+    });
     if (result.exitCode !== 0)
-      warnings.push(`Marking landed commits in the session's clone failed: ${result.stderr.trim()}`);
+      warnings.push(
+        `Marking landed commits in the session's clone failed: ${visibleText(result.stderr.trim())}`,
+      );
+  } catch (error) {
+    // The branch has moved already: this cannot undo the landing, only be told.
+    warnings.push(`Marking landed commits in the session's clone failed: ${visibleText(String(error))}`);
   }
   return warnings;
 }

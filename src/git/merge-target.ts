@@ -1,3 +1,4 @@
+import { visibleText } from '../system/visible-text.js';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { ZERO_OID, type GitRunner } from './git-runner.js';
@@ -198,13 +199,23 @@ export async function moveBranch(
   const top = (await run(repoDir, ['rev-parse', '--show-toplevel'])).stdout;
   const merged = await run(
     top,
-    ['merge', '--ff-only', '--no-autostash', '--no-verify', '--no-stat', '--quiet', move.next],
+    // Not even an ignored file of the person's is overwritten (a .env where the picks add .env/x).
+    [
+      'merge',
+      '--ff-only',
+      '--no-overwrite-ignore',
+      '--no-autostash',
+      '--no-verify',
+      '--no-stat',
+      '--quiet',
+      move.next,
+    ],
     { allowFailure: true },
   );
   if (merged.exitCode === 0) return true;
   if ((await currentTip(run, repoDir, move.branch, false)) !== move.expected) return false;
   throw new UserError(
-    `Git would not move ${move.branch} here: ${merged.stderr.trim()}`,
+    `Git would not move ${move.branch} here: ${visibleText(merged.stderr.trim())}`,
     'Nothing was changed in your worktree; fix what git names and continue the merge.',
   );
 }

@@ -1,4 +1,5 @@
 import type { DockerEngine, ImageSummary } from '../docker/engine.js';
+import { managedLabels } from '../docker/labels.js';
 import { unmergedCountScript } from './landed-marks.js';
 
 /** Where a git-session volume's repository is mounted in the short-lived counting container. */
@@ -47,10 +48,15 @@ async function countWith(
       User: 'root',
       Entrypoint: ['sh', '-c'],
       Cmd: [script],
-      Labels: {},
+      // Found by label like all we make, should this process die before removing it.
+      Labels: managedLabels('git-look'),
       HostConfig: {
+        // It reads what the agent wrote: no network, no capability, few processes.
         NetworkMode: 'none',
-        ReadonlyRootfs: false,
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        PidsLimit: 64,
+        Memory: 512 * 1024 * 1024,
         Mounts: [{ Type: 'volume', Source: volume, Target: REPO_MOUNT, ReadOnly: true }],
       },
     });
