@@ -23,11 +23,20 @@ const FOLDERS: [string, string][] = [
   ['.githooks/', 'git hook'],
   ['.vscode/', 'VS Code settings or tasks'],
   ['.devcontainer/', 'dev container config'],
+  ['.idea/', 'JetBrains IDE settings (run configurations)'],
+  ['.cargo/', 'cargo config (build runners, aliases)'],
 ];
 
 const NAMES: [RegExp, string][] = [
   [/^\.envrc$/, 'direnv .envrc'],
   [/^(GNUmakefile|[Mm]akefile)$/, 'Makefile'],
+  // What git itself, a package manager or a hook runner reads and acts on.
+  [/^\.gitattributes$/, 'git attributes (filters, diff drivers)'],
+  [/^\.gitmodules$/, 'git submodules'],
+  [/^\.lfsconfig$/, 'git-lfs config (its server)'],
+  [/^\.pre-commit-config\.ya?ml$/, 'pre-commit hooks'],
+  [/^\.(npmrc|yarnrc|yarnrc\.yml|pnpmfile\.cjs)$/, 'package manager config'],
+  [/^\.(tool-versions|mise\.toml|nvmrc)$/, 'tool version manager config'],
 ];
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -56,6 +65,9 @@ export function hostRunReason(
   if (change.newMode === '100755' && change.oldMode !== '100755') {
     return change.oldMode === '000000' ? 'new executable file' : 'made executable';
   }
+  // A link may lead a folder that runs on the host (.vscode -> elsewhere/) past every name above.
+  if (change.newMode === '120000')
+    return change.oldMode === '120000' ? 'a symbolic link, retargeted' : 'a symbolic link';
   if (isPackageJson(change.path) && packageScriptsChanged()) return 'package.json scripts';
   return undefined;
 }

@@ -17,6 +17,20 @@ describe('hostRunReason', () => {
     expect(hostRunReason(change('pkg/GNUmakefile'))).toBe('Makefile');
   });
 
+  it('flags what git, package managers and hook runners act on, and a new symbolic link', () => {
+    expect(hostRunReason(change('.gitattributes'))).toBe('git attributes (filters, diff drivers)');
+    expect(hostRunReason(change('.lfsconfig'))).toBe('git-lfs config (its server)');
+    expect(hostRunReason(change('.gitmodules'))).toBe('git submodules');
+    expect(hostRunReason(change('.pre-commit-config.yaml'))).toBe('pre-commit hooks');
+    expect(hostRunReason(change('web/.yarnrc.yml'))).toBe('package manager config');
+    expect(hostRunReason(change('.idea/workspace.xml'))).toMatch(/^JetBrains/);
+    expect(hostRunReason(change('.cargo/config.toml'))).toMatch(/^cargo config/);
+    // A link could lead a folder that runs on the host past every name.
+    expect(hostRunReason(change('.vscode-link', '000000', '120000'))).toBe('a symbolic link');
+    expect(hostRunReason(change('docs', '040000', '120000'))).toBe('a symbolic link');
+    expect(hostRunReason(change('.vscode', '120000', '120000'))).toBe('a symbolic link, retargeted');
+  });
+
   it('leaves ordinary files and look-alike names alone', () => {
     expect(hostRunReason(change('src/index.ts'))).toBeUndefined();
     expect(hostRunReason(change('docs/github/workflows.md'))).toBeUndefined();
