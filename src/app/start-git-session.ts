@@ -1,7 +1,7 @@
 import { LABEL, managedLabels } from '../docker/labels.js';
 import { UserError } from '../errors.js';
 import { createGitRunner, type GitRunner } from '../git/git-runner.js';
-import { planSeed, seedClone, type SeedPlan } from '../git/seed-clone.js';
+import { CLONE_BASE, planSeed, seedClone, type SeedPlan } from '../git/seed-clone.js';
 import { sessionRefs } from '../git/types.js';
 import { gitAgentSpec } from '../project/container-specs.js';
 import type { HostServices } from '../project/host-services.js';
@@ -115,6 +115,7 @@ export async function startGitSession(
         undo,
       },
     );
+    if (!seed) await assertCloneFinished(engine, target, names.volume);
     if (seed) {
       await seedClone(git, project.dir, containerClone(engine, target), seed);
       await setHostBase(git, project.dir, name, seed.base);
@@ -162,6 +163,21 @@ async function ensureGitContainer(
   context.undo.push(`container ${session.container}`, () => engine.removeContainer(session.container));
   await engine.startContainer(session.container);
   await waitUntilReady(engine, session.container);
+}
+
+/** A kept clone is one whose making finished: a start cut short leaves a volume without its base. */
+async function assertCloneFinished(
+  engine: HostServices['engine'],
+  target: ReturnType<typeof gitTarget>,
+  volume: string,
+): Promise<void> {
+  const base = await containerClone(engine, target).git(['rev-parse', '--quiet', '--verify', CLONE_BASE]);
+  if (base.exitCode !== 0) {
+    throw new UserError(
+      `The clone in ${volume} was never finished (a start was cut short), so it holds no work.`,
+      `Delete it with \`claude-tui rm-volume ${volume}\` and start again.`,
+    );
+  }
 }
 
 /** The host keeps the session's base commit referenced, so that no gc takes it away. */

@@ -1,7 +1,10 @@
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { UsageError, UserError } from '../errors.js';
 import type { GitRunner } from './git-runner.js';
 import type { SessionClone } from './types.js';
+
+/** In the clone: the commit it started from, written once the clone is complete. */
+export const CLONE_BASE = 'refs/claude-tui/base';
 
 /**
  * How a git session's clone is made: only the commits reachable from the chosen one travel (a pack
@@ -163,11 +166,12 @@ export async function seedClone(
     }).finally(() => pack.end()),
     must('receiving the commits', clone.git(['index-pack', '--stdin'], { stdin: pack })),
   ]);
-  const refs = `update refs/heads/${plan.branch} ${plan.tip}\nupdate refs/claude-tui/base ${plan.base}\n`;
-  await must('its branch', clone.git(['update-ref', '--stdin'], { stdin: Readable.from([refs]) }));
+  await must('its branch', clone.git(['update-ref', `refs/heads/${plan.branch}`, plan.tip]));
   // The agent commits as the person would (their name on the host), unless it is told otherwise.
   const { name, email } = await hostIdentity((args) => run(repoDir, args, { allowFailure: true }));
   await must('its identity', clone.git(['config', 'user.name', name]));
   await must('its identity', clone.git(['config', 'user.email', email]));
   await must('checking out', clone.git(['-c', 'checkout.workers=0', 'reset', '--quiet', '--hard']));
+  // Last: the base marks a clone that was finished (a start cut short leaves none).
+  await must('its base', clone.git(['update-ref', CLONE_BASE, plan.base]));
 }

@@ -175,6 +175,12 @@ function report(ctx: CommandContext, session: string, landedOrConflict: MergeOut
     ctx.out.json(outcome);
     return outcome.kind === 'landed' ? 0 : 1;
   }
+  if (outcome.kind === 'conflict' && ctx.args.flags['dry-run']) {
+    ctx.out.line(`${shortSha(outcome.sha)} (${outcome.subject}) would not apply: conflicts in`);
+    for (const file of outcome.files) ctx.out.line(`  ${file}`);
+    ctx.out.line('Nothing was changed. Leave that commit out (--pick), or merge and resolve the conflict.');
+    return 1;
+  }
   if (outcome.kind === 'conflict') {
     ctx.out.line(`${shortSha(outcome.sha)} (${outcome.subject}) does not apply: conflicts in`);
     for (const file of outcome.files) ctx.out.line(`  ${file}`);
