@@ -35,7 +35,8 @@ describe.skipIf(!dockerAvailable())(
       await dash.waitFor(/m1\s+idle\s+git/);
       await dash.waitFor('2 ahead, 0 landed', 20_000);
       dash.write('\t');
-      await dash.waitFor(/›[^\n]*m1/);
+      // The focus is on the sessions once the selected session's row is in inverse video.
+      await expect.poll(() => dash!.showsInverse('›', 'm1'), { timeout: 10_000 }).toBe(true);
       dash.write('m');
       await dash.waitFor('add two', 20_000);
       // Skip the newest: only the oldest lands.

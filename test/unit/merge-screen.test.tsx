@@ -342,6 +342,13 @@ describe('the merge screen in the dashboard', () => {
     await t.waitFor('PREVIEW');
   });
 
+  it('opens the merge screen with m from the project list too, on the selected session', async () => {
+    const t = openApp(() => createFakeMergeService());
+    await t.waitFor('PREVIEW  fix-login · 3 ahead, 1 landed · m merges');
+    await t.press('m');
+    await t.waitFor('MERGE fix-login');
+  });
+
   it('says only git sessions have commits to merge', async () => {
     const t = openApp(() => createFakeMergeService());
     await t.waitFor('3 ahead, 1 landed');
