@@ -274,19 +274,28 @@ describe('mergeSession', () => {
   });
 });
 
+/**
+ * A merge of the first, clashing and clean commits onto the current branch, stopped at the clash,
+ * with the person's other work (a stash, dirty and untracked files) present and snapshotted.
+ */
+async function stoppedAtClash() {
+  repos = makeRepos();
+  const commits = await conflictingSession();
+  dirtyElsewhere(repos);
+  const before = snapshot(repos.host);
+  const outcome = conflicted(
+    await mergeSession(run, repos.host, {
+      session: repos.session,
+      picks: [{ sha: commits.first }, { sha: commits.clash }, { sha: commits.clean }],
+      target: { kind: 'current' },
+    }),
+  );
+  return { ...commits, before, outcome };
+}
+
 describe('a conflict', () => {
   it('waits for the person, refuses unresolved files, then continues and lands the rest', async () => {
-    repos = makeRepos();
-    const { clash, clean, first } = await conflictingSession();
-    dirtyElsewhere(repos);
-    const before = snapshot(repos.host);
-    const outcome = conflicted(
-      await mergeSession(run, repos.host, {
-        session: repos.session,
-        picks: [{ sha: first }, { sha: clash }, { sha: clean }],
-        target: { kind: 'current' },
-      }),
-    );
+    const { clash, clean, first, before, outcome } = await stoppedAtClash();
     expect(outcome).toMatchObject({ sha: clash, subject: 'agent clash', files: ['src/a.txt'] });
     expect(await pendingMerge(run, repos.host, repos.session)).toMatchObject({
       session: repos.session,
@@ -349,17 +358,7 @@ describe('a conflict', () => {
   });
 
   it('aborts with the person’s repository exactly as before, also from a new process', async () => {
-    repos = makeRepos();
-    const { clash, clean, first } = await conflictingSession();
-    dirtyElsewhere(repos);
-    const before = snapshot(repos.host);
-    const outcome = conflicted(
-      await mergeSession(run, repos.host, {
-        session: repos.session,
-        picks: [{ sha: first }, { sha: clash }, { sha: clean }],
-        target: { kind: 'current' },
-      }),
-    );
+    const { before, outcome } = await stoppedAtClash();
     // Nothing of the merge is in the person's repository while it waits: not even a worktree.
     expect(snapshot(repos.host)).toEqual(before);
     // ... and nothing of it in the project, where the agent could write: no state, no worktree.

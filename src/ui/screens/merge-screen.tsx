@@ -24,21 +24,14 @@ import {
 import { MessageEditor } from '../merge/message-editor.js';
 import { OutcomeView } from '../merge/outcome-view.js';
 import { useTheme } from '../theme.js';
+import type { SubScreenProps } from './allowlist-screen.js';
 
-export interface MergeScreenProps {
+/** What every screen of the app gets, less the domain: this one works through its service. */
+export interface MergeScreenProps extends Omit<SubScreenProps, 'domain' | 'onReview'> {
   service: MergeService;
   /** Hands the terminal to a shell in the conflict's worktree; resolves when it exits. */
   openShell: OpenShell;
   session: string;
-  bindings: KeyBindings;
-  width: number;
-  height: number;
-  /** False while an overlay of the app has the keyboard. */
-  active: boolean;
-  onClose: () => void;
-  onHelp: () => void;
-  onQuit: () => void;
-  say: (kind: 'info' | 'error' | 'busy' | 'notice', text: string) => void;
 }
 
 /**
