@@ -247,7 +247,8 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
   });
 
   it('passes Ctrl+C to the agent: it ends, attach shows its exit code, the containers stay', async () => {
-    expect((await cli(['start', project.dir, '--name', 'interrupt'])).exitCode).toBe(0);
+    const started = await cli(['start', project.dir, '--name', 'interrupt']);
+    expect(started.exitCode, started.stderr).toBe(0);
     const term = attach('interrupt');
     await term.waitFor('> ');
     term.write('\x03');
