@@ -133,7 +133,7 @@ export function App({
       let outcome = '';
       try {
         await suspendTerminal(async () => {
-          outcome = await domain.attachSession(project.dir, session.name);
+          outcome = await domain.attachSession(project.dir, session);
         });
         say('info', outcome);
       } catch (error) {

@@ -48,7 +48,7 @@ export interface DashboardDomain {
   /** Git sessions' commits since their base and how many landed (those whose container runs). */
   gitCounts(projectDir: string, names: string[]): Promise<Record<string, { ahead: number; landed: number }>>;
   /** Hands the terminal to the session until detach or its end; says what happened. */
-  attachSession(projectDir: string, name: string): Promise<string>;
+  attachSession(projectDir: string, session: Pick<SessionInfo, 'name' | 'kind'>): Promise<string>;
 
   describeAllowlist(projectDir: string): Promise<AllowlistView>;
   editAllowlist(projectDir: string, action: 'add' | 'rm', values: string[]): Promise<EditResult>;

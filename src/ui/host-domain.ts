@@ -21,7 +21,7 @@ import { startGitSession } from '../app/start-git-session.js';
 import { attachSession } from '../session/attach-session.js';
 import { followScreen } from '../session/follow-screen.js';
 import { sessionTarget } from '../session/session-target.js';
-import { stopSession } from '../session/sessions.js';
+import { stopSession, targetOf } from '../session/sessions.js';
 import { startAgentSession } from '../session/start-agent-session.js';
 import { followSessions } from '../session/watch-sessions.js';
 import type { DashboardDomain } from './dashboard-domain.js';
@@ -122,13 +122,15 @@ export function createHostDomain(
       const counts = await Promise.all(names.map((name) => gitSessionCounts(engine, project(dir), name)));
       return Object.fromEntries(names.flatMap((name, i) => (counts[i] ? [[name, counts[i]]] : [])));
     },
-    async attachSession(dir, name) {
+    async attachSession(dir, session) {
+      // The list says where the session runs: no lookup on the way to its screen.
       const report = await attachSession(
         { engine, env: services.env },
         project(dir),
-        name,
+        session.name,
         terminal,
         await settings.read(),
+        targetOf(project(dir), session),
       );
       return report.message;
     },

@@ -232,7 +232,7 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
     stopSession: async (dir, name) => {
       calls.push(`stop ${dir} ${name}`);
     },
-    attachSession: async (dir, name) => {
+    attachSession: async (dir, { name }) => {
       calls.push(`attach ${dir} ${name}`);
       return `Detached from ${name}; it keeps running.`;
     },
