@@ -2,6 +2,8 @@ import type { DockerEngine } from '../docker/engine.js';
 import { LABEL, everythingManaged, managedLabels } from '../docker/labels.js';
 import { UserError } from '../errors.js';
 import { bringOver } from '../git/bring-over.js';
+import { LANDED_SET_SCRIPT } from '../git/landed-marks.js';
+import { CLONE_BASE } from '../git/seed-clone.js';
 import { createGitRunner, type GitRunner } from '../git/git-runner.js';
 import type { SessionClone } from '../git/types.js';
 import type { HostServices } from '../project/host-services.js';
@@ -129,9 +131,8 @@ export async function gitSessionCounts(
 ): Promise<{ ahead: number; landed: number } | null> {
   const target = gitTarget(project, session);
   const script = [
-    'base=$(git rev-parse -q --verify refs/claude-tui/base) || exit 3',
-    `landed=' '`,
-    `for mark in $(git for-each-ref --format='%(refname:lstrip=3)' refs/claude-tui/landed/); do landed="$landed$mark "; done`,
+    `base=$(git rev-parse -q --verify ${CLONE_BASE}) || exit 3`,
+    LANDED_SET_SCRIPT,
     'ahead=0 done=0',
     'for commit in $(git rev-list --no-merges "$base"..HEAD); do',
     '  ahead=$((ahead + 1))',

@@ -17,7 +17,7 @@ export interface TerminalExecRequest {
   tty: boolean;
 }
 
-export function withTerminalSize(command: readonly string[], size: { rows: number; cols: number }): string[] {
+function withTerminalSize(command: readonly string[], size: { rows: number; cols: number }): string[] {
   const script = 'stty rows "$1" cols "$2" 2>/dev/null; shift 2; exec "$@"';
   return ['sh', '-c', script, 'claude-tui-exec', String(size.rows), String(size.cols), ...command];
 }

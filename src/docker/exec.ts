@@ -61,29 +61,6 @@ export async function execText(
 }
 
 /**
- * Runs a command whose output is written to `stdout` as it arrives (a bundle, say) with the
- * reader's pace kept; stderr is collected for the message when it fails.
- */
-export async function execToStream(
-  engine: DockerEngine,
-  request: ExecRequest,
-  stdout: NodeJS.WritableStream,
-): Promise<{ exitCode: number; stderr: string }> {
-  const stderr: Buffer[] = [];
-  // Output may arrive before startExec returns (with its answer): then there is nothing to pause.
-  const started: { process?: ExecProcess } = {};
-  started.process = await engine.startExec({ ...request, stdin: false }, (stream, data) => {
-    if (stream === 'stderr') return void stderr.push(data);
-    if (!stdout.write(data)) {
-      started.process?.pause();
-      stdout.once('drain', () => started.process?.resume());
-    }
-  });
-  const exitCode = await started.process.exit;
-  return { exitCode: exitCode ?? -1, stderr: Buffer.concat(stderr).toString('utf8') };
-}
-
-/**
  * A long-running command whose output is handed on as text as it arrives. Its stdin is attached
  * and never written: the Engine closes it when this connection ends, which is how the command
  * learns that nobody reads it any more (it has no terminal to hang up).

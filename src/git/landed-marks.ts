@@ -49,6 +49,12 @@ export async function markLanded(
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
+ * A POSIX sh line that puts the clone's landed marks in `$landed`, each between spaces, for a
+ * `case "$landed" in *" $commit "*)` test: one git process for any number of marks.
+ */
+export const LANDED_SET_SCRIPT = `landed=' '; for mark in $(git for-each-ref --format='%(refname:lstrip=3)' ${CLONE_LANDED}); do landed="$landed$mark "; done`;
+
+/**
  * A POSIX sh snippet that prints how many of the clone's commits have not landed: those of
  * `git rev-list --no-merges --all ^BASE`, less the ones with a landed mark and the ancestors of the
  * legacy merged ref. Needs only sh and git (it runs in a short-lived container); exits non-zero
@@ -56,8 +62,7 @@ const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
  */
 export function unmergedCountScript(base: string): string {
   return [
-    `landed=' '`,
-    `for mark in $(git for-each-ref --format='%(refname:lstrip=3)' ${CLONE_LANDED}); do landed="$landed$mark "; done`,
+    LANDED_SET_SCRIPT,
     `merged=$(git rev-parse -q --verify '${CLONE_LEGACY_MERGED}^{commit}') || merged=''`,
     `commits=$(git rev-list --no-merges --all ${shellQuote(`^${base}`)} \${merged:+"^$merged"}) || exit 1`,
     `count=0`,

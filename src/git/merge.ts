@@ -356,12 +356,7 @@ async function addWorktree(run: GitRunner, repoDir: string, paths: MergePaths, t
 }
 
 /** Brings what the merge made into the person's repository, so that their branch can point at it. */
-export async function takeObjects(
-  run: GitRunner,
-  repoDir: string,
-  paths: MergePaths,
-  tip: string,
-): Promise<void> {
+async function takeObjects(run: GitRunner, repoDir: string, paths: MergePaths, tip: string): Promise<void> {
   await run(paths.worktree, ['update-ref', 'refs/heads/claude-tui-landing', tip]);
   await run(repoDir, [
     'fetch',

@@ -1,16 +1,15 @@
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import { managedLabels } from '../../src/docker/labels.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { docker, dockerAvailable, makeProject, runCli } from '../support/cli.js';
+import { FAKE_AGENT_CONFIG } from '../support/project-files.js';
 import { TerminalHarness } from '../support/terminal.js';
 import { buildTestHostsImage, startTestNetwork, type TestNetwork } from '../support/test-hosts.js';
 
 const engine = createDockerEngine();
-const fakeAgentDir = fileURLToPath(new URL('../fixtures/fake-agent', import.meta.url));
 
 /** The line of the screen the dashboard marks as selected (›) that mentions `text`. */
 const selectedLine = (screen: string, text: string) =>
@@ -51,10 +50,7 @@ describe.skipIf(!dockerAvailable())('the dashboard, end to end (built binary in 
         `  dnsUpstream: ${net.dnsIp}`,
         '  selfCheck: { blocked: [], allowed: [] }',
         `networks: [${net.name}]`,
-        'agent:',
-        '  command: /opt/fake-agent/fake-agent',
-        'mounts:',
-        `  - { source: ${fakeAgentDir}, target: /opt/fake-agent }`,
+        ...FAKE_AGENT_CONFIG,
         '',
       ].join('\n'),
     );

@@ -1,16 +1,13 @@
 import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { DockerEngine } from '../../src/docker/engine.js';
 import { execText } from '../../src/docker/exec.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { gitSessionNames } from '../../src/session/session-target.js';
 import { makeProject, runCli, type CliResult } from './cli.js';
-import { writePolicyFiles } from './project-files.js';
-
-const fakeAgentDir = fileURLToPath(new URL('../fixtures/fake-agent', import.meta.url));
+import { FAKE_AGENT_CONFIG, writePolicyFiles } from './project-files.js';
 
 /**
  * The person's git, as root on a repository owned by the project's user (a test runs as root): a
@@ -41,10 +38,7 @@ export async function gitTestProject(name: string, files: Record<string, string>
       'firewall:',
       '  defaults: false',
       '  selfCheck: { blocked: [], allowed: [] }',
-      'agent:',
-      '  command: /opt/fake-agent/fake-agent',
-      'mounts:',
-      `  - { source: ${fakeAgentDir}, target: /opt/fake-agent }`,
+      ...FAKE_AGENT_CONFIG,
       '',
     ].join('\n'),
     allowlist: '# none\n',

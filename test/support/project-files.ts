@@ -1,5 +1,6 @@
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 
 /**
@@ -17,3 +18,13 @@ export function writePolicyFiles(
     chownSync(join(project.dir, path), 1234, 1234);
   }
 }
+
+const fakeAgentDir = fileURLToPath(new URL('../fixtures/fake-agent', import.meta.url));
+
+/** The project config's lines that make the fake agent (test/fixtures) the project's agent. */
+export const FAKE_AGENT_CONFIG = [
+  'agent:',
+  '  command: /opt/fake-agent/fake-agent',
+  'mounts:',
+  `  - { source: ${fakeAgentDir}, target: /opt/fake-agent }`,
+];

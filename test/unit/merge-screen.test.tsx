@@ -64,6 +64,15 @@ function openScreen(service: MergeService, size = { cols: 80, rows: 24 }): Opene
   return { t: terminal, said, shells, closed: () => closed };
 }
 
+/** The first fake commit, stopped at a conflict in src/login.ts, waiting in `worktree`. */
+const conflictAt = (worktree: string): MergeOutcome => ({
+  kind: 'conflict',
+  sha: fakeSessionCommits()[0]!.sha,
+  subject: 'Add the login form',
+  files: ['src/login.ts'],
+  worktree,
+});
+
 const waitForSaid = async (said: string[], text: string) => {
   const deadline = Date.now() + 5000;
   while (!said.some((s) => s.includes(text))) {
@@ -239,13 +248,7 @@ describe('the merge screen', () => {
 
   it('stops at a conflict: a shell in the worktree, then continue', async () => {
     const service = createFakeMergeService();
-    const conflict: MergeOutcome = {
-      kind: 'conflict',
-      sha: fakeSessionCommits()[0]!.sha,
-      subject: 'Add the login form',
-      files: ['src/login.ts'],
-      worktree: '/tmp/claude-tui-merge-s1',
-    };
+    const conflict = conflictAt('/tmp/claude-tui-merge-s1');
     service.outcomes.push(conflict, {
       kind: 'landed',
       branch: 'main',
@@ -271,13 +274,7 @@ describe('the merge screen', () => {
 
   it('skips the commit that conflicts, or aborts after a yes', async () => {
     const service = createFakeMergeService();
-    const conflict: MergeOutcome = {
-      kind: 'conflict',
-      sha: fakeSessionCommits()[0]!.sha,
-      subject: 'Add the login form',
-      files: ['src/login.ts'],
-      worktree: '/tmp/w',
-    };
+    const conflict = conflictAt('/tmp/w');
     service.outcomes.push(conflict, conflict);
     const { t, said } = openScreen(service);
     await t.waitFor('Fix a typo');
