@@ -24,16 +24,29 @@ export function isLogLevel(value: string): value is LogLevel {
   return value in order;
 }
 
+/**
+ * Tokens of the kinds claude-tui handles (Claude's OAuth tokens and API keys, GitHub's tokens),
+ * wherever they appear in a line: in a command's arguments, an error's message, a field.
+ */
+const SECRET_SHAPES = /\b(sk-ant-[a-z]+\d*-|github_pat_|gh[opusr]_)[A-Za-z0-9_-]{4,}/g;
+
+export function redactSecrets(text: string): string {
+  return text.replace(SECRET_SHAPES, (_token, prefix: string) => `${prefix}[redacted]`);
+}
+
 function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
   if (order[level] < threshold) return;
-  // The line's own keys come last, so a field cannot overwrite them.
-  const line = JSON.stringify({
-    ...fields,
-    time: new Date().toISOString(),
-    level,
-    pid: process.pid,
-    message,
-  });
+  // The line's own keys come last, so a field cannot overwrite them. Never a secret, whatever
+  // the caller passed.
+  const line = redactSecrets(
+    JSON.stringify({
+      ...fields,
+      time: new Date().toISOString(),
+      level,
+      pid: process.pid,
+      message,
+    }),
+  );
   try {
     const file = logFilePath();
     if (!directoryReady) {

@@ -9,8 +9,21 @@ import { parseSettingsJson, settingsErrorAt } from './settings-json.js';
  * Secrets live apart from the settings, in `secrets.json` beside config.json: one JSON object of
  * named secrets, mode 0600, read only by the code that needs one. A file other users can read or
  * change is refused, as ssh refuses such a key: its secrets may no longer be secret.
+ *
+ * Plain secrets are strings at the top level; `credentials` (the agent's and GitHub's tokens, see
+ * src/auth) is an object of its own, checked by the code that owns it.
  */
 export type SecretName = 'twilioAuthToken';
+
+/** Top-level keys whose values are objects owned by other modules, not plain strings. */
+const STRUCTURED_KEYS = new Set(['credentials']);
+
+/** The whole file as read, with its text for errors that point into it. */
+export interface SecretsDocument {
+  file: string;
+  text: string;
+  data: Record<string, unknown>;
+}
 
 const SECRETS_FILE_MODE = 0o600;
 
@@ -22,7 +35,8 @@ export async function readSecret(
   name: SecretName,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string | undefined> {
-  return (await readSecrets(secretsFilePath(env)))[name];
+  const value = (await readSecretsDocument(env)).data[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Stores a secret, keeping the others; the file is replaced in one step and stays 0600. */
@@ -31,15 +45,33 @@ export async function writeSecret(
   value: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
-  const file = secretsFilePath(env);
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const secrets = await readSecrets(file);
-  if (secrets[name] === value) return;
-  secrets[name] = value;
-  await writeFileAtomically(file, `${JSON.stringify(secrets, null, 2)}\n`, SECRETS_FILE_MODE);
+  await updateSecrets(env, (data) => {
+    if (data[name] === value) return false;
+    data[name] = value;
+    return true;
+  });
 }
 
-async function readSecrets(file: string): Promise<Record<string, string>> {
+export function readSecretsDocument(env: NodeJS.ProcessEnv = process.env): Promise<SecretsDocument> {
+  return readSecretsFile(secretsFilePath(env));
+}
+
+/**
+ * Changes the file in one step, keeping every other secret; `change` returns false when it
+ * changed nothing, and nothing is written. The file stays 0600 (its folder 0700).
+ */
+export async function updateSecrets(
+  env: NodeJS.ProcessEnv,
+  change: (data: Record<string, unknown>, document: SecretsDocument) => boolean,
+): Promise<void> {
+  const file = secretsFilePath(env);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const document = await readSecretsFile(file);
+  if (!change(document.data, document)) return;
+  await writeFileAtomically(file, `${JSON.stringify(document.data, null, 2)}\n`, SECRETS_FILE_MODE);
+}
+
+async function readSecretsFile(file: string): Promise<SecretsDocument> {
   let text: string;
   try {
     const handle = await open(file, 'r');
@@ -53,11 +85,11 @@ async function readSecrets(file: string): Promise<Record<string, string>> {
       await handle.close();
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file, text: '', data: {} };
     if (error instanceof UserError) throw error;
     throw new ConfigError(file, '', `cannot be read (${(error as Error).message})`);
   }
-  return checkedSecrets(file, text, parseSettingsJson(file, text));
+  return { file, text, data: checkedSecrets(file, text, parseSettingsJson(file, text)) };
 }
 
 function refuseIfShared(file: string, mode: number): void {
@@ -70,7 +102,7 @@ function refuseIfShared(file: string, mode: number): void {
   );
 }
 
-function checkedSecrets(file: string, text: string, parsed: unknown): Record<string, string> {
+function checkedSecrets(file: string, text: string, parsed: unknown): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw settingsErrorAt(
       file,
@@ -80,7 +112,8 @@ function checkedSecrets(file: string, text: string, parsed: unknown): Record<str
     );
   }
   for (const [name, value] of Object.entries(parsed)) {
+    if (STRUCTURED_KEYS.has(name)) continue;
     if (typeof value !== 'string') throw settingsErrorAt(file, text, [name], 'expected a string');
   }
-  return parsed as Record<string, string>;
+  return parsed as Record<string, unknown>;
 }
