@@ -25,6 +25,9 @@
 set -uo pipefail
 root=$HOME/.claude-tui/sessions
 self=/usr/local/lib/claude-tui/session
+# On the container's tmpfs, never in a volume: a session's credentials wait here until its agent
+# starts, then go.
+credentials_root=/run/claude-tui/credentials
 
 set_state() {
   local name=$1 state=$2 source=$3
@@ -46,6 +49,52 @@ install_hooks() {
     .hooks = (reduce ($ours | keys[]) as $event (.hooks // {};
       .[$event] = ([(.[$event] // [])[] | select(any(.hooks[]?; (.command // "") | startswith($self)) | not)]
                    + $ours[$event])))' "$settings" >"$settings.tmp" && mv "$settings.tmp" "$settings"
+}
+
+# A session's credentials arrive on stdin, one "KIND VALUE" line each, into files only this user
+# can read. With one for Claude, the agent's first-run wizard would only ask for a login it has.
+store_credentials() {
+  local dir=$credentials_root/$1 kind value claude=
+  rm -rf "$dir"
+  (umask 077 && mkdir -p "$dir") || return 1
+  while read -r kind value; do
+    case $kind in
+      claude-oauth | claude-api-key) claude=1 ;;
+      github) ;;
+      *) continue ;;
+    esac
+    (umask 277 && printf '%s' "$value" >"$dir/$kind") || return 1
+  done
+  if [ -n "$claude" ]; then mark_onboarded; fi
+  return 0
+}
+
+# Claude Code's own record (~/.claude.json) that its first-run wizard was done; the rest stays.
+mark_onboarded() {
+  local config=$HOME/.claude.json
+  [ -s "$config" ] || echo '{}' >"$config"
+  jq -e '.hasCompletedOnboarding == true' "$config" >/dev/null 2>&1 && return 0
+  jq '.hasCompletedOnboarding = true' "$config" >"$config.tmp" && mv "$config.tmp" "$config"
+}
+
+# Hands the session's credentials to the agent this shell is about to run, and removes their
+# files: Claude's through a file descriptor it reads at start (never its environment), GitHub's as
+# GH_TOKEN, the variable gh reads.
+open_credentials() {
+  local dir=$credentials_root/$1
+  if [ -f "$dir/claude-oauth" ]; then
+    exec 3<"$dir/claude-oauth"
+    export CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR=3
+  fi
+  if [ -f "$dir/claude-api-key" ]; then
+    exec 4<"$dir/claude-api-key"
+    export CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR=4
+  fi
+  if [ -f "$dir/github" ]; then
+    GH_TOKEN=$(<"$dir/github")
+    export GH_TOKEN
+  fi
+  rm -rf "$dir"
 }
 
 # One line per session: name, state, since, source, running, created, last activity, exit code,
@@ -99,9 +148,13 @@ case ${1:-} in
     if tmux has-session -t "=$name" 2>/dev/null; then echo "a session named $name is running" >&2; exit 3; fi
     rm -rf "${root:?}/$name" && mkdir -p "$root/$name"
     if [ -n "$git_session" ]; then : >"$root/$name/git"; fi
+    store_credentials "$name" || { echo "could not keep the session's credentials" >&2; exit 1; }
     install_hooks
     set_state "$name" working start
-    tmux new-session -d -s "$name" -x "$cols" -y "$rows" -e "CLAUDE_TUI_SESSION=$name" -- "$self" run "$name" -- "$@" || exit 1
+    tmux new-session -d -s "$name" -x "$cols" -y "$rows" -e "CLAUDE_TUI_SESSION=$name" -- "$self" run "$name" -- "$@" || {
+      rm -rf "${credentials_root:?}/$name"
+      exit 1
+    }
     # The size tmux gave, which is the latest client's rather than ours while another session has one.
     tmux display-message -p -t "=$name:" '0 #{pane_width} #{pane_height}' >"$root/$name/sizes"
     tmux set-hook -t "=$name:" window-resized "run-shell -b '$self resized $name #{pane_width} #{pane_height}'"
@@ -121,6 +174,7 @@ case ${1:-} in
     trap '[ -e "$root/$name/exit-code" ] || touch "$root/$name/ended"' EXIT
     # The transcript starts before the agent prints anything.
     tmux pipe-pane -t "$TMUX_PANE" -o "cat >>'$root/$name/transcript'"
+    open_credentials "$name"
     "$@"
     code=$?
     printf '%s\n' "$code" >"$root/$name/exit-code"

@@ -8,6 +8,8 @@ import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { UndoStack } from '../project/undo-stack.js';
 import { waitUntilReady } from '../project/wait-ready.js';
+import type { Credential } from '../auth/credential.js';
+import { credentialsForSession } from '../auth/session-credentials.js';
 import { agentCommand } from '../session/agent-command.js';
 import { containerClone } from '../session/container-clone.js';
 import { nextSessionName, validateSessionName } from '../session/session-names.js';
@@ -25,6 +27,8 @@ export interface GitStartRequest {
   agentArgs: readonly string[];
   size: { cols: number; rows: number };
   cliPath: string;
+  /** Claude's credential for this session only (`run --token-stdin`), instead of the stored one. */
+  credential?: Credential;
 }
 
 export interface GitStartResult {
@@ -121,7 +125,8 @@ export async function startGitSession(
       await setHostBase(git, project.dir, name, seed.base);
       undo.push('the host ref of the base', () => setHostBase(git, project.dir, name, null));
     }
-    await startSession(engine, target, name, command, request.size);
+    const credentials = await credentialsForSession(services, project.dir, request.credential);
+    await startSession(engine, target, name, command, request.size, credentials);
   } catch (error) {
     await undo.rollBack();
     throw error;

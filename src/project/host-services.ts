@@ -1,3 +1,4 @@
+import type { CredentialStore } from '../auth/credential-store.js';
 import type { AppSettingsStore } from '../config/app-settings.js';
 import type { DockerEngine } from '../docker/engine.js';
 import type { ProcessRunner } from '../system/process.js';
@@ -11,4 +12,6 @@ export interface HostServices {
   processes: ProcessRunner;
   settings: AppSettingsStore;
   env: NodeJS.ProcessEnv;
+  /** Where the agent's credentials are kept; default: the host's secrets file. */
+  credentials?: CredentialStore;
 }

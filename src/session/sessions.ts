@@ -5,6 +5,7 @@ import type { ProjectIdentity } from '../project/identity.js';
 import { parseSessionList, type SessionInfo } from './session-state.js';
 import { gitTarget, workspaceTarget, type SessionTarget } from './session-target.js';
 import { execText } from '../docker/exec.js';
+import { credentialLines, type SessionCredential } from '../auth/session-credentials.js';
 
 /** The script in the image that manages sessions (images/session.sh). */
 export const SESSION_SCRIPT = '/usr/local/lib/claude-tui/session';
@@ -48,12 +49,16 @@ export async function startSession(
   name: string,
   command: readonly string[],
   size: { cols: number; rows: number },
+  credentials: readonly SessionCredential[] = [],
 ): Promise<void> {
+  // The credentials go over the exec's stdin into a tmpfs file only the agent's user reads, and
+  // from there to the agent alone: never an argument, an environment variable of the container or
+  // of tmux, or a file in a volume.
   const result = await execText(
     engine,
     target.container,
     [SESSION_SCRIPT, 'start', name, String(size.cols), String(size.rows), '--', ...command],
-    { user: AGENT_USER, workingDir: target.workdir },
+    { user: AGENT_USER, workingDir: target.workdir, input: credentialLines(credentials) },
   );
   if (result.exitCode === 3) {
     throw new UserError(

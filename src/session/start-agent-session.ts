@@ -1,3 +1,5 @@
+import type { Credential } from '../auth/credential.js';
+import { credentialsForSession } from '../auth/session-credentials.js';
 import { UserError } from '../errors.js';
 import { readFirewallStatus } from '../firewall/gateway-control.js';
 import { agentUnavailable } from '../project/agent-exec.js';
@@ -18,6 +20,8 @@ export interface StartRequest {
   size: { cols: number; rows: number };
   /** The claude-tui script that runs the background notifier (`watch --background`). */
   cliPath: string;
+  /** Claude's credential for this session only (`run --token-stdin`), instead of the stored one. */
+  credential?: Credential;
 }
 
 /**
@@ -35,7 +39,8 @@ export async function startAgentSession(
   const existing = (await listSessions(services.engine, project)).map((s) => s.name);
   const name = request.name ? validateSessionName(request.name) : nextSessionName(existing);
   const command = agentCommand(config, request.agentArgs, services.env);
-  await startSession(services.engine, workspaceTarget(project), name, command, request.size);
+  const credentials = await credentialsForSession(services, project.dir, request.credential);
+  await startSession(services.engine, workspaceTarget(project), name, command, request.size, credentials);
   await ensureNotifier(services, project, request.cliPath);
   return { name, command };
 }
