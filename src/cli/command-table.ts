@@ -218,6 +218,51 @@ export const commands: CommandSpec[] = [
     load: async () => (await import('./commands/doctor.js')).doctorCommand,
   },
   {
+    name: 'login',
+    usage: 'login [--project DIR] [--token-stdin | --from-env] [--github]',
+    summary:
+      'log the agent in once for all projects (or one project): `claude setup-token` in a short-lived container, or a token piped in',
+    flags: [
+      {
+        name: 'project',
+        value: true,
+        description: "this project's own credential instead of the shared one",
+      },
+      { name: 'token-stdin', description: 'read the token from stdin (for scripts and CI)' },
+      {
+        name: 'from-env',
+        description:
+          'take CLAUDE_CODE_OAUTH_TOKEN or ANTHROPIC_API_KEY (GH_TOKEN with --github) from this environment',
+      },
+      { name: 'github', description: 'a GitHub token for gh in the sessions (opt-in), instead of Claude' },
+    ],
+    load: async () => (await import('./commands/auth.js')).loginCommand,
+  },
+  {
+    name: 'logout',
+    usage: 'logout [--project DIR] [--github]',
+    summary: "forget the stored credential (the shared one, or one project's own)",
+    flags: [
+      { name: 'project', value: true, description: "this project's own credential" },
+      { name: 'github', description: 'the GitHub token instead of Claude' },
+    ],
+    load: async () => (await import('./commands/auth.js')).logoutCommand,
+  },
+  {
+    name: 'whoami',
+    usage: 'whoami [--project DIR] [--json]',
+    summary: 'which credential new sessions get, where it came from, masked',
+    flags: [
+      json,
+      {
+        name: 'project',
+        value: true,
+        description: 'the project whose sessions to ask about (default: the shared one)',
+      },
+    ],
+    load: async () => (await import('./commands/auth.js')).whoamiCommand,
+  },
+  {
     name: 'volumes',
     usage: 'volumes',
     summary: 'list the volumes claude-tui made: project, size, use, unmerged commits',
