@@ -66,6 +66,20 @@ describe.skipIf(!dockerAvailable())(
       const term = new TerminalHarness(['login', '--project', project.dir], { cols: 100, rows: 30 }, env);
       await term.waitFor('Paste code here', 240_000);
       expect(term.screen()).toContain('https://claude.ai/oauth/authorize?code=true');
+      // While it waits: the login's pair reaches Anthropic's names and nothing else.
+      const pair = (
+        await docker(['ps', '--format', '{{.Names}}', '--filter', 'name=claude-tui-login-'])
+      ).stdout.split('\n');
+      const gateway = pair.find((name) => name.endsWith('-gateway'))!;
+      const agent = pair.find((name) => name.endsWith('-agent'))!;
+      const policy = await asRoot(gateway, [
+        'sh',
+        '-c',
+        'cat /etc/claude-tui/policy/domains.txt /etc/claude-tui/policy/cidrs4.txt',
+      ]);
+      expect(policy.stdout).toBe('anthropic.com\nclaude.ai\nclaude.com\n');
+      expect((await asRoot(agent, ['getent', 'hosts', 'github.com'])).exitCode).not.toBe(0);
+      expect((await asRoot(agent, ['cat', '/proc/1/environ'])).stdout).not.toContain('sk-ant');
       term.write('code-4711\r');
       expect(await term.exitCode()).toBe(0);
       expect(term.raw).toContain('sk-ant-oat01-…xxxx');
