@@ -9,6 +9,7 @@ const scripts = [
   'firewall.mjs',
   'rejoin.mjs',
   'sessions.mjs',
+  'credentials.mjs',
   'logs.mjs',
   'dashboard.mjs',
   'git-session.mjs',
