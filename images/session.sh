@@ -55,8 +55,11 @@ install_hooks() {
 # can read. With one for Claude, the agent's first-run wizard would only ask for a login it has.
 store_credentials() {
   local dir=$credentials_root/$1 kind value claude=
+  # A folder on the tmpfs itself: a link put in its place would lead the token into a volume.
+  if [ -L "$credentials_root" ]; then rm -f "$credentials_root"; fi
+  (umask 077 && mkdir -p "$credentials_root") || return 1
   rm -rf "$dir"
-  (umask 077 && mkdir -p "$dir") || return 1
+  (umask 077 && mkdir "$dir") || return 1
   while read -r kind value; do
     case $kind in
       claude-oauth | claude-api-key) claude=1 ;;
