@@ -138,6 +138,27 @@ describe.skipIf(!dockerAvailable())(
       expect(places['claude-tui log']).toContain('"message"');
     });
 
+    it('does not follow a link the agent put in place of the credentials folder', async () => {
+      const token = tokenFor('code-4711');
+      await asAgent([
+        'sh',
+        '-c',
+        'rm -rf /run/claude-tui/credentials && mkdir -p /workspace/leak && ln -s /workspace/leak /run/claude-tui/credentials',
+      ]);
+      expect(await credentialsSeenBy('hostile')).toEqual([
+        `credential: CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR sha256=${sha256(token)}`,
+      ]);
+      expect(filesUnder(join(project.dir, 'leak'))).not.toContain(token);
+      expect(readdirSync(join(project.dir, 'leak'))).toEqual([]);
+      // The link was replaced by a folder of the tmpfs's own.
+      const kind = await asAgent([
+        'sh',
+        '-c',
+        'test -L /run/claude-tui/credentials && echo link || stat -c %F /run/claude-tui/credentials',
+      ]);
+      expect(kind.stdout.trim()).toBe('directory');
+    });
+
     it("marks the agent's first-run wizard done when a token is given, keeping the person's settings", async () => {
       const config = JSON.parse((await asAgent(['cat', '/home/claude/.claude.json'])).stdout) as Record<
         string,
