@@ -271,10 +271,23 @@ describe.skipIf(!dockerAvailable())(
         expect(transcript).toMatch(/"loggedIn": true/);
         expect(transcript).toMatch(/"authMethod": "oauth_token"/);
         expect(transcript).not.toContain(token);
+        // Interactive, it skips its first-run wizard (which greets with "Welcome to Claude Code"
+        // and, here, fails to reach Anthropic) and goes straight to asking about the folder.
+        expect((await cli(['start', real.dir, '--name', 'interactive'])).exitCode).toBe(0);
+        const screen = await waitFor(
+          'claude to ask about the folder',
+          async () => {
+            const logs = await cli(['logs', 'interactive', '--project', real.dir]);
+            return logs.stdout.includes('Accessing workspace') && logs.stdout;
+          },
+          // It first waits for Anthropic's API, which cannot be reached here, for about 30 s.
+          150_000,
+        );
+        expect(screen).not.toContain('Welcome to Claude Code');
       } finally {
         await cli(['down', real.dir]);
       }
-    });
+    }, 240_000);
 
     it('says what to do when there is no terminal, or the token is not one', async () => {
       const noTty = await cli(['login']);
