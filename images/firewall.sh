@@ -142,8 +142,26 @@ restart_dnsmasq() {
 
 host_gateway_ip() { ip -4 route show default | awk '{print $3; exit}'; }
 
+# host.docker.internal's address, as Docker wrote it into the hosts file for this start of the
+# container (on Linux the default bridge's address, which is not the default route's). Read only at
+# start: the agent container shares the file, and root in there could rewrite it later. Only a
+# private IPv4 address is taken.
+remember_host_address() {
+  local address
+  address=$(awk '{ for (i = 2; i <= NF; i++) if ($i == "host.docker.internal") { print $1; exit } }' /etc/hosts)
+  if [[ $address =~ ^(10|172\.(1[6-9]|2[0-9]|3[01])|192\.168)\.[0-9]{1,3}\.[0-9]{1,3}$ ]]; then
+    printf '%s\n' "$address" >"$run_dir/host-address"
+  fi
+}
+
+# Where listed host ports are opened: the host's address on the project's network, and the one
+# host.docker.internal names.
+host_addresses() {
+  { host_gateway_ip; cat "$run_dir/host-address" 2>/dev/null; } | grep -E '^[0-9.]+$' | sort -u
+}
+
 egress_rules() {
-  local family=$1 set_net=ctui-net$1 set_dns=ctui-dns$1 reject=icmp-port-unreachable port hostgw
+  local family=$1 set_net=ctui-net$1 set_dns=ctui-dns$1 reject=icmp-port-unreachable port address
   [ "$family" = 6 ] && reject=icmp6-adm-prohibited
   echo '*filter'
   echo ':INPUT ACCEPT [0:0]'
@@ -162,9 +180,10 @@ egress_rules() {
       echo "-A OUTPUT -d $UPSTREAM/32 -p udp --dport 53 -m owner --uid-owner $dns_user -j ACCEPT"
       echo "-A OUTPUT -d $UPSTREAM/32 -p tcp --dport 53 -m owner --uid-owner $dns_user -j ACCEPT"
     fi
-    hostgw=$(host_gateway_ip)
-    for port in $HOST_PORTS; do
-      [ -n "$hostgw" ] && echo "-A OUTPUT -d $hostgw/32 -p tcp --dport $port -j ACCEPT"
+    for address in $(host_addresses); do
+      for port in $HOST_PORTS; do
+        echo "-A OUTPUT -d $address/32 -p tcp --dport $port -j ACCEPT"
+      done
     done
   else
     echo "-A OUTPUT -d fd00:ec2::254/128 -j REJECT --reject-with $reject"
@@ -299,6 +318,7 @@ case ${1:-} in
   start)
     deny_all || fail "the deny-all rules could not be installed"
     say_status "unprotected: starting"
+    remember_host_address
     start_reject_log
     apply
     ;;
