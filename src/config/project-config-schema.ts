@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { mcpConfigSchema } from './mcp-config-schema.js';
 import { HOST_PORT, HOST_PORT_EXPECTED } from './shared-formats.js';
 
 /**
@@ -83,6 +84,8 @@ export const projectConfigSchema = z._default(
         }),
       ),
     ),
+    /** MCP servers for Claude Code (see mcp-config-schema.ts). */
+    mcp: z.optional(mcpConfigSchema),
   }),
   {},
 );

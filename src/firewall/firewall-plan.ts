@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { AppSettings } from '../config/app-settings.js';
+import { mcpHostPorts } from '../config/mcp-servers.js';
 import type { ProjectConfig } from '../config/project-config-schema.js';
 import { stateDir } from '../paths.js';
 import type { ProcessRunner } from '../system/process.js';
@@ -35,6 +36,7 @@ export async function planFirewall(
     config: config.firewall,
     appSelfCheck: deps.app.selfCheck,
     projectEntries,
+    mcpHostPorts: mcpHostPorts(config),
     registryHosts,
     githubRanges: ranges,
   });

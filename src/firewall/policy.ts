@@ -21,6 +21,8 @@ export interface PolicyInputs {
   appSelfCheck?: { blocked?: string[]; allowed?: string[] };
   /** The approved project entries. */
   projectEntries: readonly AllowEntry[];
+  /** Host ports of the approved MCP servers on the host: opened like `hostPorts`. */
+  mcpHostPorts?: readonly number[];
   registryHosts: readonly string[];
   githubRanges: AddressRanges | undefined;
 }
@@ -41,7 +43,9 @@ export function buildPolicy(inputs: PolicyInputs): FirewallPolicy {
     ]),
     cidrs4: sortedUnique([...(withDefaults ? (inputs.githubRanges?.v4 ?? []) : []), ...cidrs('cidr4')]),
     cidrs6: sortedUnique([...(withDefaults ? (inputs.githubRanges?.v6 ?? []) : []), ...cidrs('cidr6')]),
-    hostPorts: [...new Set(config.hostPorts ?? [])].sort((a, b) => a - b),
+    hostPorts: [...new Set([...(config.hostPorts ?? []), ...(inputs.mcpHostPorts ?? [])])].sort(
+      (a, b) => a - b,
+    ),
     upstream: config.dnsUpstream ?? DOCKER_DNS,
     checkBlocked: config.selfCheck?.blocked ?? inputs.appSelfCheck?.blocked ?? DEFAULT_CHECK_BLOCKED,
     checkAllowed: config.selfCheck?.allowed ?? inputs.appSelfCheck?.allowed ?? DEFAULT_CHECK_ALLOWED,
