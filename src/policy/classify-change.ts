@@ -1,8 +1,9 @@
-import { BlockList } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import type { ProjectConfig } from '../config/project-config-schema.js';
 import type { AllowEntry } from '../firewall/allowlist.js';
 import { DEFAULT_DOMAINS } from '../firewall/defaults.js';
 import type { EffectivePolicy } from './interpret-policy.js';
+import { compareMcpServers } from './mcp-changes.js';
 
 /**
  * What a proposed policy changes against the approved one, each change sorted into what widens the
@@ -22,7 +23,8 @@ export type ChangeKind =
   | 'image'
   | 'ca-certificates'
   | 'agent'
-  | 'bridge';
+  | 'bridge'
+  | 'mcp';
 
 export interface PolicyChange {
   kind: ChangeKind;
@@ -91,7 +93,30 @@ export function classifyChange(approved: EffectivePolicy, proposed: EffectivePol
   }
   if (approved.bridge !== undefined && proposed.bridge === undefined)
     narrow('bridge', 'removes the command bridge');
+  compareMcpServers(was, now, (host) => allowsHost(proposed, host), {
+    widen: (text) => widen('mcp', text),
+    narrow: (text) => narrow('mcp', text),
+  });
   return result;
+}
+
+/** Whether the policy's firewall lets the agent reach a host name or address. */
+export function allowsHost(policy: EffectivePolicy, host: string): boolean {
+  const { firewall } = policy.config;
+  if (firewall?.enabled === false) return true;
+  const defaults: AllowEntry[] =
+    firewall?.defaults === false
+      ? []
+      : DEFAULT_DOMAINS.map((value) => ({ kind: 'domain', value, source: 'default', line: 0 }));
+  const family = isIP(host);
+  const source = { source: 'mcp', line: 0 };
+  const entry: AllowEntry =
+    family === 0
+      ? { kind: 'domain', value: host.toLowerCase(), ...source }
+      : family === 4
+        ? { kind: 'cidr4', value: `${host}/32`, ...source }
+        : { kind: 'cidr6', value: `${host}/128`, ...source };
+  return covers([...policy.allowEntries, ...defaults], entry);
 }
 
 function compareEntries(
