@@ -21,6 +21,7 @@
 #   session hook STATE                       called by the agent's hooks; CLAUDE_TUI_SESSION names it
 #   session resized NAME COLS ROWS           called by tmux when the session's window changes size
 #   session install-hooks                    merge our hooks into ~/.claude/settings.json
+#   session install-mcp                      merge the MCP servers on stdin into ~/.claude.json
 #   session attach NAME ROWS COLS            attach a tmux client, the terminal sized first
 set -uo pipefail
 root=$HOME/.claude-tui/sessions
@@ -98,6 +99,43 @@ open_credentials() {
     export GH_TOKEN
   fi
   rm -rf "$dir"
+}
+
+# The project's approved MCP servers (a JSON object by name, on stdin), merged into Claude Code's
+# user-scoped mcpServers in ~/.claude.json. The names we wrote are recorded beside our sessions:
+# those are replaced, unless changed since (then they are the person's); the person's own stay, and
+# one of theirs that a project server of the same name covers is kept in the record and put back
+# when that server goes. Written to a new file and moved over the old one, so Claude Code never
+# reads half of it.
+install_mcp() {
+  local config=$HOME/.claude.json record=$HOME/.claude-tui/mcp-servers.json ours merged file
+  ours=$(cat)
+  jq -e 'type == "object"' >/dev/null 2>&1 <<<"$ours" || { echo "the MCP servers given are not a JSON object" >&2; return 2; }
+  # Nothing of ours, now or before: the file stays as it is (it may not exist yet).
+  if [ ! -e "$record" ] && [ "$(jq length <<<"$ours")" = 0 ]; then return 0; fi
+  for file in "$config" "$record"; do
+    [ ! -e "$file" ] || jq empty "$file" 2>/dev/null || { echo "$file is not valid JSON: fix or remove it" >&2; return 1; }
+  done
+  merged=$(jq -n --argjson ours "$ours" \
+    --slurpfile config <(cat "$config" 2>/dev/null || echo '{}') \
+    --slurpfile record <(cat "$record" 2>/dev/null || echo '{}') '
+    ($config[0] // {}) as $cfg | ($record[0] // {}) as $rec
+    | ($rec.servers // {}) as $wrote | ($rec.displaced // {}) as $kept
+    | ($cfg.mcpServers // {})
+    | reduce ($wrote | keys[]) as $name (.; if .[$name] == $wrote[$name] then del(.[$name]) else . end)
+    | reduce ($kept | keys[]) as $name (.; if has($name) then . else .[$name] = $kept[$name] end)
+    | . as $theirs
+    | { config: ($cfg + { mcpServers: ($theirs + $ours) }),
+        record: { servers: $ours, displaced: ($theirs | with_entries(select(.key as $k | $ours | has($k)))) } }') ||
+    return 1
+  if [ -e "$config" ] || [ "$(jq length <<<"$ours")" != 0 ]; then
+    jq '.config' <<<"$merged" >"$config.claude-tui.tmp" && mv "$config.claude-tui.tmp" "$config" || return 1
+  fi
+  if [ "$(jq -c .record <<<"$merged")" = '{"servers":{},"displaced":{}}' ]; then
+    rm -f "$record"
+  else
+    mkdir -p "$HOME/.claude-tui" && jq '.record' <<<"$merged" >"$record.tmp" && mv "$record.tmp" "$record"
+  fi
 }
 
 # One line per session: name, state, since, source, running, created, last activity, exit code,
@@ -244,11 +282,12 @@ case ${1:-} in
     printf '%s %s %s\n' "$bytes" "$3" "$4" >>"$root/$2/sizes"
     ;;
   install-hooks) install_hooks ;;
+  install-mcp) install_mcp ;;
   attach)
     # docker exec gives the terminal its size only after the command started; tmux must not read
     # it before.
     stty rows "$3" cols "$4" 2>/dev/null
     exec tmux -u attach-session -t "=$2"
     ;;
-  *) echo "usage: session start|run|list|watch|hook|resized|install-hooks" >&2; exit 2 ;;
+  *) echo "usage: session start|run|list|watch|hook|resized|install-hooks|install-mcp" >&2; exit 2 ;;
 esac

@@ -14,6 +14,7 @@ import { agentCommand } from '../session/agent-command.js';
 import { containerClone } from '../session/container-clone.js';
 import { nextSessionName, validateSessionName } from '../session/session-names.js';
 import { gitSessionNames, gitTarget } from '../session/session-target.js';
+import { writeMcpSettings } from '../session/mcp-settings.js';
 import { listSessions, startSession } from '../session/sessions.js';
 import { assertSessionCanStart, ensureNotifier } from '../session/start-agent-session.js';
 import { loadPlan } from './load-plan.js';
@@ -87,6 +88,8 @@ export async function startGitSession(
     );
   }
   const command = agentCommand(review.approved.config, request.agentArgs, services.env);
+  // The home volume is shared: written through the project's agent, before anything is made.
+  await writeMcpSettings(engine, project.names.agent, review.approved.config);
   const git = createGitRunner(services.processes);
   const undo = new UndoStack();
   let seed: SeedPlan | undefined;

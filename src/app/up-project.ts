@@ -1,8 +1,13 @@
+import { isUserFacing } from '../errors.js';
+import { allowsHost } from '../policy/classify-change.js';
 import type { HostRunChange } from '../policy/host-run-watch.js';
+import type { EffectivePolicy } from '../policy/interpret-policy.js';
+import { mcpReachNotes } from '../policy/mcp-changes.js';
 import type { PolicyReview } from '../policy/review-policy.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { up, type UpDeps, type UpResult } from '../project/up.js';
+import { syncMcpSettings } from '../session/mcp-settings.js';
 import { loadPlan, npmRegistryFor, type PolicyUse } from './load-plan.js';
 import { changedHostRunFiles, resetHostRunWatch } from './project-alerts.js';
 
@@ -16,7 +21,7 @@ export async function upProject(
   project: ProjectIdentity,
   progress: UpDeps['progress'],
   options: { approveAll?: boolean } = {},
-): Promise<UpResult & { review: PolicyReview; hostRunChanged: HostRunChange[] }> {
+): Promise<UpResult & { review: PolicyReview; hostRunChanged: HostRunChange[]; mcpNotes: string[] }> {
   const use: PolicyUse = options.approveAll ? 'approve-all' : 'apply';
   const { review, plan, app } = await loadPlan(services, project, use);
   const measured = await changedHostRunFiles(services, project, app);
@@ -26,7 +31,28 @@ export async function upProject(
     plan,
   );
   if (result.changed) await services.settings.rememberProject(project.dir);
+  const mcpNotes = await applyMcpServers(services, project, review.approved, plan.stateDir);
   // Told once, here, and measured from now on (a baseline that still holds is kept as it is).
   if (!measured || measured.length) await resetHostRunWatch(services, project, app);
-  return { ...result, review, hostRunChanged: measured ?? [] };
+  return { ...result, review, hostRunChanged: measured ?? [], mcpNotes };
+}
+
+/**
+ * The approved MCP servers into the agent's settings (the firewall opened their host ports with
+ * the rest of the plan). What stands in their way is said, not thrown: the project is up.
+ */
+async function applyMcpServers(
+  services: HostServices,
+  project: ProjectIdentity,
+  approved: EffectivePolicy,
+  stateDir: string,
+): Promise<string[]> {
+  const notes = mcpReachNotes(approved.config, (host) => allowsHost(approved, host));
+  try {
+    await syncMcpSettings(services.engine, project, approved.config, stateDir);
+  } catch (error) {
+    if (!isUserFacing(error)) throw error;
+    notes.push(error.message);
+  }
+  return notes;
 }

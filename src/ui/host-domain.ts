@@ -76,7 +76,8 @@ export function createHostDomain(
         ? ` · changed since the last up (look before running them): ${describeHostRunChanges(result.hostRunChanged)}`
         : '';
       const firewall = result.firewall ? ` · firewall: ${result.firewall}` : '';
-      return `${project(dir).name} is ${result.changed ? 'up' : 'already up'}${firewall}${waiting ? ` · ${waiting} (r reviews it)` : ''}${hostRun}`;
+      const mcp = result.mcpNotes.map((note) => ` · ${note}`).join('');
+      return `${project(dir).name} is ${result.changed ? 'up' : 'already up'}${firewall}${waiting ? ` · ${waiting} (r reviews it)` : ''}${hostRun}${mcp}`;
     },
     async downProject(dir) {
       await down(engine, project(dir));

@@ -6,7 +6,7 @@ import { pendingJson, reportPolicyNotes } from './shared.js';
 
 export const upCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const { review, hostRunChanged, ...result } = await upProject(ctx, project, ctx.out.progress, {
+  const { review, hostRunChanged, mcpNotes, ...result } = await upProject(ctx, project, ctx.out.progress, {
     approveAll: ctx.args.flags.yes === true,
   });
   ctx.out.progress.end();
@@ -16,6 +16,7 @@ export const upCommand: CommandHandler = async (ctx) => {
       `Files that run on the host changed since the last up or approval: ${describeHostRunChanges(hostRunChanged)}. Look at them before you run them; they are watched from now on.`,
     );
   }
+  for (const note of mcpNotes) ctx.out.note(note);
   if (ctx.args.flags.json) {
     ctx.out.json({
       project: project.dir,
