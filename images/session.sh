@@ -108,33 +108,30 @@ open_credentials() {
 # when that server goes. Written to a new file and moved over the old one, so Claude Code never
 # reads half of it.
 install_mcp() {
-  local config=$HOME/.claude.json record=$HOME/.claude-tui/mcp-servers.json ours merged file
+  local config=$HOME/.claude.json record=$HOME/.claude-tui/mcp-servers.json ours kept new
   ours=$(cat)
-  jq -e 'type == "object"' >/dev/null 2>&1 <<<"$ours" || { echo "the MCP servers given are not a JSON object" >&2; return 2; }
   # Nothing of ours, now or before: the file stays as it is (it may not exist yet).
-  if [ ! -e "$record" ] && [ "$(jq length <<<"$ours")" = 0 ]; then return 0; fi
-  for file in "$config" "$record"; do
-    [ ! -e "$file" ] || jq empty "$file" 2>/dev/null || { echo "$file is not valid JSON: fix or remove it" >&2; return 1; }
-  done
-  merged=$(jq -n --argjson ours "$ours" \
-    --slurpfile config <(cat "$config" 2>/dev/null || echo '{}') \
-    --slurpfile record <(cat "$record" 2>/dev/null || echo '{}') '
-    ($config[0] // {}) as $cfg | ($record[0] // {}) as $rec
+  if [ "$ours" = '{}' ] && [ ! -e "$record" ]; then return 0; fi
+  # One jq: the record (one line), then the new settings. A file that is not JSON stops it here.
+  { read -r kept && new=$(cat); } < <(jq -rn --argjson ours "$ours" \
+    --slurpfile config "$( [ -e "$config" ] && echo "$config" || echo /dev/null)" \
+    --slurpfile record "$( [ -e "$record" ] && echo "$record" || echo /dev/null)" '
+    if ($ours | type) != "object" then error("the MCP servers given are not a JSON object") else . end
+    | ($config[0] // {}) as $cfg | ($record[0] // {}) as $rec
     | ($rec.servers // {}) as $wrote | ($rec.displaced // {}) as $kept
     | ($cfg.mcpServers // {})
     | reduce ($wrote | keys[]) as $name (.; if .[$name] == $wrote[$name] then del(.[$name]) else . end)
     | reduce ($kept | keys[]) as $name (.; if has($name) then . else .[$name] = $kept[$name] end)
     | . as $theirs
-    | { config: ($cfg + { mcpServers: ($theirs + $ours) }),
-        record: { servers: $ours, displaced: ($theirs | with_entries(select(.key as $k | $ours | has($k)))) } }') ||
-    return 1
-  if [ -e "$config" ] || [ "$(jq length <<<"$ours")" != 0 ]; then
-    jq '.config' <<<"$merged" >"$config.claude-tui.tmp" && mv "$config.claude-tui.tmp" "$config" || return 1
+    | ({ servers: $ours, displaced: ($theirs | with_entries(select(.key as $k | $ours | has($k)))) } | tojson),
+      ($cfg + { mcpServers: ($theirs + $ours) })') && [ -n "$new" ] || return 1
+  if [ -e "$config" ] || [ "$ours" != '{}' ]; then
+    printf '%s\n' "$new" >"$config.claude-tui.tmp" && mv "$config.claude-tui.tmp" "$config" || return 1
   fi
-  if [ "$(jq -c .record <<<"$merged")" = '{"servers":{},"displaced":{}}' ]; then
+  if [ "$kept" = '{"servers":{},"displaced":{}}' ]; then
     rm -f "$record"
   else
-    mkdir -p "$HOME/.claude-tui" && jq '.record' <<<"$merged" >"$record.tmp" && mv "$record.tmp" "$record"
+    mkdir -p "${record%/*}" && printf '%s\n' "$kept" >"$record.tmp" && mv "$record.tmp" "$record"
   fi
 }
 

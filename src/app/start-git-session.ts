@@ -6,15 +6,16 @@ import { sessionRefs } from '../git/types.js';
 import { gitAgentSpec } from '../project/container-specs.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
+import { projectStateDir } from '../project/project-state-dir.js';
 import { UndoStack } from '../project/undo-stack.js';
 import { waitUntilReady } from '../project/wait-ready.js';
 import type { Credential } from '../auth/credential.js';
 import { credentialsForSession } from '../auth/session-credentials.js';
 import { agentCommand } from '../session/agent-command.js';
 import { containerClone } from '../session/container-clone.js';
+import { syncMcpSettings } from '../session/mcp-settings.js';
 import { nextSessionName, validateSessionName } from '../session/session-names.js';
 import { gitSessionNames, gitTarget } from '../session/session-target.js';
-import { writeMcpSettings } from '../session/mcp-settings.js';
 import { listSessions, startSession } from '../session/sessions.js';
 import { assertSessionCanStart, ensureNotifier } from '../session/start-agent-session.js';
 import { loadPlan } from './load-plan.js';
@@ -89,7 +90,8 @@ export async function startGitSession(
   }
   const command = agentCommand(review.approved.config, request.agentArgs, services.env);
   // The home volume is shared: written through the project's agent, before anything is made.
-  await writeMcpSettings(engine, project.names.agent, review.approved.config);
+  const stateDir = projectStateDir(project, services.env);
+  await syncMcpSettings(engine, project, review.approved.config, stateDir, 'session-start');
   const git = createGitRunner(services.processes);
   const undo = new UndoStack();
   let seed: SeedPlan | undefined;

@@ -49,7 +49,7 @@ async function applyMcpServers(
 ): Promise<string[]> {
   const notes = mcpReachNotes(approved.config, (host) => allowsHost(approved, host));
   try {
-    await syncMcpSettings(services.engine, project, approved.config, stateDir);
+    await syncMcpSettings(services.engine, project, approved.config, stateDir, 'up');
   } catch (error) {
     if (!isUserFacing(error)) throw error;
     notes.push(error.message);

@@ -42,24 +42,27 @@ interface WrittenRecord {
 const RECORD_FILE = 'mcp-written.json';
 
 /**
- * After `up`: the approved servers, written only when they differ from what was last written to
- * this agent container, so that an `up` with nothing to do starts no process in the agent.
- * Sessions write them again as they start, whatever the agent did to the file meanwhile.
+ * When the approved servers are written: at `up` only when they differ from what was last written
+ * to this agent container, so that an `up` with nothing to do starts no process in the agent; at a
+ * session's start always, whatever the agent did to the file meanwhile. Neither writes when there
+ * is nothing of ours to write or to take away, which is the common case: no exec at all.
  */
 export async function syncMcpSettings(
   engine: DockerEngine,
   project: ProjectIdentity,
   config: ProjectConfig,
   stateDir: string,
+  moment: 'up' | 'session-start',
 ): Promise<void> {
-  const agent = await engine.inspectContainer(project.names.agent);
-  if (!agent?.State.Running) return;
-  const wanted: WrittenRecord = { agent: agent.Id, servers: JSON.stringify(claudeMcpServers(config)) };
+  const servers = JSON.stringify(claudeMcpServers(config));
   const record = join(stateDir, RECORD_FILE);
   const written = await readRecord(record);
-  if (written ? sameRecord(written, wanted) : wanted.servers === '{}') return;
+  if (servers === '{}' && (written?.servers ?? '{}') === '{}') return;
+  const agent = await engine.inspectContainer(project.names.agent);
+  if (!agent?.State.Running) return;
+  if (moment === 'up' && written?.agent === agent.Id && written.servers === servers) return;
   await writeMcpSettings(engine, project.names.agent, config);
-  await writeFileAtomically(record, JSON.stringify(wanted), 0o600);
+  await writeFileAtomically(record, JSON.stringify({ agent: agent.Id, servers }), 0o600);
 }
 
 async function readRecord(file: string): Promise<WrittenRecord | undefined> {
@@ -68,8 +71,4 @@ async function readRecord(file: string): Promise<WrittenRecord | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function sameRecord(a: WrittenRecord, b: WrittenRecord): boolean {
-  return a.agent === b.agent && a.servers === b.servers;
 }

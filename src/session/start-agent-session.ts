@@ -8,7 +8,7 @@ import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { projectStateDir } from '../project/project-state-dir.js';
 import { agentCommand } from './agent-command.js';
-import { writeMcpSettings } from './mcp-settings.js';
+import { syncMcpSettings } from './mcp-settings.js';
 import { nextSessionName, validateSessionName } from './session-names.js';
 import { listSessions, startSession } from './sessions.js';
 import { workspaceTarget } from './session-target.js';
@@ -36,12 +36,13 @@ export async function startAgentSession(
 ): Promise<{ name: string; command: string[] }> {
   await assertSessionCanStart(services, project);
   // The agent command and yolo as approved: the workspace's copy is only a proposal.
-  const { config } = await approvedPolicy(project.dir, projectStateDir(project, services.env));
+  const stateDir = projectStateDir(project, services.env);
+  const { config } = await approvedPolicy(project.dir, stateDir);
   // Every session starts with the MCP servers as approved now, whatever the agent did to its
   // settings since; written while the sessions are listed.
   const [sessions] = await Promise.all([
     listSessions(services.engine, project),
-    writeMcpSettings(services.engine, project.names.agent, config),
+    syncMcpSettings(services.engine, project, config, stateDir, 'session-start'),
   ]);
   const existing = sessions.map((s) => s.name);
   const name = request.name ? validateSessionName(request.name) : nextSessionName(existing);
