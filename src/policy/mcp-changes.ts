@@ -22,8 +22,8 @@ export function compareMcpServers(
   for (const server of after) {
     const old = before.get(server.name);
     if (old && JSON.stringify(old) === JSON.stringify(server)) continue;
-    const verb = old ? `changes the MCP server ${server.name}:` : `adds the MCP server ${server.name}`;
-    on.widen(`${verb} ${describeServer(server)}${reachNote(server, reaches)}`);
+    const verb = old ? 'changes' : 'adds';
+    on.widen(`${verb} the MCP server ${server.name}: ${describeServer(server)}${reachNote(server, reaches)}`);
   }
   const names = new Set(after.map((s) => s.name));
   for (const name of before.keys()) if (!names.has(name)) on.narrow(`removes the MCP server ${name}`);
@@ -48,9 +48,9 @@ function describeServer(server: McpServer): string {
     return `runs ${[entry.command, ...entry.args].join(' ')} in the agent container${withEnv}`;
   }
   if (server.place === 'host') {
-    return `at ${entry.url} (${entry.type}) on your machine: opens port ${server.hostPort} on the host`;
+    return `${entry.url} (${entry.type}) on your machine, opening port ${server.hostPort} on the host`;
   }
-  return `at ${entry.url} (${entry.type})`;
+  return `${entry.url} (${entry.type})`;
 }
 
 function reachNote(server: McpServer, reaches: ReachCheck): string {

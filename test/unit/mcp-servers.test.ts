@@ -141,8 +141,8 @@ describe('MCP servers in a policy change', () => {
       }),
     );
     expect(texts(result.widens)).toEqual([
-      'adds the MCP server browser at http://host.docker.internal:8931/mcp (http) on your machine: opens port 8931 on the host',
-      'adds the MCP server fs runs mcp-fs -v in the agent container (env A)',
+      'adds the MCP server browser: http://host.docker.internal:8931/mcp (http) on your machine, opening port 8931 on the host',
+      'adds the MCP server fs: runs mcp-fs -v in the agent container (env A)',
     ]);
     expect(result.narrows).toEqual([]);
   });
@@ -177,10 +177,10 @@ describe('MCP servers in a policy change', () => {
     const remote = { mcp: { docs: { url: 'https://mcp.docs.test/mcp' } } };
     const unreachable = classifyChange(policy(), policy(remote));
     expect(texts(unreachable.widens)).toEqual([
-      'adds the MCP server docs at https://mcp.docs.test/mcp (http) (warning: the allowlist does not allow mcp.docs.test, so the agent cannot reach it)',
+      'adds the MCP server docs: https://mcp.docs.test/mcp (http) (warning: the allowlist does not allow mcp.docs.test, so the agent cannot reach it)',
     ]);
     expect(texts(classifyChange(policy(), policy(remote, 'docs.test\n')).widens)).toEqual([
-      'adds the MCP server docs at https://mcp.docs.test/mcp (http)',
+      'adds the MCP server docs: https://mcp.docs.test/mcp (http)',
     ]);
     expect(mcpReachNotes(remote, (h) => allowsHost(policy(remote), h))).toEqual([
       'The MCP server docs is at mcp.docs.test, which the allowlist does not allow: the agent cannot reach it. Add mcp.docs.test to .claude/allowed-domains.txt (claude-tui allow add).',
