@@ -37,6 +37,13 @@ describe.skipIf(!dockerAvailable())('MCP servers (real Engine; the test’s own 
     execText(engine, project.names.agent, ['sh', '-c', script], { user });
   const claudeJson = async (): Promise<ClaudeJson> =>
     JSON.parse((await inAgent('claude', 'cat ~/.claude.json')).stdout) as ClaudeJson;
+  const writeClaudeJson = async (text: string) => {
+    const result = await execText(engine, project.names.agent, ['sh', '-c', 'cat >~/.claude.json'], {
+      user: 'claude',
+      input: text,
+    });
+    expect(result.exitCode).toBe(0);
+  };
   const hostUrl = (port: number, path = '/') => `http://host.docker.internal:${port}${path}`;
   const writeConfig = (mcp: string[]) =>
     writePolicyFiles(project, {
@@ -57,6 +64,8 @@ describe.skipIf(!dockerAvailable())('MCP servers (real Engine; the test’s own 
     `  browser: { host: true, port: ${listed.port} }`,
     // On the host's port 80, by url: the port a decoy on the test network listens on too.
     '  probe: { url: "http://host.docker.internal/mcp" }',
+    // A remote one, on a name the allowlist does not have.
+    '  docs: { url: "http://decoy.test/mcp", type: sse }',
   ];
   const startAndStop = async (name: string) => {
     const start = await runCli(['start', project.dir, '--name', name]);
@@ -74,11 +83,7 @@ describe.skipIf(!dockerAvailable())('MCP servers (real Engine; the test’s own 
     writeConfig([]);
     const up = await runCli(['up', project.dir, '--yes']);
     expect(up.exitCode, up.stderr).toBe(0);
-    const seeded = await execText(engine, project.names.agent, ['sh', '-c', 'cat >~/.claude.json'], {
-      user: 'claude',
-      input: JSON.stringify(PERSONS_OWN),
-    });
-    expect(seeded.exitCode).toBe(0);
+    await writeClaudeJson(JSON.stringify(PERSONS_OWN));
   });
 
   afterAll(async () => {
@@ -104,6 +109,10 @@ describe.skipIf(!dockerAvailable())('MCP servers (real Engine; the test’s own 
   it('once approved, reaches the listed host port only, and names the server beside the person’s own', async () => {
     const approve = await runCli(['approve', project.dir, '--yes']);
     expect(approve.exitCode, approve.stderr).toBe(0);
+    const up = await runCli(['up', project.dir]);
+    expect(up.stderr).toContain(
+      'The MCP server docs is at decoy.test, which the allowlist does not allow: the agent cannot reach it.',
+    );
 
     expect((await fetchFromAgent(project, hostUrl(listed.port))).body).toBe('hello from listed');
     // The other server is there, and answers on the host, but not to the agent.
@@ -118,6 +127,7 @@ describe.skipIf(!dockerAvailable())('MCP servers (real Engine; the test’s own 
         ...PERSONS_OWN.mcpServers,
         browser: { type: 'http', url: hostUrl(listed.port, '/mcp') },
         probe: { type: 'http', url: 'http://host.docker.internal/mcp' },
+        docs: { type: 'sse', url: 'http://decoy.test/mcp' },
       },
     });
   });
@@ -134,6 +144,15 @@ describe.skipIf(!dockerAvailable())('MCP servers (real Engine; the test’s own 
     // Changed by hand, it counts as the agent's own; ours is written under the same name.
     expect(servers.probe).toEqual({ type: 'http', url: 'http://host.docker.internal/mcp' });
     expect(servers.mine).toEqual(PERSONS_OWN.mcpServers?.mine);
+
+    // Settings that are not JSON are left alone, and the session does not start without its servers.
+    const good = (await inAgent('claude', 'cat ~/.claude.json')).stdout;
+    await writeClaudeJson('{"mcpServers": {');
+    const start = await runCli(['start', project.dir, '--name', 'broken']);
+    expect(start.exitCode).toBe(1);
+    expect(start.stderr).toContain('/home/claude/.claude.json');
+    expect((await inAgent('claude', 'cat ~/.claude.json')).stdout).toBe('{"mcpServers": {');
+    await writeClaudeJson(good);
   });
 
   it('opens host ports only where Docker said the host is, not where root in the agent points', async () => {
@@ -166,5 +185,10 @@ describe.skipIf(!dockerAvailable())('MCP servers (real Engine; the test’s own 
       ...PERSONS_OWN.mcpServers,
       probe: { type: 'http', url: 'http://elsewhere.test/' },
     });
+
+    // With no server of ours left, the file is not even read: a broken one stops nothing.
+    await writeClaudeJson('not json');
+    await startAndStop('none');
+    expect((await inAgent('claude', 'cat ~/.claude.json')).stdout).toBe('not json');
   });
 });
