@@ -2,6 +2,7 @@ import { BlockList } from 'node:net';
 import type { ProjectConfig } from '../config/project-config-schema.js';
 import type { AllowEntry } from '../firewall/allowlist.js';
 import { DEFAULT_DOMAINS } from '../firewall/defaults.js';
+import { compareSecrets } from './classify-secrets.js';
 import type { EffectivePolicy } from './interpret-policy.js';
 
 /**
@@ -22,7 +23,8 @@ export type ChangeKind =
   | 'image'
   | 'ca-certificates'
   | 'agent'
-  | 'bridge';
+  | 'bridge'
+  | 'secrets';
 
 export interface PolicyChange {
   kind: ChangeKind;
@@ -91,6 +93,10 @@ export function classifyChange(approved: EffectivePolicy, proposed: EffectivePol
   }
   if (approved.bridge !== undefined && proposed.bridge === undefined)
     narrow('bridge', 'removes the command bridge');
+  compareSecrets(was.secrets, now.secrets, {
+    widen: (text) => widen('secrets', text),
+    narrow: (text) => narrow('secrets', text),
+  });
   return result;
 }
 

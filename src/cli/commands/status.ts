@@ -1,4 +1,5 @@
 import { describeHostRunChanges, projectAlerts } from '../../app/project-alerts.js';
+import { listed, secretShadowReport, type SecretShadowReport } from '../../app/secret-shadow-report.js';
 import { MARK } from '../../policy/describe-pending.js';
 import { projectStatus, type ContainerStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
@@ -7,15 +8,17 @@ import { pendingJson } from './shared.js';
 
 export const statusCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const [status, alerts] = await Promise.all([
+  const [status, alerts, secrets] = await Promise.all([
     projectStatus(ctx.engine, project),
     projectAlerts(ctx, project),
+    secretShadowReport(ctx, project),
   ]);
   if (ctx.args.flags.json) {
     ctx.out.json({
       ...status,
       policy: { approvedAt: alerts.approvedAt, pending: pendingJson(alerts.pending) },
       hostRunChanged: alerts.hostRun,
+      secrets,
     });
     return;
   }
@@ -49,6 +52,7 @@ export const statusCommand: CommandHandler = async (ctx) => {
       `host-run  changed since the last up or approval: ${describeHostRunChanges(alerts.hostRun)}`,
     );
   }
+  for (const line of secretLines(secrets)) ctx.out.line(line);
   if (status.state === 'partial') {
     ctx.out.note('A container is missing or stopped; `claude-tui up` brings the project back.');
   }
@@ -56,3 +60,21 @@ export const statusCommand: CommandHandler = async (ctx) => {
     ctx.out.note('`claude-tui up` restarts the agent inside the gateway’s namespace at once.');
   }
 };
+
+/** Secret files: what the agent sees empty, and what it can read because it came after. */
+function secretLines(secrets: SecretShadowReport): string[] {
+  const lines = !secrets.agentContainer
+    ? [
+        `secrets   ${secrets.atNextUp.length ? `shadowed at the next up: ${listed(secrets.atNextUp)}` : 'none found'}`,
+      ]
+    : [
+        `secrets   ${secrets.shadowed.length ? `shadowed (empty, read-only inside): ${listed(secrets.shadowed)}` : 'none shadowed'}`,
+      ];
+  if (secrets.notShadowed.length) {
+    lines.push(
+      `          NOT shadowed, appeared after the agent container was made: ${listed(secrets.notShadowed)}`,
+      '          the agent can read them now; the next `claude-tui up` makes the agent container anew with them shadowed (its sessions end)',
+    );
+  }
+  return [...lines, ...secrets.notes.map((note) => `          ${note}`)];
+}

@@ -6,7 +6,7 @@ import { pendingJson, reportPolicyNotes } from './shared.js';
 
 export const upCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const { review, hostRunChanged, ...result } = await upProject(ctx, project, ctx.out.progress, {
+  const { review, hostRunChanged, secretNotes, ...result } = await upProject(ctx, project, ctx.out.progress, {
     approveAll: ctx.args.flags.yes === true,
   });
   ctx.out.progress.end();
@@ -17,6 +17,7 @@ export const upCommand: CommandHandler = async (ctx) => {
     );
   }
   if (ctx.args.flags.json) {
+    for (const note of secretNotes) ctx.out.note(note);
     ctx.out.json({
       project: project.dir,
       name: project.name,
@@ -24,6 +25,7 @@ export const upCommand: CommandHandler = async (ctx) => {
       ...result,
       pendingPolicy: pendingJson(review.pending),
       hostRunChanged,
+      secretNotes,
     });
     return;
   }
@@ -32,6 +34,7 @@ export const upCommand: CommandHandler = async (ctx) => {
     return;
   }
   for (const action of result.actions) ctx.out.note(`  ${action}`);
+  for (const note of secretNotes) ctx.out.note(note);
   ctx.out.line(`${project.name} is up (${project.dir}).`);
   ctx.out.line(`firewall: ${result.firewall}`);
   if (!result.firewallReloaded) {
