@@ -2,18 +2,35 @@
 # Run by the agent container's entrypoint, as root, on every start (Docker's own restarts too),
 # before anything of the agent's runs. claude-tui shadows the project's secret files with mounts
 # it decides at `up`, and a restart replays those mounts at the same paths. A secret moved since
-# (its folder renamed, say) would be readable at its new path, so the container refuses to start
-# until `claude-tui up` shadows it there.
+# (its folder renamed, say), or one put there while the container was stopped, would be readable,
+# so the container refuses to start until `claude-tui up` shadows it.
 #
-# The rules come from claude-tui in CLAUDE_TUI_SECRET_CHECK, as regular expressions over paths
+# The rules come from claude-tui in CLAUDE_TUI_SECRET_CHECK (see src/project/secret-patterns.ts):
+# for shadow, expose and skip, globs on a single name and a regular expression over paths
 # relative to the workspace, written to mean the same here (GNU find, bash) as on the host.
 set -euo pipefail
-workspace=/workspace
+workspace=${CLAUDE_TUI_WORKSPACE:-/workspace}
 rules=${CLAUDE_TUI_SECRET_CHECK:-}
 [ -n "$rules" ] || exit 0
-shadow=$(jq -r '.shadow' <<<"$rules")
-expose=$(jq -r '.expose // empty' <<<"$rules")
-skip=$(jq -r '.skip' <<<"$rules")
+
+# Six fields, each ended by a NUL: for shadow, expose and skip, the names (one a line), the paths.
+mapfile -d '' -t field < <(jq -j '(.shadow, .expose, .skip) | (.names | join("\n")), (.paths // "") | . + "\u0000"' <<<"$rules")
+mapfile -t shadow_names <<<"${field[0]}"
+shadow_paths=${field[1]}
+mapfile -t expose_names <<<"${field[2]}"
+expose_paths=${field[3]}
+mapfile -t skip_names <<<"${field[4]}"
+skip_paths=${field[5]}
+
+# A find test true for any of the names (after the paths) or the paths; false when there are none.
+any_of() {
+  local paths=$1 name test=('(' -false)
+  shift
+  for name in "$@"; do [ -n "$name" ] && test+=(-o -name "$name"); done
+  [ -n "$paths" ] && test+=(-o -regex "$workspace/($paths)")
+  test+=(')')
+  printf '%s\0' "${test[@]}"
+}
 
 # Every mount point in the workspace, and every folder above one (claude-tui never shadows a
 # folder holding another mount: the policy files, the folders that run on the host).
@@ -29,7 +46,19 @@ while read -r _ _ _ _ point _; do
   done
 done </proc/self/mountinfo
 
-exposed() { [ -n "$expose" ] && [[ $1 =~ ^($expose)(/[^/]+)*$ ]]; }
+exposed() {
+  local rel=$1 name
+  if [ -n "$expose_paths" ] && [[ $rel =~ ^($expose_paths)(/[^/]+)*$ ]]; then return 0; fi
+  local parts part
+  IFS=/ read -ra parts <<<"$rel"
+  for part in "${parts[@]}"; do
+    for name in "${expose_names[@]}"; do
+      # shellcheck disable=SC2053 # the name is a glob
+      [ -n "$name" ] && [[ $part == $name ]] && return 0
+    done
+  done
+  return 1
+}
 
 under_mount() {
   local parent=${1%/*}
@@ -50,9 +79,9 @@ link_is_covered() {
     exposed "${target#"$workspace"/}"
 }
 
-find_args=(find "$workspace" -mindepth 1 -regextype posix-extended)
-if [ -n "$expose" ]; then find_args+=('(' -regex "$workspace/($expose)" -prune ')' -o); fi
-find_args+=('(' -regex "$workspace/($shadow)" -print0 -false ')' -o '(' -regex "$workspace/($skip)" -prune ')')
+mapfile -d '' -t expose_test < <(any_of "$expose_paths" "${expose_names[@]}")
+mapfile -d '' -t shadow_test < <(any_of "$shadow_paths" "${shadow_names[@]}")
+mapfile -d '' -t skip_test < <(any_of "$skip_paths" "${skip_names[@]}")
 
 unshadowed=()
 while IFS= read -r -d '' path; do
@@ -63,7 +92,8 @@ while IFS= read -r -d '' path; do
     continue
   fi
   unshadowed+=("${path#"$workspace"/}")
-done < <("${find_args[@]}")
+done < <(find "$workspace" -mindepth 1 -regextype posix-extended \
+  "${expose_test[@]}" -prune -o "${shadow_test[@]}" -print0 -false -o "${skip_test[@]}" -prune)
 
 [ ${#unshadowed[@]} -eq 0 ] && exit 0
 echo "claude-tui: ${#unshadowed[@]} secret-looking path(s) in the project are not shadowed (they appeared or moved since claude-tui up):"

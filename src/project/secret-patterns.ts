@@ -1,9 +1,11 @@
 /**
- * Which paths of a project count as secrets the agent must not read: names and path patterns,
- * compiled once into regular expressions that mean the same to JavaScript (the walk at `up` on the
- * host) and to POSIX extended regular expressions (GNU find in the agent container, which checks
- * on every start that nothing secret-looking went unshadowed). Only `[^/]`, groups, `|`, `*`, `+`
- * and backslash escapes of literal characters are emitted: the subset both dialects read alike.
+ * Which paths of a project count as secrets the agent must not read. The same rules run twice: on
+ * the host, where the walk at `up` decides the mounts, and in the agent container, where GNU find
+ * checks on every start that nothing secret-looking went unshadowed. So they are kept in a form
+ * both read alike: a pattern without a slash is a glob on a single name (`-name` in find), and a
+ * pattern with one becomes a regular expression over the path from the project's root (`-regex`),
+ * made only of `[^/]`, groups, `|`, `*`, `+` and backslash escapes: the subset JavaScript and
+ * POSIX extended regular expressions agree on.
  */
 
 /** Shadowed in every project unless exposed (`secrets.expose`). */
@@ -26,10 +28,15 @@ export const DEFAULT_SECRET_PATTERNS = [
  */
 export const UNSEARCHED_FOLDERS = ['.git', '.hg', '.svn', 'node_modules', 'site-packages'] as const;
 
-/** The rules of one project, as regex bodies for both dialects and as tests for the host. */
+/** One set of patterns: globs on a name, and a regex body over whole relative paths (if any). */
+export interface PatternSet {
+  names: string[];
+  paths?: string;
+}
+
+/** The rules of one project, as data for the check in the container and as tests for the host. */
 export interface SecretRules {
-  /** Regex bodies matching a whole project-relative path; undefined when nothing matches. */
-  source: { shadow: string; expose: string | undefined; skip: string };
+  source: { shadow: PatternSet; expose: PatternSet; skip: PatternSet };
   /** Whether the path itself matches a shadow pattern. */
   shadowed(path: string): boolean;
   /** Whether the path, or a folder above it, matches an expose entry. */
@@ -47,42 +54,64 @@ export function secretRules(
   config: { shadow?: readonly string[]; expose?: readonly string[] } = {},
   unsearched: readonly string[] = [],
 ): SecretRules {
-  const shadow = anyOf([...DEFAULT_SECRET_PATTERNS, ...(config.shadow ?? [])].map(globToRegex));
-  const expose = config.expose?.length ? anyOf(config.expose.map(globToRegex)) : undefined;
-  const skip = anyOf([...UNSEARCHED_FOLDERS.map(globToRegex), ...unsearched.map(literalPath)]);
-  const whole = (body: string) => new RegExp(`^(${body})$`);
-  const [shadowRe, skipRe] = [whole(shadow), whole(skip)];
-  // A folder's expose entry covers everything below it.
-  const exposeRe = expose === undefined ? undefined : new RegExp(`^(${expose})(/[^/]+)*$`);
+  const shadow = patternSet([...DEFAULT_SECRET_PATTERNS, ...(config.shadow ?? [])]);
+  const expose = patternSet(config.expose ?? []);
+  const skip = patternSet(UNSEARCHED_FOLDERS, unsearched.map(literalPath));
+  const [isShadow, isSkip] = [matcher(shadow), matcher(skip)];
+  const exposeName = nameRegex(expose.names);
+  // An exposed folder's entry covers everything below it.
+  const exposePath = expose.paths === undefined ? undefined : new RegExp(`^(${expose.paths})(/[^/]+)*$`);
   return {
     source: { shadow, expose, skip },
-    shadowed: (path) => shadowRe.test(path),
-    exposed: (path) => exposeRe?.test(path) ?? false,
-    skipped: (path) => skipRe.test(path),
+    shadowed: isShadow,
+    exposed: (path) =>
+      (exposeName !== undefined && path.split('/').some((name) => exposeName.test(name))) ||
+      (exposePath?.test(path) ?? false),
+    skipped: isSkip,
   };
 }
 
+function patternSet(patterns: readonly string[], extraPaths: readonly string[] = []): PatternSet {
+  const unique = [...new Set(patterns)];
+  const names = unique.filter((p) => !isPathPattern(p)).map((p) => p.replace(/\/+$/, ''));
+  const paths = [...unique.filter(isPathPattern).map(pathRegex), ...extraPaths];
+  return paths.length ? { names, paths: paths.map((body) => `(${body})`).join('|') } : { names };
+}
+
+function matcher(set: PatternSet): (path: string) => boolean {
+  const name = nameRegex(set.names);
+  const path = set.paths === undefined ? undefined : new RegExp(`^(${set.paths})$`);
+  return (p) => (name?.test(p.slice(p.lastIndexOf('/') + 1)) ?? false) || (path?.test(p) ?? false);
+}
+
+function nameRegex(globs: readonly string[]): RegExp | undefined {
+  return globs.length ? new RegExp(`^(${globs.map(segmentRegex).join('|')})$`) : undefined;
+}
+
+/** A pattern names a path from the project's root when it has a slash other than a trailing one. */
+function isPathPattern(pattern: string): boolean {
+  return pattern.replace(/\/+$/, '').includes('/');
+}
+
 /**
- * A pattern as a regex body over project-relative paths. Without a slash it names a file or folder
- * at any depth (`*.pem`); with one it is a path from the project's root (`config/*.key`, a leading
- * `/` allowed), where `**` stands for any number of folders. `*` and `?` never cross a `/`.
+ * A path pattern (`config/*.key`, `/private`, `deploy/**\/*.json`) as a regex body over relative
+ * paths: `**` stands for any number of folders; `*` and `?` never cross a `/`. A leading or
+ * trailing slash changes nothing.
  */
-export function globToRegex(pattern: string): string {
-  const trimmed = pattern.replace(/^\/+/, '').replace(/\/+$/, '');
-  const fromRoot = pattern.startsWith('/') || trimmed.includes('/');
-  const segments = trimmed.split('/');
-  const body = segments
+export function pathRegex(pattern: string): string {
+  const segments = pattern.replace(/^\/+/, '').replace(/\/+$/, '').split('/');
+  return segments
     .map((segment, i) => {
       const last = i === segments.length - 1;
       if (segment === '**') return last ? '[^/]+(/[^/]+)*' : '([^/]+/)*';
       return segmentRegex(segment) + (last ? '' : '/');
     })
     .join('');
-  return fromRoot ? body : `([^/]+/)*${body}`;
 }
 
-function segmentRegex(segment: string): string {
-  return segment
+/** One name's glob as a regex body: `*` any characters, `?` one; the rest literally. */
+function segmentRegex(glob: string): string {
+  return glob
     .replace(/\*+/g, '*')
     .split('')
     .map((char) => (char === '*' ? '[^/]*' : char === '?' ? '[^/]' : escapeChar(char)))
@@ -96,8 +125,4 @@ function literalPath(path: string): string {
 /** Every character special to either dialect, escaped; the rest as they are. */
 function escapeChar(char: string): string {
   return /[.+*?()[\]{}^$|\\]/.test(char) ? `\\${char}` : char;
-}
-
-function anyOf(bodies: readonly string[]): string {
-  return bodies.map((body) => `(${body})`).join('|');
 }

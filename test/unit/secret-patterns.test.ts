@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { globToRegex, secretRules } from '../../src/project/secret-patterns.js';
+import { pathRegex, secretRules } from '../../src/project/secret-patterns.js';
 
 const defaults = secretRules();
 
@@ -97,7 +98,7 @@ describe('secrets.shadow and secrets.expose', () => {
     expect(rules.shadowed('a+b.c')).toBe(true);
     expect(rules.shadowed('aab.c')).toBe(false);
     expect(rules.shadowed('a+bxc')).toBe(false);
-    expect(globToRegex('x(1)')).toBe('([^/]+/)*x\\(1\\)');
+    expect(pathRegex('a/x(1)')).toBe('a/x\\(1\\)');
   });
 
   it('leaves the folders another mount covers unsearched, as written', () => {
@@ -107,8 +108,10 @@ describe('secrets.shadow and secrets.expose', () => {
   });
 });
 
-describe('the same rules in GNU find (the check in the agent container)', () => {
-  it.skipIf(!hasGnuFind())('finds exactly the paths the host rules find', () => {
+describe('the same rules in the check the agent container runs at every start', () => {
+  const script = fileURLToPath(new URL('../../images/check-secret-shadows.sh', import.meta.url));
+
+  it.skipIf(!hasTools())('finds exactly the paths the host rules find (nothing is mounted here)', () => {
     const root = mkdtempSync(join(tmpdir(), 'claude-tui-unit-secret-find-'));
     try {
       const paths = [
@@ -122,54 +125,38 @@ describe('the same rules in GNU find (the check in the agent container)', () => 
         'deploy/k8s/a.json',
         'deploy/a.txt',
         'node_modules/pkg/test.pem',
+        'mounted/x.key',
         'test/fixtures/x.key',
         'web/.env.example',
         'odd name/id_rsa',
+        'private/inside.txt',
       ];
       for (const path of paths) {
         mkdirSync(join(root, dirname(path)), { recursive: true });
         writeFileSync(join(root, path), '');
       }
-      const rules = secretRules({
-        shadow: ['a+b.c', 'deploy/**/*.json'],
-        expose: ['test/fixtures', '.env.example'],
+      const rules = secretRules(
+        { shadow: ['a+b.c', 'deploy/**/*.json', 'private/'], expose: ['test/fixtures', '.env.example'] },
+        ['mounted'],
+      );
+      const result = spawnSync('bash', [script], {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          CLAUDE_TUI_WORKSPACE: root,
+          CLAUDE_TUI_SECRET_CHECK: JSON.stringify(rules.source),
+        },
       });
-      const { shadow, expose, skip } = rules.source;
-      const found = execFileSync(
-        'find',
-        [
-          root,
-          '-mindepth',
-          '1',
-          '-regextype',
-          'posix-extended',
-          '(',
-          '-regex',
-          `${root}/(${expose})`,
-          '-prune',
-          ')',
-          '-o',
-          '(',
-          '-regex',
-          `${root}/(${shadow})`,
-          '-print',
-          '-false',
-          ')',
-          '-o',
-          '(',
-          '-regex',
-          `${root}/(${skip})`,
-          '-prune',
-          ')',
-        ],
-        { encoding: 'utf8' },
-      )
+      expect(result.status, result.stderr).toBe(78);
+      const found = result.stdout
         .split('\n')
-        .filter(Boolean)
-        .map((path) => path.slice(root.length + 1))
+        .filter((line) => line.startsWith('  '))
+        .map((line) => line.trim().replace(/\\ /g, ' '))
         .sort();
-      const onHost = paths
-        .filter((path) => !rules.exposed(path) && !path.startsWith('node_modules/') && rules.shadowed(path))
+      const onHost = [...paths, 'private']
+        .filter(
+          (path) => !rules.exposed(path) && !/^(node_modules|mounted)\//.test(path) && rules.shadowed(path),
+        )
         .sort();
       expect(found).toEqual(onHost);
       expect(found).toEqual([
@@ -179,17 +166,20 @@ describe('the same rules in GNU find (the check in the agent container)', () => 
         'a/b/server.pem',
         'deploy/k8s/a.json',
         'odd name/id_rsa',
+        'private',
       ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(!hasTools())('lets a start go on when there is nothing to check', () => {
+    const result = spawnSync('bash', [script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(result.status).toBe(0);
+  });
 });
 
-function hasGnuFind(): boolean {
-  try {
-    return execFileSync('find', ['--version'], { encoding: 'utf8' }).includes('GNU findutils');
-  } catch {
-    return false;
-  }
+function hasTools(): boolean {
+  const find = spawnSync('find', ['--version'], { encoding: 'utf8' });
+  return find.stdout?.includes('GNU findutils') === true && spawnSync('jq', ['--version']).status === 0;
 }

@@ -114,6 +114,12 @@ describe('scanForSecrets', () => {
       }
     });
 
+    it('leaves a link to a path another mount uses (a policy file) to that mount', async () => {
+      files('.claude/claude-tui.yaml');
+      symlinkSync('/workspace/.claude/claude-tui.yaml', join(root, '.env'));
+      expect((await scan({ mountedPaths: ['.claude/claude-tui.yaml'] })).shadows).toEqual([]);
+    });
+
     it('needs nothing for a link into a shadowed folder or to an exposed file', async () => {
       files('private/token.txt', 'shared/dev.txt');
       symlinkSync('private/token.txt', join(root, '.env'));
