@@ -145,27 +145,35 @@ async function followLinks(
   const mounts = mountConflicts(options);
   for (const path of links) {
     const target = await linkTarget(root, path, options.workspace);
-    if (!target) {
+    if (target === 'outside') {
       notes.push(
         `${path} is a symbolic link out of the project: not shadowed (inside, it shows no host file)`,
       );
-      continue;
     }
+    if (typeof target !== 'object') continue;
     const covered = shadows.some(
       (s) => s.path === target.path || (s.kind === 'folder' && target.path.startsWith(`${s.path}/`)),
     );
     if (covered || options.rules.exposed(target.path) || mounts.touches(target.path)) continue;
+    // A folder's tmpfs hides what was to be shadowed below it (and leaves no place to mount it).
+    if (target.kind === 'folder') {
+      const below = shadows.filter((s) => s.path.startsWith(`${target.path}/`));
+      for (const shadow of below) shadows.splice(shadows.indexOf(shadow), 1);
+    }
     shadows.push({ ...target, via: path });
   }
   return notes;
 }
 
-/** Where a link leads as the container resolves it (an absolute path into the workspace too). */
+/**
+ * Where a link leads as the container resolves it (an absolute path into the workspace too):
+ * a path in the project, `outside` it, or nothing (it leads nowhere, or to the project itself).
+ */
 async function linkTarget(
   root: string,
   path: string,
   workspace: string,
-): Promise<Omit<SecretShadow, 'via'> | undefined> {
+): Promise<Omit<SecretShadow, 'via'> | 'outside' | undefined> {
   const full = join(root, path);
   const text = await readlink(full).catch(() => undefined);
   if (text === undefined) return undefined;
@@ -178,7 +186,7 @@ async function linkTarget(
   const real = await realpath(hostPath).catch(() => undefined);
   if (!real || real === root) return undefined;
   const rel = relative(root, real);
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return 'outside';
   const stats = await lstat(real).catch(() => undefined);
   if (!stats) return undefined;
   return { path: rel.split(sep).join('/'), kind: stats.isDirectory() ? 'folder' : 'file' };

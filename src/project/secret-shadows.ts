@@ -36,9 +36,10 @@ export function secretShadows(scan: SecretScan, rules: SecretRules, stateDir: st
 
 /** Docker follows no link here: the scan never names one (see secret-scan.ts). */
 export function secretShadowMounts(shadows: SecretShadows | undefined, workspace: string) {
-  return (shadows?.shadows ?? []).map((shadow) =>
+  if (!shadows) return [];
+  return shadows.shadows.map((shadow) =>
     shadow.kind === 'file'
-      ? { Type: 'bind', Source: shadows!.emptyFile, Target: `${workspace}/${shadow.path}`, ReadOnly: true }
+      ? { Type: 'bind', Source: shadows.emptyFile, Target: `${workspace}/${shadow.path}`, ReadOnly: true }
       : {
           Type: 'tmpfs',
           Target: `${workspace}/${shadow.path}`,

@@ -92,13 +92,24 @@ describe('scanForSecrets', () => {
       ]);
     });
 
+    it('lets a shadowed folder a link leads to take the place of shadows below it', async () => {
+      files('config/server.key', 'config/other.txt');
+      symlinkSync('config', join(root, 'keys.pem'));
+      expect((await scan()).shadows).toEqual([{ path: 'config', kind: 'folder', via: 'keys.pem' }]);
+    });
+
+    it('says nothing of a link that leads nowhere', async () => {
+      symlinkSync('missing.txt', join(root, '.env'));
+      expect(await scan()).toMatchObject({ shadows: [], notes: [] });
+    });
+
     it('mounts nothing for a link out of the project, and says so', async () => {
       symlinkSync('/etc/hostname', join(root, 'host.pem'));
       symlinkSync('../../elsewhere/.env', join(root, '.env'));
       const result = await scan();
       expect(result.shadows).toEqual([]);
+      // The second leads nowhere: nothing to say.
       expect(result.notes).toEqual([
-        '.env is a symbolic link out of the project: not shadowed (inside, it shows no host file)',
         'host.pem is a symbolic link out of the project: not shadowed (inside, it shows no host file)',
       ]);
     });
