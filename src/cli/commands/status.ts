@@ -63,18 +63,16 @@ export const statusCommand: CommandHandler = async (ctx) => {
 
 /** Secret files: what the agent sees empty, and what it can read because it came after. */
 function secretLines(secrets: SecretShadowReport): string[] {
-  const lines = !secrets.agentContainer
-    ? [
-        `secrets   ${secrets.atNextUp.length ? `shadowed at the next up: ${listed(secrets.atNextUp)}` : 'none found'}`,
-      ]
-    : [
-        `secrets   ${secrets.shadowed.length ? `shadowed (empty, read-only inside): ${listed(secrets.shadowed)}` : 'none shadowed'}`,
-      ];
+  const pad = '          ';
+  const [shown, what] = secrets.agentContainer
+    ? [secrets.shadowed, 'shadowed (empty, read-only inside)']
+    : [secrets.atNextUp, 'shadowed at the next up'];
+  const lines = [`secrets   ${shown.length ? `${what}: ${listed(shown)}` : 'none found'}`];
   if (secrets.notShadowed.length) {
     lines.push(
-      `          NOT shadowed, appeared after the agent container was made: ${listed(secrets.notShadowed)}`,
-      '          the agent can read them now; the next `claude-tui up` makes the agent container anew with them shadowed (its sessions end)',
+      `${pad}NOT shadowed, appeared after the agent container was made: ${listed(secrets.notShadowed)}`,
+      `${pad}the agent can read them while its container runs; the next \`claude-tui up\` makes the agent container anew with them shadowed (its sessions end)`,
     );
   }
-  return [...lines, ...secrets.notes.map((note) => `          ${note}`)];
+  return [...lines, ...secrets.notes.map((note) => `${pad}${note}`)];
 }
