@@ -6,6 +6,7 @@ const scripts = [
   'app-settings.mjs',
   'image-size.mjs',
   'project-lifecycle.mjs',
+  'secret-shadows.mjs',
   'firewall.mjs',
   'rejoin.mjs',
   'sessions.mjs',

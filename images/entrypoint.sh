@@ -79,6 +79,8 @@ case "$role" in
   agent)
     remap_claude_user
     prepare_home
+    # Refuses to start while a secret file of the project is not shadowed (moved since `up`).
+    /usr/local/lib/claude-tui/check-secret-shadows
     date -u +%FT%TZ >"$state_dir/ready"
     log "ready as $(id -u claude):$(id -g claude)"
     exec setpriv --reuid=claude --regid=claude --init-groups --inh-caps=-all \

@@ -10,6 +10,7 @@ import { up, type UpDeps, type UpResult } from '../project/up.js';
 import { syncMcpSettings } from '../session/mcp-settings.js';
 import { loadPlan, npmRegistryFor, type PolicyUse } from './load-plan.js';
 import { changedHostRunFiles, resetHostRunWatch } from './project-alerts.js';
+import { containerShadows, secretNotesAfterUp } from './secret-shadow-report.js';
 
 /**
  * `up` as the person asks for it: plan from the approved policy and the app settings, bring the
@@ -21,9 +22,19 @@ export async function upProject(
   project: ProjectIdentity,
   progress: UpDeps['progress'],
   options: { approveAll?: boolean } = {},
-): Promise<UpResult & { review: PolicyReview; hostRunChanged: HostRunChange[]; mcpNotes: string[] }> {
+): Promise<
+  UpResult & {
+    review: PolicyReview;
+    hostRunChanged: HostRunChange[];
+    mcpNotes: string[];
+    secretNotes: string[];
+  }
+> {
   const use: PolicyUse = options.approveAll ? 'approve-all' : 'apply';
-  const { review, plan, app } = await loadPlan(services, project, use);
+  const [{ review, plan, app }, agentBefore] = await Promise.all([
+    loadPlan(services, project, use),
+    services.engine.inspectContainer(project.names.agent),
+  ]);
   const measured = await changedHostRunFiles(services, project, app);
   const result = await up(
     { engine: services.engine, progress, npmRegistry: npmRegistryFor(services, review.approved.config) },
@@ -34,7 +45,12 @@ export async function upProject(
   const mcpNotes = await applyMcpServers(services, project, review.approved, plan.stateDir);
   // Told once, here, and measured from now on (a baseline that still holds is kept as it is).
   if (!measured || measured.length) await resetHostRunWatch(services, project, app);
-  return { ...result, review, hostRunChanged: measured ?? [], mcpNotes };
+  const agentMade = result.actions.some(
+    (a) => /^(created|replaced) /.test(a) && a.endsWith(project.names.agent),
+  );
+  const before = agentBefore && containerShadows(agentBefore, plan.stateDir);
+  const secretNotes = secretNotesAfterUp(plan.secrets, before, agentMade);
+  return { ...result, review, hostRunChanged: measured ?? [], mcpNotes, secretNotes };
 }
 
 /**

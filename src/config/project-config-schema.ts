@@ -21,6 +21,22 @@ const hostPort = z.string().check(z.regex(HOST_PORT, HOST_PORT_EXPECTED));
 
 const nonEmpty = z.string().check(z.minLength(1));
 
+/** A file name or a path from the project's root, with * ? and ** (see src/project/secret-patterns.ts). */
+const secretPattern = z
+  .string()
+  .check(
+    z.regex(
+      /^(?!.*(^|\/)\.\.?(\/|$))\/?[A-Za-z0-9._+@=,~ *?-]+(\/[A-Za-z0-9._+@=,~ *?-]+)*\/?$/,
+      'a file name or a path inside the project: letters, digits, . _ - + @ = , ~ and spaces, * and ? as wildcards, ** for any folders, / between folders (no . or .. folders)',
+    ),
+  );
+
+/** Secret files shadowed in the agent container (empty and read-only), on top of the defaults. */
+const secrets = z.strictObject({
+  shadow: z.optional(z.array(secretPattern)),
+  expose: z.optional(z.array(secretPattern)),
+});
+
 export const projectConfigSchema = z._default(
   z.strictObject({
     image: z.optional(
@@ -86,6 +102,7 @@ export const projectConfigSchema = z._default(
     ),
     /** MCP servers for Claude Code (see mcp-config-schema.ts). */
     mcp: z.optional(mcpConfigSchema),
+    secrets: z.optional(secrets),
   }),
   {},
 );

@@ -2,6 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import type { ProjectConfig } from '../config/project-config-schema.js';
 import type { AllowEntry } from '../firewall/allowlist.js';
 import { DEFAULT_DOMAINS } from '../firewall/defaults.js';
+import { compareSecrets } from './classify-secrets.js';
 import type { EffectivePolicy } from './interpret-policy.js';
 import { compareMcpServers } from './mcp-changes.js';
 
@@ -24,7 +25,8 @@ export type ChangeKind =
   | 'ca-certificates'
   | 'agent'
   | 'bridge'
-  | 'mcp';
+  | 'mcp'
+  | 'secrets';
 
 export interface PolicyChange {
   kind: ChangeKind;
@@ -96,6 +98,10 @@ export function classifyChange(approved: EffectivePolicy, proposed: EffectivePol
   compareMcpServers(was, now, (host) => allowsHost(proposed, host), {
     widen: (text) => widen('mcp', text),
     narrow: (text) => narrow('mcp', text),
+  });
+  compareSecrets(was.secrets, now.secrets, {
+    widen: (text) => widen('secrets', text),
+    narrow: (text) => narrow('secrets', text),
   });
   return result;
 }

@@ -2,6 +2,12 @@ import type { ContainerCreateBody } from '../docker/engine.js';
 import { LABEL, managedLabels } from '../docker/labels.js';
 import type { HostUser } from './host-user.js';
 import type { ProjectIdentity } from './identity.js';
+import {
+  SECRET_CHECK_ENV,
+  secretCheckEnv,
+  secretShadowMounts,
+  type SecretShadows,
+} from './secret-shadows.js';
 
 /**
  * What a project's containers look like, as pure data. The security-relevant choices live here,
@@ -20,6 +26,8 @@ export interface ProjectRuntime {
   resolvConf: string | undefined;
   /** Docker networks the gateway joins besides the project's own. */
   networks: string[];
+  /** Secret files and folders the agent sees empty (see secret-shadows.ts). */
+  secretShadows?: SecretShadows;
 }
 
 /**
@@ -92,7 +100,10 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
     Image: runtime.image,
     Cmd: ['agent'],
     WorkingDir: WORKSPACE,
-    Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+    Env: [
+      ...Object.entries(env).map(([key, value]) => `${key}=${value}`),
+      ...secretCheckEnv(runtime.secretShadows),
+    ],
     Labels: managedLabels('agent', project),
     HostConfig: {
       // Joins the gateway's network namespace: it has the gateway's network and firewall, and no
@@ -114,6 +125,7 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
           Target: `${WORKSPACE}/${path}`,
           ReadOnly: true,
         })),
+        ...secretShadowMounts(runtime.secretShadows, WORKSPACE),
         ...runtime.mounts.map((m) => ({
           Type: 'bind',
           Source: m.source,
@@ -139,13 +151,18 @@ export function gitAgentSpec(
   session: { name: string; volume: string; workdir: string },
 ): ContainerCreateBody {
   const agent = agentSpec(project, runtime);
-  const projectMounts = new Set([WORKSPACE, ...runtime.protectedPaths.map((path) => `${WORKSPACE}/${path}`)]);
+  const projectMounts = new Set([
+    WORKSPACE,
+    ...runtime.protectedPaths.map((path) => `${WORKSPACE}/${path}`),
+    ...secretShadowMounts(runtime.secretShadows, WORKSPACE).map((mount) => mount.Target),
+  ]);
   const hostConfig = agent.HostConfig as { Mounts: { Target: string }[] };
   return {
     ...agent,
     WorkingDir: session.workdir,
     Env: [
-      ...(agent.Env ?? []),
+      // The clone is not the project: its secrets are the commits the person chose to hand over.
+      ...(agent.Env ?? []).filter((entry) => !entry.startsWith(`${SECRET_CHECK_ENV}=`)),
       `CLAUDE_TUI_GIT_SESSION=${session.name}`,
       `CLAUDE_TUI_GIT_WORKDIR=${session.workdir}`,
     ],

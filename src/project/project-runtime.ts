@@ -8,11 +8,13 @@ import { caSources, readCaCertificates, type CaCertificate } from '../image/ca-c
 import { collectImageInputs, type ImageInputs } from '../image/image-inputs.js';
 import type { EffectivePolicy } from '../policy/interpret-policy.js';
 import type { ProcessRunner } from '../system/process.js';
-import type { ProjectRuntime } from './container-specs.js';
+import { WORKSPACE, type ProjectRuntime } from './container-specs.js';
 import { protectedPathsIn } from './protected-paths.js';
 import { hostUserFor } from './host-user.js';
 import type { ProjectIdentity } from './identity.js';
 import { projectStateDir } from './project-state-dir.js';
+import type { SecretScan } from './secret-scan.js';
+import { planSecretShadows } from './secret-shadows.js';
 
 /** Everything `up` needs to know about a project before touching Docker. */
 export interface ProjectPlan {
@@ -20,6 +22,8 @@ export interface ProjectPlan {
   runtime: ProjectRuntime;
   firewall: FirewallPolicy;
   stateDir: string;
+  /** The secret files found at this plan, with what the person should know about them. */
+  secrets: SecretScan;
 }
 
 export interface PlanOptions {
@@ -60,19 +64,29 @@ export async function planProject(
     env: options.env,
     app,
   });
+  const protectedPaths = await protectedPathsIn(project.dir);
+  const secrets = await planSecretShadows(
+    project.dir,
+    config.secrets,
+    { protectedPaths, mountTargets: policy.mounts.map((m) => m.target) },
+    stateDir,
+    WORKSPACE,
+  );
   return {
     inputs,
     stateDir,
     firewall,
+    secrets: secrets.scan,
     runtime: {
       image: inputs.tag,
       hostUser: hostUserFor(project.dir),
       env: config.env ?? {},
       mounts: policy.mounts,
-      protectedPaths: await protectedPathsIn(project.dir),
+      protectedPaths,
       policyDir: policyDir(stateDir),
       resolvConf: firewall.enabled ? resolvConfPath(stateDir) : undefined,
       networks: config.networks ?? [],
+      secretShadows: secrets.shadows,
     },
   };
 }

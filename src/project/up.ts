@@ -15,6 +15,7 @@ import { agentSpec, gatewaySpec } from './container-specs.js';
 import { pathHash, type ProjectIdentity } from './identity.js';
 import { assertOwned } from './ownership.js';
 import type { ProjectPlan } from './project-runtime.js';
+import { ensureEmptyShadowFile } from './secret-shadows.js';
 import { agentLeftBehind, inspectPair } from './shared-namespace.js';
 import { UndoStack } from './undo-stack.js';
 import { waitUntilReady } from './wait-ready.js';
@@ -144,6 +145,7 @@ async function bringUp(
   const actions: string[] = [];
   const undo = new UndoStack();
   const onSuccess: (() => Promise<void>)[] = [];
+  if (plan.runtime.secretShadows) await ensureEmptyShadowFile(plan.runtime.secretShadows.emptyFile);
   try {
     // Runs last on a rollback, once the gateway is back: a running agent must end up running.
     if (agent?.State.Running) undo.push('agent running again', () => engine.startContainer(names.agent));

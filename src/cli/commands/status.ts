@@ -1,4 +1,5 @@
 import { describeHostRunChanges, projectAlerts } from '../../app/project-alerts.js';
+import { listed, secretShadowReport, type SecretShadowReport } from '../../app/secret-shadow-report.js';
 import { MARK } from '../../policy/describe-pending.js';
 import { projectStatus, type ContainerStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
@@ -7,15 +8,17 @@ import { pendingJson } from './shared.js';
 
 export const statusCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const [status, alerts] = await Promise.all([
+  const [status, alerts, secrets] = await Promise.all([
     projectStatus(ctx.engine, project),
     projectAlerts(ctx, project),
+    secretShadowReport(ctx, project),
   ]);
   if (ctx.args.flags.json) {
     ctx.out.json({
       ...status,
       policy: { approvedAt: alerts.approvedAt, pending: pendingJson(alerts.pending) },
       hostRunChanged: alerts.hostRun,
+      secrets,
     });
     return;
   }
@@ -49,6 +52,7 @@ export const statusCommand: CommandHandler = async (ctx) => {
       `host-run  changed since the last up or approval: ${describeHostRunChanges(alerts.hostRun)}`,
     );
   }
+  for (const line of secretLines(secrets)) ctx.out.line(line);
   if (status.state === 'partial') {
     ctx.out.note('A container is missing or stopped; `claude-tui up` brings the project back.');
   }
@@ -56,3 +60,19 @@ export const statusCommand: CommandHandler = async (ctx) => {
     ctx.out.note('`claude-tui up` restarts the agent inside the gateway’s namespace at once.');
   }
 };
+
+/** Secret files: what the agent sees empty, and what it can read because it came after. */
+function secretLines(secrets: SecretShadowReport): string[] {
+  const pad = '          ';
+  const [shown, what] = secrets.agentContainer
+    ? [secrets.shadowed, 'shadowed (empty, read-only inside)']
+    : [secrets.atNextUp, 'shadowed at the next up'];
+  const lines = [`secrets   ${shown.length ? `${what}: ${listed(shown)}` : 'none found'}`];
+  if (secrets.notShadowed.length) {
+    lines.push(
+      `${pad}NOT shadowed, appeared after the agent container was made: ${listed(secrets.notShadowed)}`,
+      `${pad}the agent can read them while its container runs; the next \`claude-tui up\` makes the agent container anew with them shadowed (its sessions end)`,
+    );
+  }
+  return [...lines, ...secrets.notes.map((note) => `${pad}${note}`)];
+}

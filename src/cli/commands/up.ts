@@ -6,9 +6,14 @@ import { pendingJson, reportPolicyNotes } from './shared.js';
 
 export const upCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const { review, hostRunChanged, mcpNotes, ...result } = await upProject(ctx, project, ctx.out.progress, {
-    approveAll: ctx.args.flags.yes === true,
-  });
+  const { review, hostRunChanged, mcpNotes, secretNotes, ...result } = await upProject(
+    ctx,
+    project,
+    ctx.out.progress,
+    {
+      approveAll: ctx.args.flags.yes === true,
+    },
+  );
   ctx.out.progress.end();
   reportPolicyNotes(ctx, review, project.dir);
   if (hostRunChanged.length) {
@@ -18,6 +23,7 @@ export const upCommand: CommandHandler = async (ctx) => {
   }
   for (const note of mcpNotes) ctx.out.note(note);
   if (ctx.args.flags.json) {
+    for (const note of secretNotes) ctx.out.note(note);
     ctx.out.json({
       project: project.dir,
       name: project.name,
@@ -25,6 +31,7 @@ export const upCommand: CommandHandler = async (ctx) => {
       ...result,
       pendingPolicy: pendingJson(review.pending),
       hostRunChanged,
+      secretNotes,
     });
     return;
   }
@@ -33,6 +40,7 @@ export const upCommand: CommandHandler = async (ctx) => {
     return;
   }
   for (const action of result.actions) ctx.out.note(`  ${action}`);
+  for (const note of secretNotes) ctx.out.note(note);
   ctx.out.line(`${project.name} is up (${project.dir}).`);
   ctx.out.line(`firewall: ${result.firewall}`);
   if (!result.firewallReloaded) {
