@@ -20,6 +20,7 @@ import type {
   DiskUsage,
   DockerEngine,
   EngineEvent,
+  EngineInfo,
   EngineVersion,
   ImageInspect,
   ImageSummary,
@@ -112,6 +113,10 @@ class HttpDockerEngine implements DockerEngine {
 
   version(): Promise<EngineVersion> {
     return this.call('GET', '/version');
+  }
+
+  info(): Promise<EngineInfo> {
+    return this.call('GET', '/info');
   }
 
   listContainers(labels: LabelFilter): Promise<ContainerSummary[]> {

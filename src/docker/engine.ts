@@ -114,6 +114,16 @@ export interface EngineVersion {
   Arch: string;
 }
 
+/** What `GET /info` says about the Engine and the machine it runs on, trimmed to what we read. */
+export interface EngineInfo {
+  /** "Docker Desktop" under Docker Desktop; the distribution's name on a plain Linux Engine. */
+  OperatingSystem: string;
+  /** The Engine host's name: "docker-desktop" under Docker Desktop. */
+  Name: string;
+  /** Entries such as "name=seccomp,profile=default" and, for a rootless Engine, "name=rootless". */
+  SecurityOptions: string[] | null;
+}
+
 export interface BuildOptions {
   contextDir: string;
   tag: string;
@@ -128,6 +138,7 @@ export interface DockerEngine {
   readonly endpoint: string;
   ping(): Promise<void>;
   version(): Promise<EngineVersion>;
+  info(): Promise<EngineInfo>;
   /** Sizes of volumes, images and containers (slow on a big Engine: it walks the volumes). */
   diskUsage(): Promise<DiskUsage>;
   /**

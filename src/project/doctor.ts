@@ -1,6 +1,7 @@
 import type { DockerEngine } from '../docker/engine.js';
 import { DockerUnavailableError, UserError } from '../errors.js';
 import { findImage } from '../image/ensure-image.js';
+import { detectPlatform, type PlatformInputs } from './platform.js';
 import type { ProjectPlan } from './project-runtime.js';
 
 export type CheckOutcome = 'ok' | 'warn' | 'fail';
@@ -11,6 +12,8 @@ export interface CheckResult {
   detail: string;
   /** What to do about it, when it is not ok. */
   fix?: string;
+  /** What else to know (the platform's differences). */
+  notes?: string[];
 }
 
 export const MIN_API_VERSION = '1.41';
@@ -25,6 +28,8 @@ export function compareApiVersions(a: string, b: string): number {
 export interface DoctorDeps {
   engine: DockerEngine;
   nodeVersion: string;
+  /** The machine as the platform check sees it; the Engine's part is asked here. */
+  host: Omit<PlatformInputs, 'engine'>;
   /** The project's plan, or the reason it could not be made (a config error, say). */
   plan: () => Promise<ProjectPlan>;
 }
@@ -62,6 +67,14 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
     ...(apiOk
       ? {}
       : { fix: `Upgrade the Docker Engine to one with API ${MIN_API_VERSION} or newer (20.10+).` }),
+  });
+
+  const platform = detectPlatform({ ...deps.host, engine: await deps.engine.info() });
+  results.push({
+    name: 'platform',
+    outcome: platform.caution ? 'warn' : 'ok',
+    detail: platform.name,
+    notes: [platform.notes.sshAgent, platform.notes.hostDockerInternal, platform.notes.files],
   });
 
   try {

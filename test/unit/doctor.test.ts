@@ -42,6 +42,9 @@ const engineVersion = (ApiVersion: string): EngineVersion => ({
   Arch: 'amd64',
 });
 
+const linuxEngine = { OperatingSystem: 'Debian GNU/Linux 12 (bookworm)', Name: 'box', SecurityOptions: [] };
+const linuxHost: DoctorDeps['host'] = { os: 'linux', env: {}, procVersion: 'Linux version 6.1.0-18-amd64' };
+
 const plan = {
   inputs: {
     hash: 'f'.repeat(64),
@@ -56,7 +59,7 @@ const noPlan = () => Promise.reject(new UserError('/p/.claude/claude-tui.yaml:1:
 const byName = (results: CheckResult[], name: string) => results.find((r) => r.name === name);
 
 function deps(engine: DockerEngine, overrides: Partial<DoctorDeps> = {}): DoctorDeps {
-  return { engine, nodeVersion: 'v24.1.0', plan: noPlan, ...overrides };
+  return { engine, nodeVersion: 'v24.1.0', host: linuxHost, plan: noPlan, ...overrides };
 }
 
 describe('compareApiVersions', () => {
@@ -106,6 +109,7 @@ describe('runDoctor', () => {
   it('fails the engine check for an API older than the minimum, with the fix', async () => {
     const engine = fakeEngine({
       ping: () => Promise.resolve(),
+      info: () => Promise.resolve(linuxEngine),
       version: () => Promise.resolve(engineVersion('1.40')),
     });
     const results = await runDoctor(deps(engine));
@@ -119,6 +123,7 @@ describe('runDoctor', () => {
   it('passes the engine check at the minimum API version', async () => {
     const engine = fakeEngine({
       ping: () => Promise.resolve(),
+      info: () => Promise.resolve(linuxEngine),
       version: () => Promise.resolve(engineVersion(MIN_API_VERSION)),
     });
     const check = byName(await runDoctor(deps(engine)), 'docker engine')!;
@@ -127,9 +132,36 @@ describe('runDoctor', () => {
     expect(check.detail).toBe(`Engine 27.3.1, API ${MIN_API_VERSION} (linux/amd64)`);
   });
 
+  it('names the platform and what differs on it; a rootless Engine is a warning', async () => {
+    const engine = fakeEngine({
+      ping: () => Promise.resolve(),
+      version: () => Promise.resolve(engineVersion('1.47')),
+      info: () => Promise.resolve(linuxEngine),
+    });
+    const linux = byName(await runDoctor(deps(engine)), 'platform')!;
+    expect(linux).toMatchObject({ outcome: 'ok', detail: 'Linux, Docker Engine' });
+    expect(linux.notes).toHaveLength(3);
+    expect(linux.notes?.[0]).toMatch(/^SSH agent \(ssh\.agent: true\): relayed from SSH_AUTH_SOCK/);
+    expect(linux.notes?.[1]).toMatch(/^host\.docker\.internal/);
+    expect(linux.notes?.[2]).toMatch(/^files the agent writes: yours/);
+
+    const rootless = fakeEngine({
+      ping: () => Promise.resolve(),
+      version: () => Promise.resolve(engineVersion('1.47')),
+      info: () =>
+        Promise.resolve({
+          ...linuxEngine,
+          SecurityOptions: ['name=seccomp,profile=builtin', 'name=rootless'],
+        }),
+    });
+    const warned = byName(await runDoctor(deps(rootless)), 'platform')!;
+    expect(warned).toMatchObject({ outcome: 'warn', detail: 'Linux, Docker Engine (rootless)' });
+  });
+
   it('fails the node check for an old Node', async () => {
     const engine = fakeEngine({
       ping: () => Promise.resolve(),
+      info: () => Promise.resolve(linuxEngine),
       version: () => Promise.resolve(engineVersion('1.47')),
     });
     const node = byName(await runDoctor(deps(engine, { nodeVersion: 'v20.11.1' })), 'node')!;
@@ -142,6 +174,7 @@ describe('runDoctor', () => {
   it('reports a project that cannot be planned as a failed check with its hint', async () => {
     const engine = fakeEngine({
       ping: () => Promise.resolve(),
+      info: () => Promise.resolve(linuxEngine),
       version: () => Promise.resolve(engineVersion('1.47')),
     });
     const project = byName(await runDoctor(deps(engine)), 'project')!;
@@ -153,6 +186,7 @@ describe('runDoctor', () => {
   it('warns when neither the agent image nor the base image is present', async () => {
     const engine = fakeEngine({
       ping: () => Promise.resolve(),
+      info: () => Promise.resolve(linuxEngine),
       version: () => Promise.resolve(engineVersion('1.47')),
       listImages: () => Promise.resolve([]),
       inspectImage: () => Promise.resolve(undefined),
@@ -162,6 +196,7 @@ describe('runDoctor', () => {
       ['node', 'ok'],
       ['docker socket', 'ok'],
       ['docker engine', 'ok'],
+      ['platform', 'ok'],
       ['agent image', 'warn'],
       ['base image', 'warn'],
     ]);
@@ -179,6 +214,7 @@ describe('runDoctor', () => {
     let filter: unknown;
     const engine = fakeEngine({
       ping: () => Promise.resolve(),
+      info: () => Promise.resolve(linuxEngine),
       version: () => Promise.resolve(engineVersion('1.47')),
       listImages: (labels) => {
         filter = labels;

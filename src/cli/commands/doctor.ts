@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { runDoctor, type CheckOutcome } from '../../project/doctor.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
@@ -10,6 +11,12 @@ export const doctorCommand: CommandHandler = async (ctx) => {
   const results = await runDoctor({
     engine: ctx.engine,
     nodeVersion: process.version,
+    host: {
+      os: process.platform,
+      env: ctx.env,
+      procVersion:
+        process.platform === 'linux' ? await readFile('/proc/version', 'utf8').catch(() => '') : undefined,
+    },
     plan: async () => (await loadPlan(ctx, project, 'view')).plan,
   });
   const failed = results.some((r) => r.outcome === 'fail');
@@ -19,6 +26,7 @@ export const doctorCommand: CommandHandler = async (ctx) => {
     for (const r of results) {
       ctx.out.line(`${marks[r.outcome]} ${r.name.padEnd(14)} ${r.detail}`);
       if (r.fix) ctx.out.line(`  ${''.padEnd(14)} → ${r.fix}`);
+      for (const note of r.notes ?? []) ctx.out.line(`  ${''.padEnd(14)} · ${note}`);
     }
     ctx.out.line(failed ? '\nSome checks failed; fix those marked ✗.' : '\nReady.');
   }
