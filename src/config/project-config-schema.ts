@@ -103,6 +103,13 @@ export const projectConfigSchema = z._default(
     /** MCP servers for Claude Code (see mcp-config-schema.ts). */
     mcp: z.optional(mcpConfigSchema),
     secrets: z.optional(secrets),
+    /** What of the person's own SSH the agent may use; nothing unless asked for. */
+    ssh: z.optional(
+      z.strictObject({
+        /** Lend the host's SSH agent (its keys sign; they are never copied in). */
+        agent: z.optional(z.boolean()),
+      }),
+    ),
   }),
   {},
 );

@@ -26,7 +26,8 @@ export type ChangeKind =
   | 'agent'
   | 'bridge'
   | 'mcp'
-  | 'secrets';
+  | 'secrets'
+  | 'ssh';
 
 export interface PolicyChange {
   kind: ChangeKind;
@@ -103,6 +104,13 @@ export function classifyChange(approved: EffectivePolicy, proposed: EffectivePol
     widen: (text) => widen('secrets', text),
     narrow: (text) => narrow('secrets', text),
   });
+  // The person's SSH agent signs for whoever holds the socket: wherever their keys open, so can the agent.
+  if (!was.ssh?.agent && now.ssh?.agent)
+    widen(
+      'ssh',
+      'lends the agent your SSH agent: it can use your keys wherever they work (git push, servers)',
+    );
+  if (was.ssh?.agent && !now.ssh?.agent) narrow('ssh', 'no longer lends the agent your SSH agent');
   return result;
 }
 
