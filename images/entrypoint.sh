@@ -52,6 +52,20 @@ prepare_home() {
   fi
 }
 
+# Docker Desktop's forwarded SSH agent socket is root's inside, and the agent runs as claude: it
+# becomes claude's, its mode unchanged, so no one else gains it. Only a real socket at our own
+# path is taken; its folder is root's (nothing of the agent's can be there), and chown -h would
+# change a link itself, never what it leads to. Linux's relay socket is the agent's already.
+hand_over_ssh_agent() {
+  local sock=/run/host-services/ssh-auth.sock
+  [ "${CLAUDE_TUI_SSH_AGENT_CHOWN:-}" = 1 ] || return 0
+  if [ -S "$sock" ] && [ ! -L "$sock" ]; then
+    chown -h "$(id -u claude):$(id -g claude)" "$sock"
+  else
+    log "no SSH agent socket at $sock; the agent has none"
+  fi
+}
+
 # The agent shares the gateway's network namespace. When the gateway restarts, it gets a new
 # namespace and this container is left in the dead one (loopback only); exiting lets the restart
 # policy start it again inside the new one.
@@ -81,6 +95,7 @@ case "$role" in
     prepare_home
     # Refuses to start while a secret file of the project is not shadowed (moved since `up`).
     /usr/local/lib/claude-tui/check-secret-shadows
+    hand_over_ssh_agent
     date -u +%FT%TZ >"$state_dir/ready"
     log "ready as $(id -u claude):$(id -g claude)"
     exec setpriv --reuid=claude --regid=claude --init-groups --inh-caps=-all \

@@ -7,6 +7,7 @@ import { gitAgentSpec } from '../project/container-specs.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { projectStateDir } from '../project/project-state-dir.js';
+import { lendHost } from '../project/lend-host.js';
 import { UndoStack } from '../project/undo-stack.js';
 import { waitUntilReady } from '../project/wait-ready.js';
 import type { Credential } from '../auth/credential.js';
@@ -92,6 +93,12 @@ export async function startGitSession(
   // The home volume is shared: written through the project's agent, before anything is made.
   const stateDir = projectStateDir(project, services.env);
   await syncMcpSettings(engine, project, review.approved.config, stateDir, 'session-start');
+  const { notes: _told, ...lent } = await lendHost(
+    services,
+    project,
+    plan.runtime.hostUser,
+    review.approved.config,
+  );
   const git = createGitRunner(services.processes);
   const undo = new UndoStack();
   let seed: SeedPlan | undefined;
@@ -120,7 +127,7 @@ export async function startGitSession(
       { name, ...names },
       {
         image: agent?.Config.Image ?? plan.runtime.image,
-        runtime: plan.runtime,
+        runtime: { ...plan.runtime, ...lent },
         undo,
       },
     );

@@ -6,6 +6,7 @@ import { mcpReachNotes } from '../policy/mcp-changes.js';
 import type { PolicyReview } from '../policy/review-policy.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
+import { lendHost, refreshGitIdentity } from '../project/lend-host.js';
 import { up, type UpDeps, type UpResult } from '../project/up.js';
 import { syncMcpSettings } from '../session/mcp-settings.js';
 import { loadPlan, npmRegistryFor, type PolicyUse } from './load-plan.js';
@@ -36,11 +37,22 @@ export async function upProject(
     services.engine.inspectContainer(project.names.agent),
   ]);
   const measured = await changedHostRunFiles(services, project, app);
+  const { notes, ...lent } = await lendHost(
+    services,
+    project,
+    plan.runtime.hostUser,
+    review.approved.config,
+    {
+      identity: 'if-missing',
+    },
+  );
+  for (const note of notes) progress.note(note);
   const result = await up(
     { engine: services.engine, progress, npmRegistry: npmRegistryFor(services, review.approved.config) },
     project,
-    plan,
+    { ...plan, runtime: { ...plan.runtime, ...lent } },
   );
+  if (result.changed) await refreshGitIdentity(services, project);
   if (result.changed) await services.settings.rememberProject(project.dir);
   const mcpNotes = await applyMcpServers(services, project, review.approved, plan.stateDir);
   // Told once, here, and measured from now on (a baseline that still holds is kept as it is).

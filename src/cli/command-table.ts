@@ -190,6 +190,13 @@ export const commands: CommandSpec[] = [
     load: async () => (await import('./commands/watch.js')).watchCommand,
   },
   {
+    name: 'ssh-relay',
+    usage: 'ssh-relay [DIR]',
+    summary: "lend your SSH agent to the project's agent (started by `up` when ssh.agent is on)",
+    flags: [],
+    load: async () => (await import('./commands/ssh-relay.js')).sshRelayCommand,
+  },
+  {
     name: 'shell',
     usage: 'shell [DIR]',
     summary: 'open a shell as `claude` in /workspace of the agent container',

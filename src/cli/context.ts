@@ -23,6 +23,7 @@ export function createContext(args: ParsedArgs, out: Output): CommandContext {
     // Creating the engine client opens nothing; the first call does.
     engine: createDockerEngine(process.env),
     processes: systemProcessRunner,
+    cliPath: process.argv[1],
     settings: createAppSettingsStore(process.env, { notice: (text) => out.note(text) }),
     terminal: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
   };

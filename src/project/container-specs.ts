@@ -8,6 +8,7 @@ import {
   secretShadowMounts,
   type SecretShadows,
 } from './secret-shadows.js';
+import { lentEnv, lentMounts, type SshAgentLend } from './lent-from-host.js';
 
 /**
  * What a project's containers look like, as pure data. The security-relevant choices live here,
@@ -28,6 +29,10 @@ export interface ProjectRuntime {
   networks: string[];
   /** Secret files and folders the agent sees empty (see secret-shadows.ts). */
   secretShadows?: SecretShadows;
+  /** The host's SSH agent, when the approved config asks for it and this machine has a way. */
+  sshAgent?: SshAgentLend;
+  /** Host file with the person's git identity (see lent-from-host.ts). */
+  gitIdentity?: string;
 }
 
 /**
@@ -95,6 +100,7 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
     ...runtime.env,
     HOST_UID: String(runtime.hostUser.uid),
     HOST_GID: String(runtime.hostUser.gid),
+    ...lentEnv(runtime),
   };
   return {
     Image: runtime.image,
@@ -135,6 +141,7 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
         ...(runtime.resolvConf
           ? [{ Type: 'bind', Source: runtime.resolvConf, Target: '/etc/resolv.conf', ReadOnly: true }]
           : []),
+        ...lentMounts(runtime),
       ],
     },
   };

@@ -14,4 +14,6 @@ export interface HostServices {
   env: NodeJS.ProcessEnv;
   /** Where the agent's credentials are kept; default: the host's secrets file. */
   credentials?: CredentialStore;
+  /** The claude-tui script, for helpers that outlive the command (the SSH agent relay). */
+  cliPath?: string;
 }

@@ -5,7 +5,9 @@ import { readFirewallStatus } from '../firewall/gateway-control.js';
 import { agentUnavailable } from '../project/agent-exec.js';
 import { approvedPolicy } from '../policy/review-policy.js';
 import type { HostServices } from '../project/host-services.js';
+import { hostUserFor } from '../project/host-user.js';
 import type { ProjectIdentity } from '../project/identity.js';
+import { lendHost } from '../project/lend-host.js';
 import { projectStateDir } from '../project/project-state-dir.js';
 import { agentCommand } from './agent-command.js';
 import { syncMcpSettings } from './mcp-settings.js';
@@ -48,6 +50,8 @@ export async function startAgentSession(
   const name = request.name ? validateSessionName(request.name) : nextSessionName(existing);
   const command = agentCommand(config, request.agentArgs, services.env);
   const credentials = await credentialsForSession(services, project.dir, request.credential);
+  // The identity and SSH agent as this shell has them reach the new session (`up` told what is missing).
+  await lendHost(services, project, hostUserFor(project.dir), config);
   await startSession(services.engine, workspaceTarget(project), name, command, request.size, credentials);
   await ensureNotifier(services, project, request.cliPath);
   return { name, command };

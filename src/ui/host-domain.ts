@@ -13,6 +13,7 @@ import { deepestContaining, projectFolderAround } from '../project/enclosing-pro
 import { projectIdentity } from '../project/identity.js';
 import { projectStateDir } from '../project/project-state-dir.js';
 import { locateProject } from '../project/locate.js';
+import { sshRelayPaths, stopRelay } from '../project/ssh-relay.js';
 import { listManagedResources, removeManagedResources } from '../project/inventory.js';
 import { listProjects, type ProjectStatus } from '../project/status.js';
 import { upProject } from '../app/up-project.js';
@@ -81,6 +82,7 @@ export function createHostDomain(
     },
     async downProject(dir) {
       await down(engine, project(dir));
+      await stopRelay(sshRelayPaths(projectStateDir(project(dir), services.env)));
     },
     watchSessions(dir, onList, onChange, onEnd, onProblem) {
       const watcher = followSessions(

@@ -1,0 +1,95 @@
+import { chmod, chown, mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomically } from '../system/write-file-atomically.js';
+import type { HostUser } from './host-user.js';
+
+/**
+ * Where a project's SSH agent relay keeps its files, in the project's state folder (no agent can
+ * write there), and how it is started, pointed and stopped. The relay itself: ssh-relay-server.ts.
+ */
+export interface SshRelayPaths {
+  /** Mounted read-only into the agent containers; holds only the relay's socket. */
+  dir: string;
+  socket: string;
+  /** The host's agent socket to pass connections on to: SSH_AUTH_SOCK at the latest up or start. */
+  upstream: string;
+  pid: string;
+}
+
+export const RELAY_SOCKET_NAME = 'ssh-auth.sock';
+
+export function sshRelayPaths(projectStateDir: string): SshRelayPaths {
+  const dir = join(projectStateDir, 'ssh-agent');
+  return {
+    dir,
+    socket: join(dir, RELAY_SOCKET_NAME),
+    upstream: join(projectStateDir, 'ssh-agent-upstream'),
+    pid: join(projectStateDir, 'ssh-relay.pid'),
+  };
+}
+
+/** The image's own `claude` IDs, which the entrypoint keeps when the host user is root (Dockerfile). */
+const IMAGE_AGENT_IDS: HostUser = { uid: 501, gid: 501 };
+
+/** Who `claude` is inside, for a host user (the entrypoint never maps root). */
+export function agentUserIds(hostUser: HostUser): HostUser {
+  return hostUser.uid === 0 ? IMAGE_AGENT_IDS : hostUser;
+}
+
+/**
+ * The folder exists before any container mounts it, and only the agent's user may enter it: the
+ * host user it is mapped to, or (when claude-tui runs as root) the agent's user made its owner.
+ */
+export async function prepareRelayDir(paths: SshRelayPaths, agent: HostUser, asRoot: boolean): Promise<void> {
+  await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+  await chmod(paths.dir, 0o700);
+  if (asRoot) await chown(paths.dir, agent.uid, agent.gid);
+}
+
+export async function pointRelayAt(paths: SshRelayPaths, hostSocket: string): Promise<void> {
+  const text = `${hostSocket}\n`;
+  if ((await readFile(paths.upstream, 'utf8').catch(() => '')) === text) return;
+  await writeFileAtomically(paths.upstream, text, 0o600);
+}
+
+/** The relay's process id when one serves this project (its pid file names a live relay). */
+export async function runningRelay(paths: SshRelayPaths): Promise<number | undefined> {
+  const pid = Number(await readFile(paths.pid, 'utf8').catch(() => ''));
+  if (!(pid > 0)) return undefined;
+  // A pid file from before a reboot may name another program by now: only a relay counts.
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return command.split('\0').includes('ssh-relay') ? pid : undefined;
+}
+
+/**
+ * Starts the relay unless one runs, and waits until it listens. `start` spawns it (detached) and
+ * says its pid. False when it did not come up in time (the log says why).
+ */
+export async function ensureRelay(
+  paths: SshRelayPaths,
+  start: () => Promise<number>,
+  timeoutMs = 5000,
+): Promise<boolean> {
+  if (await runningRelay(paths)) return true;
+  const pid = await start();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await runningRelay(paths)) === pid) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return false;
+}
+
+/** Ends the relay: its socket removed, it stops by itself; a signal makes it at once. */
+export async function stopRelay(paths: SshRelayPaths): Promise<void> {
+  const pid = await runningRelay(paths);
+  await rm(paths.socket, { force: true });
+  await rm(paths.upstream, { force: true });
+  if (pid) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+}
