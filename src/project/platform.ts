@@ -134,35 +134,32 @@ function sshAgentWay(host: HostKind, engine: EngineKind): SshAgentWay {
 }
 
 function sshAgentNote(way: SshAgentWay, env: PlatformInputs['env']): string {
-  const lead = 'SSH agent (ssh.agent: true):';
-  if (way.kind === 'none') return `${lead} not available: ${way.reason}`;
+  const lead = 'SSH agent (ssh.agent):';
+  if (way.kind === 'none') return `${lead} none here: ${way.reason}`;
   if (way.kind === 'docker-desktop')
     return `${lead} Docker Desktop's forwarded socket (${DOCKER_DESKTOP_SSH_SOCKET}), handed to the agent's user at start`;
-  const from = env.SSH_AUTH_SOCK
-    ? `SSH_AUTH_SOCK (${env.SSH_AUTH_SOCK})`
-    : 'SSH_AUTH_SOCK, which is not set here';
-  return `${lead} relayed from ${from}, as it is at each up`;
+  const now = env.SSH_AUTH_SOCK ? `now ${env.SSH_AUTH_SOCK}` : 'not set here, so none now';
+  return `${lead} relayed from SSH_AUTH_SOCK as it is at each up or start; ${now}`;
 }
 
 function hostDockerInternalNote(host: HostKind, engine: EngineKind): string {
-  const lead = 'host.docker.internal (firewall.hostPorts):';
+  const lead = 'host.docker.internal (firewall.hostPorts) is';
   if (engine === 'docker-desktop')
     return `${lead} Docker Desktop's way to this machine: a service listening on localhost answers`;
   if (engine === 'rootless')
     return `${lead} RootlessKit's network, not this machine's: a host port may not reach a service on the host`;
   if (engine === 'vm')
     return `${lead} the VM's gateway: whether it reaches this machine depends on the VM tool`;
-  const where =
-    "the Docker bridge's gateway: a service answers only if it listens there (or on 0.0.0.0), not on 127.0.0.1 alone";
-  return host === 'wsl' ? `${lead} ${where}; it is the WSL VM, not Windows` : `${lead} ${where}`;
+  const bridge = `${lead} the Docker bridge's gateway: a host service answers there only if it listens on that address or 0.0.0.0, not on 127.0.0.1 alone`;
+  return host === 'wsl' ? `${bridge}; it is the WSL VM, not Windows` : bridge;
 }
 
 function filesNote(host: HostKind, engine: EngineKind): string {
-  const lead = 'files the agent writes:';
+  const lead = 'files the agent writes';
   if (engine === 'rootless')
-    return `${lead} not yours: UIDs are shifted (root inside is you), so the agent's user is a sub-UID of yours on the host`;
+    return `${lead} are not yours: UIDs are shifted (root inside is you), so its user is a sub-UID of yours on the host`;
   if (engine === 'docker-desktop' && host !== 'wsl')
-    return `${lead} yours whatever its UID inside (Docker Desktop's file sharing)`;
-  if (engine === 'vm') return `${lead} as the VM's file sharing maps them (usually to you)`;
-  return `${lead} yours: the agent's user takes your UID and GID inside`;
+    return `${lead} are yours whatever its UID inside (Docker Desktop's file sharing)`;
+  if (engine === 'vm') return `${lead} belong to whomever the VM's file sharing maps them to (usually you)`;
+  return `${lead} are yours: its user takes your UID and GID inside`;
 }

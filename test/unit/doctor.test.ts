@@ -141,9 +141,9 @@ describe('runDoctor', () => {
     const linux = byName(await runDoctor(deps(engine)), 'platform')!;
     expect(linux).toMatchObject({ outcome: 'ok', detail: 'Linux, Docker Engine' });
     expect(linux.notes).toHaveLength(3);
-    expect(linux.notes?.[0]).toMatch(/^SSH agent \(ssh\.agent: true\): relayed from SSH_AUTH_SOCK/);
+    expect(linux.notes?.[0]).toMatch(/^SSH agent \(ssh\.agent\): relayed from SSH_AUTH_SOCK/);
     expect(linux.notes?.[1]).toMatch(/^host\.docker\.internal/);
-    expect(linux.notes?.[2]).toMatch(/^files the agent writes: yours/);
+    expect(linux.notes?.[2]).toMatch(/^files the agent writes are yours/);
 
     const rootless = fakeEngine({
       ping: () => Promise.resolve(),

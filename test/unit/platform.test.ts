@@ -38,14 +38,16 @@ describe('detectPlatform', () => {
     const platform = detect({ env: { SSH_AUTH_SOCK: '/tmp/ssh-XYZ/agent.42' } });
     expect(platform).toMatchObject({ host: 'linux', engine: 'native', name: 'Linux, Docker Engine' });
     expect(platform.sshAgent).toEqual({ kind: 'relay' });
-    expect(platform.notes.sshAgent).toContain('relayed from SSH_AUTH_SOCK (/tmp/ssh-XYZ/agent.42)');
+    expect(platform.notes.sshAgent).toBe(
+      'SSH agent (ssh.agent): relayed from SSH_AUTH_SOCK as it is at each up or start; now /tmp/ssh-XYZ/agent.42',
+    );
     expect(platform.notes.hostDockerInternal).toContain('not on 127.0.0.1 alone');
     expect(platform.notes.files).toContain('takes your UID');
     expect(platform.caution).toBe(false);
   });
 
   it('says when SSH_AUTH_SOCK is not set', () => {
-    expect(detect({}).notes.sshAgent).toContain('SSH_AUTH_SOCK, which is not set here');
+    expect(detect({}).notes.sshAgent).toContain('not set here, so none now');
   });
 
   it('names macOS with Docker Desktop and takes its forwarded socket', () => {
