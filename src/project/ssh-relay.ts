@@ -1,5 +1,5 @@
 import { chmod, chown, mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomically } from '../system/write-file-atomically.js';
 import type { HostUser } from './host-user.js';
 
@@ -39,9 +39,13 @@ export function agentUserIds(hostUser: HostUser): HostUser {
 /**
  * The folder exists before any container mounts it, and only the agent's user may enter it: the
  * host user it is mapped to, or (when claude-tui runs as root) the agent's user made its owner.
+ * Its parent, the project's state folder, stays closed to everyone else, so that on the host no
+ * one but its owner reaches the socket (a user with the agent's UID would otherwise get root's
+ * SSH agent); the containers reach it through their mount, which no parent folder stands in.
  */
 export async function prepareRelayDir(paths: SshRelayPaths, agent: HostUser, asRoot: boolean): Promise<void> {
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+  await chmod(dirname(paths.dir), 0o700);
   await chmod(paths.dir, 0o700);
   if (asRoot) await chown(paths.dir, agent.uid, agent.gid);
 }

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
@@ -132,6 +132,18 @@ describe.skipIf(!dockerAvailable())(
       const replace = await inAgent(lent, 'ln -sf /tmp/mine /run/host-services/ssh-auth.sock');
       expect(replace.exitCode).not.toBe(0);
       expect(replace.stderr).toContain('Read-only file system');
+    });
+
+    it("on the host, a user with the agent's UID cannot reach the relay (claude-tui runs as root here)", async () => {
+      const relaySocket = join(projectStateDir(lent, testEnv()), 'ssh-agent', 'ssh-auth.sock');
+      const asThatUser = await execa(
+        'setpriv',
+        ['--reuid=1234', '--regid=1234', '--clear-groups', 'ssh-add', '-l'],
+        { env: { SSH_AUTH_SOCK: relaySocket }, reject: false },
+      );
+      expect(asThatUser.exitCode).not.toBe(0);
+      expect(asThatUser.stderr).toContain('Permission denied');
+      expect(statSync(projectStateDir(lent, testEnv())).mode & 0o077).toBe(0);
     });
 
     it("a git session's own container has it too, and commits as the person", async () => {
