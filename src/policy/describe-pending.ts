@@ -55,7 +55,13 @@ export function summarizePending(pending: PendingChange | null): string | null {
   return `policy change waits: ${first}${more}`;
 }
 
-/** Narrowing changes applied at once, in words (they need no yes, but should not be silent). */
+/**
+ * Changes applied without a question, in words: the narrowing ones need no yes, and the widening
+ * ones had it from --yes, but neither should be silent.
+ */
 export function describeAppliedAtOnce(review: PolicyReview): string[] {
-  return review.appliedAtOnce.map((c) => `applied at once (it only narrows): ${c.text}`);
+  return [
+    ...review.approvedByYes.map((c) => `approved with --yes (it widens): ${c.text}`),
+    ...review.appliedAtOnce.map((c) => `applied at once (it only narrows): ${c.text}`),
+  ];
 }

@@ -38,6 +38,8 @@ export interface PolicyReview {
   pending: PendingChange | null;
   /** Narrowing changes that were just applied without asking (by settlePolicy). */
   appliedAtOnce: PolicyChange[];
+  /** Widening changes just approved because the person said --yes (by settlePolicy). */
+  approvedByYes: PolicyChange[];
 }
 
 /** Only what is in force, without looking at the files (starting a session needs no more). */
@@ -73,6 +75,7 @@ export async function reviewPolicy(projectDir: string, projectStateDir: string):
     approvedSnapshot,
     approvedAt: stored?.approvedAt || null,
     appliedAtOnce: [],
+    approvedByYes: [],
   };
   if (!live.refused.length && sameSnapshot(approvedSnapshot, live.snapshot))
     return { ...base, pending: null };
@@ -133,7 +136,7 @@ export async function settlePolicy(
     return review;
   await approvePolicy(projectStateDir, pending);
   const after = await reviewPolicy(projectDir, projectStateDir);
-  return { ...after, appliedAtOnce: [...pending.widens, ...pending.narrows] };
+  return { ...after, appliedAtOnce: pending.narrows, approvedByYes: pending.widens };
 }
 
 async function fileChanges(

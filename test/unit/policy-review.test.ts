@@ -1,3 +1,4 @@
+import { describeAppliedAtOnce } from '../../src/policy/describe-pending.js';
 import {
   chmodSync,
   mkdirSync,
@@ -96,6 +97,14 @@ describe('reviewPolicy', () => {
     const widened = await settlePolicy(project, state);
     expect(widened.pending?.widens.map((c) => c.text)).toEqual(['opens port 22 on the host']);
     expect(widened.approved.config.firewall?.hostPorts).toEqual([3000]);
+
+    // With --yes it is approved, and said as what it is: a widening the person said yes to.
+    const approved = await settlePolicy(project, state, { approveAll: true });
+    expect(approved.approvedByYes.map((c) => c.text)).toEqual(['opens port 22 on the host']);
+    expect(approved.appliedAtOnce).toEqual([]);
+    expect(describeAppliedAtOnce(approved)).toEqual([
+      'approved with --yes (it widens): opens port 22 on the host',
+    ]);
   });
 
   it('will not approve a file it refused to read, nor a bad line, and says which', async () => {
