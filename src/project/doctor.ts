@@ -1,3 +1,4 @@
+import { describeKind, describeScope, maskCredential, type Credential } from '../auth/credential.js';
 import type { DockerEngine } from '../docker/engine.js';
 import { DockerUnavailableError, UserError } from '../errors.js';
 import { findImage } from '../image/ensure-image.js';
@@ -32,6 +33,8 @@ export interface DoctorDeps {
   host: Omit<PlatformInputs, 'engine'>;
   /** The project's plan, or the reason it could not be made (a config error, say). */
   plan: () => Promise<ProjectPlan>;
+  /** Claude's credential new sessions of the project get, if one is stored. */
+  credential: () => Promise<Credential | undefined>;
 }
 
 /** Checks in order; a check that cannot run because an earlier one failed is not run. */
@@ -48,6 +51,8 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
           fix: `Install Node ${MIN_NODE_MAJOR} or newer.`,
         },
   );
+
+  results.push(await credentialCheck(deps));
 
   try {
     await deps.engine.ping();
@@ -111,4 +116,32 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
     results.push({ name: 'project', outcome: 'fail', detail: error.message, fix: error.hint });
   }
   return results;
+}
+
+async function credentialCheck(deps: DoctorDeps): Promise<CheckResult> {
+  let credential: Credential | undefined;
+  try {
+    credential = await deps.credential();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return {
+      name: 'credential',
+      outcome: 'fail',
+      detail: error.message,
+      ...(error.hint ? { fix: error.hint } : {}),
+    };
+  }
+  if (!credential) {
+    return {
+      name: 'credential',
+      outcome: 'warn',
+      detail: 'none stored: sessions ask the agent to log in itself (/login), in each project',
+      fix: 'Run `claude-tui login` once for all projects.',
+    };
+  }
+  return {
+    name: 'credential',
+    outcome: 'ok',
+    detail: `${describeKind(credential.kind)} ${maskCredential(credential.value)}, ${describeScope(credential.scope)}`,
+  };
 }

@@ -1,8 +1,9 @@
+import type { Credential } from '../../src/auth/credential.js';
 import { describe, expect, it } from 'vitest';
 import { connectionError } from '../../src/docker/endpoint.js';
 import type { DockerEngine, EngineVersion, ImageSummary } from '../../src/docker/engine.js';
 import { LABEL } from '../../src/docker/labels.js';
-import { UserError } from '../../src/errors.js';
+import { DockerUnavailableError, UserError } from '../../src/errors.js';
 import {
   MIN_API_VERSION,
   compareApiVersions,
@@ -56,11 +57,57 @@ const plan = {
 
 const noPlan = () => Promise.reject(new UserError('/p/.claude/claude-tui.yaml:1:1: bad', 'Fix the file.'));
 
+const oauth: Credential = {
+  value: `sk-ant-oat01-${'a'.repeat(90)}Q1w2`,
+  from: 'login',
+  savedAt: '2026-12-01T00:00:00.000Z',
+  kind: 'claude-oauth',
+  scope: 'all-projects',
+};
+
 const byName = (results: CheckResult[], name: string) => results.find((r) => r.name === name);
 
 function deps(engine: DockerEngine, overrides: Partial<DoctorDeps> = {}): DoctorDeps {
-  return { engine, nodeVersion: 'v24.1.0', host: linuxHost, plan: noPlan, ...overrides };
+  return {
+    engine,
+    nodeVersion: 'v24.1.0',
+    host: linuxHost,
+    plan: noPlan,
+    credential: () => Promise.resolve(oauth),
+    ...overrides,
+  };
 }
+
+describe('the credential check', () => {
+  const failing = {
+    ping: () => Promise.reject(new DockerUnavailableError('down', 'start it')),
+  } as unknown as DockerEngine;
+
+  it('names the credential masked, and where it applies', async () => {
+    const results = await runDoctor(deps(failing));
+    expect(byName(results, 'credential')).toEqual({
+      name: 'credential',
+      outcome: 'ok',
+      detail: 'Claude OAuth token sk-ant-oat01-…Q1w2, shared by all projects',
+    });
+  });
+
+  it('warns with what to do when none is stored, and fails on a broken secrets file', async () => {
+    const none = await runDoctor(deps(failing, { credential: () => Promise.resolve(undefined) }));
+    expect(byName(none, 'credential')).toMatchObject({
+      outcome: 'warn',
+      fix: 'Run `claude-tui login` once for all projects.',
+    });
+    const broken = await runDoctor(
+      deps(failing, { credential: () => Promise.reject(new UserError('secrets.json:2:3: bad', 'Fix it.')) }),
+    );
+    expect(byName(broken, 'credential')).toMatchObject({
+      outcome: 'fail',
+      detail: 'secrets.json:2:3: bad',
+      fix: 'Fix it.',
+    });
+  });
+});
 
 describe('compareApiVersions', () => {
   it('compares major then minor numerically', () => {
@@ -92,7 +139,7 @@ describe('runDoctor', () => {
         },
       }),
     );
-    expect(results.map((r) => r.name)).toEqual(['node', 'docker socket']);
+    expect(results.map((r) => r.name)).toEqual(['node', 'credential', 'docker socket']);
     const socket = byName(results, 'docker socket')!;
     expect(socket.outcome).toBe('fail');
     expect(socket.detail).toContain('No permission');
@@ -194,6 +241,7 @@ describe('runDoctor', () => {
     const results = await runDoctor(deps(engine, { plan: () => Promise.resolve(plan) }));
     expect(results.map((r) => [r.name, r.outcome])).toEqual([
       ['node', 'ok'],
+      ['credential', 'ok'],
       ['docker socket', 'ok'],
       ['docker engine', 'ok'],
       ['platform', 'ok'],

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { hostCredentialStore } from '../../auth/credential-store.js';
 import { runDoctor, type CheckOutcome } from '../../project/doctor.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
@@ -18,6 +19,7 @@ export const doctorCommand: CommandHandler = async (ctx) => {
         process.platform === 'linux' ? await readFile('/proc/version', 'utf8').catch(() => '') : undefined,
     },
     plan: async () => (await loadPlan(ctx, project, 'view')).plan,
+    credential: () => (ctx.credentials ?? hostCredentialStore(ctx.env)).resolve('claude', project.dir),
   });
   const failed = results.some((r) => r.outcome === 'fail');
   if (ctx.args.flags.json) {
