@@ -18,6 +18,8 @@
 #   session run NAME -- CMD...               (inside tmux) run the agent and record how it ends
 #   session list                             one line per session: name, state, times, tmux status
 #   session watch                            print the list again whenever a state changes
+#   session wait NAME MAXBYTES               until NAME has ended: how it ended, its pane sizes and
+#                                            the last MAXBYTES of its transcript (claude-tui run)
 #   session hook STATE                       called by the agent's hooks; CLAUDE_TUI_SESSION names it
 #   session resized NAME COLS ROWS           called by tmux when the session's window changes size
 #   session install-hooks                    merge our hooks into ~/.claude/settings.json
@@ -172,6 +174,51 @@ needs_activity() {
   return 1
 }
 
+# claude-tui attaches stdin and never writes to it: the Engine closes it when the reader goes
+# away (an exec has no terminal to hang up, and output into a pipe nobody reads still succeeds).
+reader_gone() {
+  [ -p /dev/stdin ] && read -r -t 0 -u 0 || return 1
+  read -r -t 1 -u 0 _
+  [ $? -eq 1 ]
+}
+
+# tmux drops what it has not yet handed to the transcript's pipe when the pane closes, so the
+# agent's last output (a long answer printed just before it exits) could be cut. A mark printed
+# after it, an OSC no terminal acts on, reaches the file only after all of it: wait for that (5 s
+# at most). Printed in the background: a terminal whose output was stopped must not hold us.
+mark_transcript_end() {
+  local file=$1 mark=claude-tui-end-$$-$SRANDOM tries
+  printf '\e]7717;%s\a' "$mark" &
+  for ((tries = 0; tries < 500; tries++)); do
+    grep -qaF "$mark" < <(tail -c 256 "$file" 2>/dev/null) && return 0
+    sleep 0.01
+  done
+  return 1
+}
+
+# Waits for a session to end (its exit code written, or the mark of a stop) on inotify events,
+# with a tick should inotify be missing; ends early when the reader is gone. inotifywait's own
+# "Watches established." line is one more look, after which no change can be missed.
+wait_for_end() {
+  local dir=$1 events checked=$SECONDS
+  exec {events}< <(
+    {
+      inotifywait -m -e moved_to,close_write,create --format . "$dir"
+      while sleep 1; do echo .; done
+    } 2>&1
+  )
+  # Not local: the trap runs after the function returned.
+  events_pid=$!
+  trap 'pkill -P "$events_pid"; kill "$events_pid"' EXIT
+  until [ -s "$dir/exit-code" ] || [ -e "$dir/ended" ]; do
+    read -r -t 2 -u "$events" _
+    if [ $((SECONDS - checked)) -ge 2 ]; then
+      reader_gone && exit 0
+      checked=$SECONDS
+    fi
+  done
+}
+
 case ${1:-} in
   start)
     name=$2 cols=$3 rows=$4
@@ -215,11 +262,28 @@ case ${1:-} in
     open_credentials "$name"
     "$@"
     code=$?
+    # The exit code is written once the transcript holds everything (claude-tui run prints it then).
+    if [ "$(tmux display-message -p -t "$TMUX_PANE" '#{pane_pipe}')" = 1 ]; then
+      mark_transcript_end "$root/$name/transcript"
+    fi
     printf '%s\n' "$code" >"$root/$name/exit-code"
     set_state "$name" exited agent
     exit "$code"
     ;;
   list) list_sessions ;;
+  wait)
+    name=$2 max=$3 dir=$root/$2
+    [ -d "$dir" ] || { echo "there is no session named $name" >&2; exit 5; }
+    wait_for_end "$dir"
+    # How it ended ("-": stopped), the transcript's length, the sizes, "--", then its last bytes.
+    code=-
+    [ -s "$dir/exit-code" ] && read -r code <"$dir/exit-code"
+    printf '%s\n%s\n' "${code:0:8}" "$(stat -c %s "$dir/transcript" 2>/dev/null || echo 0)"
+    head -c 1048576 "$dir/sizes" 2>/dev/null
+    printf '\n--\n'
+    tail -c "$max" "$dir/transcript" 2>/dev/null
+    exit 0
+    ;;
   watch)
     mkdir -p "$root"
     # Events, not polling: inotify reports each state file written (and each session made or
@@ -232,13 +296,6 @@ case ${1:-} in
     )
     source_pid=$!
     trap 'pkill -P "$source_pid"; kill "$source_pid"' EXIT
-    # claude-tui attaches stdin and never writes to it: the Engine closes it when the reader goes
-    # away (an exec has no terminal to hang up, and output into a pipe nobody reads still succeeds).
-    reader_gone() {
-      [ -p /dev/stdin ] && read -r -t 0 -u 0 || return 1
-      read -r -t 1 -u 0 _
-      [ $? -eq 1 ]
-    }
     # A write to a reader that is gone must fail (and end the loop), not kill the shell unseen.
     trap '' PIPE
     # Not a list: the first one is printed even when there is no session at all.
@@ -286,5 +343,5 @@ case ${1:-} in
     stty rows "$3" cols "$4" 2>/dev/null
     exec tmux -u attach-session -t "=$2"
     ;;
-  *) echo "usage: session start|run|list|watch|hook|resized|install-hooks|install-mcp" >&2; exit 2 ;;
+  *) echo "usage: session start|run|list|watch|wait|hook|resized|install-hooks|install-mcp" >&2; exit 2 ;;
 esac
