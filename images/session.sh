@@ -38,11 +38,15 @@ set_state() {
   printf '%s %s %s\n' "$state" "$(date +%s)" "$source" >"$root/$name/state.tmp" && mv "$root/$name/state.tmp" "$root/$name/state"
 }
 
-# Claude Code's hooks, merged into the person's own settings: theirs stay, ours are replaced.
+# Claude Code's hooks, merged into the person's own settings: theirs stay, ours are replaced. The
+# merge (jq, twice) was most of a session's start: it is skipped while the settings file is as the
+# last merge by this same script left it.
 install_hooks() {
-  local settings=$HOME/.claude/settings.json ours
-  mkdir -p "$HOME/.claude"
+  local settings=$HOME/.claude/settings.json stamp=$root/.hooks-merged ours merged=
+  [ -d "$HOME/.claude" ] || mkdir -p "$HOME/.claude"
   [ -s "$settings" ] || echo '{}' >"$settings"
+  [ -s "$stamp" ] && read -r merged <"$stamp"
+  [ -n "$merged" ] && [ "$merged" = "$(hooks_stamp "$settings")" ] && return 0
   ours=$(jq -n --arg self "$self" '
     def hook(state): [{ hooks: [{ type: "command", command: ($self + " hook " + state) }] }];
     { UserPromptSubmit: hook("working"), PreToolUse: hook("working"), PostToolUse: hook("working"),
@@ -51,7 +55,14 @@ install_hooks() {
   jq --arg self "$self" --argjson ours "$ours" '
     .hooks = (reduce ($ours | keys[]) as $event (.hooks // {};
       .[$event] = ([(.[$event] // [])[] | select(any(.hooks[]?; (.command // "") | startswith($self)) | not)]
-                   + $ours[$event])))' "$settings" >"$settings.tmp" && mv "$settings.tmp" "$settings"
+                   + $ours[$event])))' "$settings" >"$settings.tmp" && mv "$settings.tmp" "$settings" &&
+    mkdir -p "${stamp%/*}" && hooks_stamp "$settings" >"$stamp"
+}
+
+# The settings file's and this script's checksums, on one line.
+hooks_stamp() {
+  local sums
+  sums=$(sha256sum "$1" "$self") && printf '%s\n' "${sums//$'\n'/ }"
 }
 
 # A session's credentials arrive on stdin, one "KIND VALUE" line each, into files only this user
