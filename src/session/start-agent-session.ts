@@ -36,16 +36,20 @@ export async function startAgentSession(
   project: ProjectIdentity,
   request: StartRequest,
 ): Promise<{ name: string; command: string[] }> {
-  await assertSessionCanStart(services, project);
+  // Three questions asked at once (most of a start is waiting for the Engine), their answers taken
+  // in order: a project that is down is said to be down, not that its sessions could not be listed.
   // The agent command and yolo as approved: the workspace's copy is only a proposal.
   const stateDir = projectStateDir(project, services.env);
-  const { config } = await approvedPolicy(project.dir, stateDir);
+  const [, { config }, sessions] = inOrder(
+    await Promise.allSettled([
+      assertSessionCanStart(services, project),
+      approvedPolicy(project.dir, stateDir),
+      listSessions(services.engine, project),
+    ]),
+  );
   // Every session starts with the MCP servers as approved now, whatever the agent did to its
-  // settings since; written while the sessions are listed.
-  const [sessions] = await Promise.all([
-    listSessions(services.engine, project),
-    syncMcpSettings(services.engine, project, config, stateDir, 'session-start'),
-  ]);
+  // settings since (no exec while the project has none of ours).
+  await syncMcpSettings(services.engine, project, config, stateDir, 'session-start');
   const existing = sessions.map((s) => s.name);
   const name = request.name ? validateSessionName(request.name) : nextSessionName(existing);
   const command = agentCommand(config, request.agentArgs, services.env);
@@ -86,4 +90,11 @@ export function ensureNotifier(
     cliPath,
     services.env,
   );
+}
+
+/** The values of settled promises, or the first failure in their order. */
+function inOrder<T extends readonly unknown[]>(results: { [K in keyof T]: PromiseSettledResult<T[K]> }): T {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
