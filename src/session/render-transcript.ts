@@ -18,15 +18,28 @@ const SCROLLBACK = 3 * COPY_EVERY;
 const SLICE = 1 << 20;
 const ALTERNATE_SCREEN_MODES = new Set([47, 1047, 1049]);
 
+export interface RenderOptions {
+  /**
+   * A line the pane wrapped comes out as the one line the program printed, not one line a row:
+   * for output read by programs (`claude-tui run`), where a long JSON line must stay whole.
+   */
+  joinWrapped?: boolean;
+}
+
 /**
  * A session's transcript (what tmux's pipe-pane recorded) as the text a person saw: the bytes are
  * played on a headless xterm at the pane's size, so redraws, `\r` progress lines and erased lines
  * come out as they ended, not as every frame on the way. Returns the history and the last screen,
- * one row a line, trailing blanks trimmed, no control sequences.
+ * one row a line (or one printed line, with `joinWrapped`), trailing blanks trimmed, no control
+ * sequences.
  */
-export async function renderTranscript(bytes: Uint8Array, sizes: readonly PaneSizeFrom[]): Promise<string> {
+export async function renderTranscript(
+  bytes: Uint8Array,
+  sizes: readonly PaneSizeFrom[],
+  options: RenderOptions = {},
+): Promise<string> {
   const [first = { offset: 0, cols: 80, rows: 24 }, ...resizes] = sizes;
-  const terminal = new LogTerminal(first.cols, first.rows);
+  const terminal = new LogTerminal(first.cols, first.rows, options.joinWrapped ?? false);
   try {
     let written = 0;
     for (const { offset, cols, rows } of [...resizes, { offset: bytes.length }]) {
@@ -59,7 +72,11 @@ class LogTerminal {
   private lastCopied: IMarker | undefined;
   private onAlternateScreen = false;
 
-  constructor(cols: number, rows: number) {
+  constructor(
+    cols: number,
+    rows: number,
+    private readonly joinWrapped: boolean,
+  ) {
     this.term = new xterm.Terminal({
       cols,
       rows,
@@ -90,8 +107,8 @@ class LogTerminal {
     // A full reset (ESC c) empties xterm; a terminal's history would keep the screen.
     this.term.parser.registerEscHandler({ final: 'c' }, () => {
       this.copyScrollback();
-      const screen = this.screenLines();
-      if (screen.length) this.copied.push(screen.join('\n'));
+      const [start, end] = this.screenRows();
+      if (end > start) this.keep(this.rowsText(start, end), start);
       this.forgetLastCopied();
       this.onAlternateScreen = false;
       return false;
@@ -112,7 +129,9 @@ class LogTerminal {
   /** Everything written: the history, then the screen, with no blank lines at the end. */
   text(): string {
     this.copyScrollback();
-    const text = [...this.copied, ...this.screenLines()].join('\n').replace(/\n+$/, '');
+    const [start, end] = this.screenRows();
+    if (end > start) this.keep(this.rowsText(start, end), start);
+    const text = this.copied.join('\n').replace(/\n+$/, '');
     return text ? `${text}\n` : '';
   }
 
@@ -127,8 +146,40 @@ class LogTerminal {
     return this.buffers.normal;
   }
 
-  private lineText(y: number): string {
-    return this.buffer.getLine(y)?.translateToString(true).trimEnd() ?? '';
+  /**
+   * One row's text, trailing blanks trimmed; a row whose line goes on in the next (joinWrapped)
+   * keeps them, as they are part of the line, unless a wide character that did not fit left its
+   * last cell empty.
+   */
+  private rowText(y: number): string {
+    const line = this.buffer.getLine(y);
+    if (!line) return '';
+    if (!this.continues(y)) return line.translateToString(true).trimEnd();
+    const text = line.translateToString(false);
+    return line.getCell(line.length - 1)?.getChars() === '' ? text.slice(0, -1) : text;
+  }
+
+  /**
+   * Whether row y's line goes on in the next row (only with joinWrapped). Rows past the end are
+   * not asked for: a full buffer answers for them with rows from its start.
+   */
+  private continues(y: number): boolean {
+    const next = y + 1;
+    return this.joinWrapped && next < this.buffer.length && Boolean(this.buffer.getLine(next)?.isWrapped);
+  }
+
+  /** Rows [start, end) as text: a row a line, or a wrapped line's rows joined into one. */
+  private rowsText(start: number, end: number): string {
+    let text = '';
+    for (let y = start; y < end; y++)
+      text += (y > start && !this.continues(y - 1) ? '\n' : '') + this.rowText(y);
+    return text;
+  }
+
+  /** Keeps text copied out of xterm; rows that go on the last kept line join it. */
+  private keep(text: string, firstRow: number): void {
+    if (this.copied.length && this.continues(firstRow - 1)) this.copied[this.copied.length - 1] += text;
+    else this.copied.push(text);
   }
 
   private firstUncopied(): number {
@@ -139,9 +190,7 @@ class LogTerminal {
     const end = this.buffer.baseY;
     const start = this.firstUncopied();
     if (start >= end) return;
-    const lines: string[] = [];
-    for (let y = start; y < end; y++) lines.push(this.lineText(y));
-    this.copied.push(lines.join('\n'));
+    this.keep(this.rowsText(start, end), start);
     this.forgetLastCopied();
     this.lastCopied = this.term.registerMarker(end - 1 - (this.buffer.baseY + this.buffer.cursorY));
   }
@@ -151,17 +200,14 @@ class LogTerminal {
     this.lastCopied = undefined;
   }
 
-  /** The screen's rows, less any already copied (a taller pane pulls history back onto it). */
-  private screenLines(): string[] {
-    const lines: string[] = [];
-    for (let y = Math.max(this.firstUncopied(), this.buffer.baseY); y < this.buffer.length; y++)
-      lines.push(this.lineText(y));
-    return trimTrailingBlank(lines);
+  /**
+   * The screen's rows [start, end), less any already copied (a taller pane pulls history back onto
+   * it), and less the blank rows at its end.
+   */
+  private screenRows(): [number, number] {
+    const start = Math.max(this.firstUncopied(), this.buffer.baseY);
+    let end = this.buffer.length;
+    while (end > start && this.rowText(end - 1) === '') end--;
+    return [start, end];
   }
-}
-
-function trimTrailingBlank(lines: string[]): string[] {
-  let end = lines.length;
-  while (end > 0 && lines[end - 1] === '') end--;
-  return lines.slice(0, end);
 }

@@ -145,6 +145,28 @@ describe('rendering a transcript', () => {
     expect(await render(`${copiedJustBefore}end\r\n`, taller)).toBe(`${lines(0, 1009).join('\n')}\nend\n`);
   });
 
+  describe('with wrapped lines joined (run: output read by programs)', () => {
+    const joined = (text: string, sizes = at(10, 5)) =>
+      renderTranscript(Buffer.from(text), sizes, { joinWrapped: true });
+
+    it('gives a line the pane wrapped as the one line printed, spaces at the wraps kept', async () => {
+      const json = `{"answer": "${'word '.repeat(12)}"}`;
+      expect(await joined(`${json}\r\nnext\r\n`)).toBe(`${json}\nnext\n`);
+      // A line that exactly fills a row is not joined to the next one.
+      expect(await joined('0123456789\r\nnext\r\n')).toBe('0123456789\nnext\n');
+    });
+
+    it('leaves out the empty cell a wide character that did not fit left at the end of a row', async () => {
+      expect(await joined('abcdefghi日本\r\n')).toBe('abcdefghi日本\n');
+    });
+
+    it('joins a line wrapped across the history copied out and the screen, however long', async () => {
+      const lines = Array.from({ length: 3000 }, (_, i) => `${i}:${'x'.repeat(i % 37)}`);
+      const text = await joined(lines.map((l) => `${l}\r\n`).join(''), at(12, 5));
+      expect(text).toBe(`${lines.join('\n')}\n`);
+    });
+  });
+
   it('copes with a UTF-8 character cut between two writes', async () => {
     // 1 MiB of ASCII, then a three-byte character straddling the slice boundary.
     const filler = 'a'.repeat((1 << 20) - 1);
