@@ -94,6 +94,30 @@ export const commands: CommandSpec[] = [
     load: async () => (await import('./commands/sessions.js')).startCommand,
   },
   {
+    name: 'run',
+    usage: 'run [DIR] [--name NAME] [--git [--from REF] [--include-changes]] [--json] -- AGENT ARGS...',
+    summary:
+      "run an agent session to its end with no terminal needed (CI): prints its transcript as text and exits with the agent's exit code",
+    flags: [
+      json,
+      { name: 'name', value: true, description: 'the session name (default s1, s2, ...)' },
+      {
+        name: 'git',
+        description: 'work on a clone of the repository in a volume of its own; the clone stays afterwards',
+      },
+      {
+        name: 'from',
+        value: true,
+        description: 'git sessions: the branch, tag or commit to start from (default HEAD)',
+      },
+      {
+        name: 'include-changes',
+        description: "git sessions: carry the folder's uncommitted changes over as the first commit",
+      },
+    ],
+    load: async () => (await import('./commands/run.js')).runCommand,
+  },
+  {
     name: 'log',
     usage: 'log NAME [--json] [--project DIR]',
     summary:

@@ -1,0 +1,110 @@
+import { log } from '../log.js';
+import type { HostServices } from '../project/host-services.js';
+import type { ProjectIdentity } from '../project/identity.js';
+import { gitTarget, workspaceTarget } from '../session/session-target.js';
+import { stopSession } from '../session/sessions.js';
+import { startAgentSession } from '../session/start-agent-session.js';
+import { waitForSessionEnd } from '../session/wait-session.js';
+import { startGitSession, type GitStartResult } from './start-git-session.js';
+
+export interface RunRequest {
+  /** Default: the next free s1, s2, ... */
+  name?: string;
+  /** A git session, on a clone (see startGitSession). */
+  git?: { from?: string; includeChanges: boolean };
+  agentArgs: readonly string[];
+  size: { cols: number; rows: number };
+  cliPath: string;
+  /** Aborted: the session is stopped, and what it printed until then is still returned. */
+  stop?: AbortSignal;
+  /** Aborted: waiting ends at once (the session is stopped all the same); `runSession` rejects. */
+  giveUp?: AbortSignal;
+  /** Told once the session runs, before the wait. */
+  onStarted?: (started: StartedRun) => void;
+}
+
+export interface StartedRun {
+  name: string;
+  command: string[];
+  kind: 'workspace' | 'git';
+  /** For a git session: where its clone came from. */
+  git?: GitStartResult;
+}
+
+export interface RunResult extends StartedRun {
+  /** The agent's exit code; null when the session was stopped before the agent exited. */
+  exitCode: number | null;
+  /** Whether the stop came from `stop` (the person), not from elsewhere. */
+  interrupted: boolean;
+  /** What the agent printed, as text: each line it printed as one line, however the pane wrapped it. */
+  transcript: string;
+  /** Transcript bytes left out at its start (it was longer than what is rendered). */
+  skipped: number;
+}
+
+/**
+ * A session run to its end, for scripts and CI: started as `start` does (so whatever reaches a
+ * session's start reaches this), waited for without polling, and its transcript rendered as text.
+ * The session stays listed afterwards, like any ended one.
+ */
+export async function runSession(
+  services: HostServices,
+  project: ProjectIdentity,
+  request: RunRequest,
+): Promise<RunResult> {
+  const started = await startRun(services, project, request);
+  request.onStarted?.(started);
+  const target = started.kind === 'git' ? gitTarget(project, started.name) : workspaceTarget(project);
+  const waiting = waitForSessionEnd(services.engine, target, started.name);
+  // The terminal emulator loads while the agent works.
+  const renderer = import('../session/render-transcript.js');
+  let interrupted = false;
+  const stop = () => {
+    if (interrupted) return;
+    interrupted = true;
+    stopSession(services.engine, project, started.name).catch((error: unknown) =>
+      log.warn('run: the session could not be stopped', { session: started.name, error: String(error) }),
+    );
+  };
+  const giveUp = () => {
+    stop();
+    waiting.cancel();
+  };
+  const listen = (signal: AbortSignal | undefined, action: () => void) => {
+    if (signal?.aborted) action();
+    signal?.addEventListener('abort', action, { once: true });
+    return () => signal?.removeEventListener('abort', action);
+  };
+  const unlisten = [listen(request.stop, stop), listen(request.giveUp, giveUp)];
+  try {
+    const end = await waiting.end;
+    const { renderTranscript } = await renderer;
+    const transcript = await renderTranscript(end.transcript, end.sizes, { joinWrapped: true });
+    return { ...started, exitCode: end.exitCode, interrupted, transcript, skipped: end.skipped };
+  } finally {
+    for (const off of unlisten) off();
+  }
+}
+
+async function startRun(
+  services: HostServices,
+  project: ProjectIdentity,
+  request: RunRequest,
+): Promise<StartedRun> {
+  const common = {
+    ...(request.name ? { name: request.name } : {}),
+    agentArgs: request.agentArgs,
+    size: request.size,
+    cliPath: request.cliPath,
+  };
+  if (!request.git) {
+    const { name, command } = await startAgentSession(services, project, common);
+    return { name, command, kind: 'workspace' };
+  }
+  const git = await startGitSession(services, project, {
+    ...common,
+    ...(request.git.from ? { from: request.git.from } : {}),
+    includeChanges: request.git.includeChanges,
+  });
+  return { name: git.name, command: git.command, kind: 'git', git };
+}
