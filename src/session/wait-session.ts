@@ -19,49 +19,68 @@ export interface SessionEnd {
 }
 
 export interface SessionEndWait {
+  /** Names the session to wait for, once it has started. */
+  name: (name: string) => void;
   end: Promise<SessionEnd>;
   /** Stops waiting (the session goes on): `end` rejects. */
   cancel: () => void;
 }
 
 /**
- * Waits for a session to end, through one exec in its container that sleeps on inotify until the
- * exit code (or the mark of a stop) is written, then sends how it ended and the transcript at once
- * (images/session.sh `wait`): no polling from here, and no further call once it ends. The session
- * script writes the exit code only once the transcript holds all the agent printed.
+ * Waits for a session to end through one exec in its container (images/session.sh `wait`), which
+ * can be made ready while the session starts: it learns the name on its stdin, sleeps on inotify
+ * until the exit code (or the mark of a stop) is written, then sends how it ended and the
+ * transcript at once. No polling from here, no further call once it ends, and no waiting for the
+ * exec's own end: the answer says how long it is. The session script writes the exit code only
+ * once the transcript holds all the agent printed.
  */
 export function waitForSessionEnd(
   engine: DockerEngine,
   target: SessionTarget,
-  name: string,
   maxBytes = RENDERED_TAIL_BYTES,
 ): SessionEndWait {
   let process: ExecProcess | undefined;
+  let pendingName: string | undefined;
   let cancelled = false;
+  let whole: (end: SessionEnd) => void = () => undefined;
+  const answered = new Promise<SessionEnd>((resolve) => (whole = resolve));
+  const reader = new SessionEndReader(maxBytes);
+  let stderr = '';
   const end = (async () => {
-    const stdout: Buffer[] = [];
-    let stderr = '';
     process = await engine.startExec(
       {
         container: target.container,
-        command: [SESSION_SCRIPT, 'wait', name, String(maxBytes)],
+        command: [SESSION_SCRIPT, 'wait', String(maxBytes)],
         user: AGENT_USER,
         workingDir: target.workdir,
-        // Attached and never written: the script learns from it that nobody waits any more.
+        // The name, then nothing: the script learns from its stdin closing that nobody waits.
         stdin: true,
       },
-      (stream, data) => (stream === 'stdout' ? stdout.push(data) : (stderr += data.toString('utf8'))),
+      (stream, data) => {
+        if (stream === 'stderr') stderr += data.toString('utf8');
+        else if (reader.push(data)) whole(reader.result()!);
+      },
     );
     if (cancelled) process.close();
-    const exitCode = await process.exit;
-    if (cancelled) throw new UserError(`Stopped waiting for the session ${name}.`);
-    if (exitCode === 0) {
-      const parsed = parseSessionEnd(Buffer.concat(stdout));
-      if (parsed) return parsed;
+    if (pendingName !== undefined) process.stdin.write(`${pendingName}\n`);
+    const exitCode = await Promise.race([answered.then(() => 'answered' as const), process.exit]);
+    if (exitCode === 'answered') {
+      process.close();
+      return answered;
     }
-    throw waitFailed(name, exitCode, stderr);
+    if (cancelled) throw new UserError('Stopped waiting for the session.');
+    const result = exitCode === 0 ? reader.result() : undefined;
+    if (result) return result;
+    throw waitFailed(pendingName ?? '', exitCode, stderr);
   })();
+  // Made ready before it is awaited (while the session starts): a failure meanwhile is taken up
+  // by whoever awaits it, not left to end the process.
+  end.catch(() => undefined);
   return {
+    name: (name) => {
+      pendingName = name;
+      process?.stdin.write(`${name}\n`);
+    },
     end,
     cancel: () => {
       cancelled = true;
@@ -88,25 +107,54 @@ function waitFailed(name: string, exitCode: number | null, stderr: string): User
 const SEPARATOR = Buffer.from('\n--\n');
 
 /**
- * `session wait`'s answer: the exit code ("-" for a stop), the transcript's length, the pane's
- * sizes, a line `--`, then the transcript's last bytes. The files are in the home volume, which the
- * agent can write: what cannot be read as it should is taken as a stop, sizes stay bounded
- * (parsePaneSizes), and undefined means the answer was cut off.
+ * `session wait`'s answer, as it arrives: the exit code ("-" for a stop), the transcript's length,
+ * the pane's sizes, a line `--`, then the transcript's last min(length, maxBytes) bytes. The files
+ * are in the home volume, which the agent can write: an exit code that is no exit code is taken as
+ * a stop, and sizes stay bounded (parsePaneSizes).
  */
-export function parseSessionEnd(output: Buffer): SessionEnd | undefined {
-  const firstNewline = output.indexOf(10);
-  const secondNewline = output.indexOf(10, firstNewline + 1);
-  const separator = output.indexOf(SEPARATOR, secondNewline);
-  if (firstNewline < 0 || secondNewline < 0 || separator < 0) return undefined;
-  const code = output.subarray(0, firstNewline).toString('utf8');
-  const total = Number(output.subarray(firstNewline + 1, secondNewline).toString('utf8'));
-  const sizes = parsePaneSizes(output.subarray(secondNewline + 1, separator).toString('utf8'));
-  const transcript = output.subarray(separator + SEPARATOR.length);
-  const skipped = Number.isSafeInteger(total) ? Math.max(0, total - transcript.length) : 0;
-  return {
-    exitCode: /^\d{1,3}$/.test(code) && Number(code) <= 255 ? Number(code) : null,
-    transcript,
-    skipped,
-    sizes: sizesAfter(sizes, skipped),
-  };
+export class SessionEndReader {
+  private head = Buffer.alloc(0);
+  private header: { exitCode: number | null; total: number; sizesText: string } | undefined;
+  private readonly body: Buffer[] = [];
+  private bodyLength = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Takes the next output; true once the answer is whole. */
+  push(data: Buffer): boolean {
+    if (!this.header) {
+      this.head = Buffer.concat([this.head, data]);
+      const firstNewline = this.head.indexOf(10);
+      const secondNewline = firstNewline < 0 ? -1 : this.head.indexOf(10, firstNewline + 1);
+      const separator = secondNewline < 0 ? -1 : this.head.indexOf(SEPARATOR, secondNewline);
+      if (separator < 0) return false;
+      const code = this.head.subarray(0, firstNewline).toString('utf8');
+      const total = Number(this.head.subarray(firstNewline + 1, secondNewline).toString('utf8'));
+      this.header = {
+        exitCode: /^\d{1,3}$/.test(code) && Number(code) <= 255 ? Number(code) : null,
+        total: Number.isSafeInteger(total) && total > 0 ? total : 0,
+        sizesText: this.head.subarray(secondNewline + 1, separator).toString('utf8'),
+      };
+      data = this.head.subarray(separator + SEPARATOR.length);
+      this.head = Buffer.alloc(0);
+    }
+    if (data.length) {
+      this.body.push(data);
+      this.bodyLength += data.length;
+    }
+    return this.bodyLength >= Math.min(this.header.total, this.maxBytes);
+  }
+
+  /** The answer as far as it came; undefined before its header is whole. */
+  result(): SessionEnd | undefined {
+    if (!this.header) return undefined;
+    const transcript = Buffer.concat(this.body);
+    const skipped = Math.max(0, this.header.total - transcript.length);
+    return {
+      exitCode: this.header.exitCode,
+      transcript,
+      skipped,
+      sizes: sizesAfter(parsePaneSizes(this.header.sizesText), skipped),
+    };
+  }
 }

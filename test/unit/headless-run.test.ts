@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { paneSize } from '../../src/cli/commands/run.js';
-import { parseSessionEnd } from '../../src/session/wait-session.js';
+import { SessionEndReader } from '../../src/session/wait-session.js';
 
+function parseSessionEnd(output: Buffer, maxBytes = 1 << 20) {
+  const reader = new SessionEndReader(maxBytes);
+  reader.push(output);
+  return reader.result();
+}
 const answer = (head: string, transcript = 'answer: hi\r\n') =>
   parseSessionEnd(Buffer.concat([Buffer.from(head), Buffer.from(transcript)]));
 
@@ -31,6 +36,21 @@ describe("`session wait`'s answer", () => {
     expect(answer('99999\n0\n\n--\n')?.exitCode).toBeNull();
     expect(answer('x1\n0\n\n--\n')?.exitCode).toBeNull();
     expect(answer('0\n0\n0 999999 999999\n--\n')?.sizes).toEqual([{ offset: 0, cols: 1000, rows: 500 }]);
+  });
+
+  it('is whole once as many bytes came as the length says, however they were cut', () => {
+    const reader = new SessionEndReader(1 << 20);
+    const output = Buffer.from('0\n12\n0 200 50\n\n--\nanswer: hi\r\n');
+    for (let at = 0; at < output.length - 1; at++)
+      expect(reader.push(output.subarray(at, at + 1))).toBe(false);
+    expect(reader.push(output.subarray(-1))).toBe(true);
+    expect(reader.result()?.transcript.toString()).toBe('answer: hi\r\n');
+    // An empty transcript is whole with the separator; a long one with its last maxBytes.
+    expect(new SessionEndReader(100).push(Buffer.from('-\n0\n\n--\n'))).toBe(true);
+    const tail = new SessionEndReader(4);
+    expect(tail.push(Buffer.from('0\n1000\n\n--\nabc'))).toBe(false);
+    expect(tail.push(Buffer.from('d'))).toBe(true);
+    expect(tail.result()?.skipped).toBe(996);
   });
 
   it('gives nothing for an answer cut off before the transcript', () => {
