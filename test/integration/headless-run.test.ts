@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
+import { execText } from '../../src/docker/exec.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import type { SessionInfo } from '../../src/session/session-state.js';
 import { gitSessionNames } from '../../src/session/session-target.js';
@@ -140,6 +141,26 @@ describe.skipIf(!dockerAvailable())(
       expect((JSON.parse(log.stdout) as { subject: string }[]).map((c) => c.subject)).toEqual(['agent work']);
       // The host's tree is as it was: the work waits in the clone.
       expect(await hostGit(project.dir, ['status', '--porcelain'])).toBe('');
+    });
+
+    it("merges the agent's hooks again after settings.json changed, and only then", async () => {
+      const asClaude = async (script: string) =>
+        (await execText(engine, project.names.agent, ['bash', '-c', script], { user: 'claude' })).stdout;
+      const settings = '~/.claude/settings.json';
+      const identity = `stat -c '%i %Y' ${settings}`;
+      const before = await asClaude(identity);
+      expect((await headless([project.dir, '--', '-p', 'unchanged'])).exitCode).toBe(0);
+      expect(await asClaude(identity)).toBe(before);
+      // The agent (or the person) rewrites it: its own hook in, ours out.
+      await asClaude(
+        `echo '{"hooks":{"Stop":[{"hooks":[{"type":"command","command":"echo mine"}]}]}}' > ${settings}`,
+      );
+      expect((await headless([project.dir, '--', '-p', 'changed'])).exitCode).toBe(0);
+      const commands = JSON.parse(await asClaude(`cat ${settings}`)) as {
+        hooks: Record<string, { hooks: { command: string }[] }[]>;
+      };
+      const stop = commands.hooks.Stop!.flatMap((entry) => entry.hooks.map((hook) => hook.command));
+      expect(stop).toEqual(['echo mine', '/usr/local/lib/claude-tui/session hook idle']);
     });
 
     it('says clearly that a project is not up, and exits 1', async () => {
