@@ -11,6 +11,7 @@ const scripts = [
   'rejoin.mjs',
   'sessions.mjs',
   'credentials.mjs',
+  'run.mjs',
   'logs.mjs',
   'dashboard.mjs',
   'git-session.mjs',
