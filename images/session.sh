@@ -18,8 +18,8 @@
 #   session run NAME -- CMD...               (inside tmux) run the agent and record how it ends
 #   session list                             one line per session: name, state, times, tmux status
 #   session watch                            print the list again whenever a state changes
-#   session wait MAXBYTES                    (NAME on stdin) until NAME has ended: how it ended, its
-#                                            pane sizes and the last MAXBYTES of its transcript
+#   session wait NAME MAXBYTES               until NAME has ended: how it ended, its pane sizes and
+#                                            the last MAXBYTES of its transcript (claude-tui run)
 #   session hook STATE                       called by the agent's hooks; CLAUDE_TUI_SESSION names it
 #   session resized NAME COLS ROWS           called by tmux when the session's window changes size
 #   session install-hooks                    merge our hooks into ~/.claude/settings.json
@@ -283,12 +283,7 @@ case ${1:-} in
     ;;
   list) list_sessions ;;
   wait)
-    # The name comes on stdin, once the session has started: the wait is made ready meanwhile, and
-    # what it looks at is the new session's, never an older one's of the same name.
-    max=$2
-    IFS= read -r name || exit 0
-    case $name in '' | */* | .*) echo "not a session name: $name" >&2; exit 5 ;; esac
-    dir=$root/$name
+    name=$2 max=$3 dir=$root/$2
     [ -d "$dir" ] || { echo "there is no session named $name" >&2; exit 5; }
     wait_for_end "$dir"
     # How it ended ("-": stopped), the transcript's length, the sizes, "--", then exactly its last

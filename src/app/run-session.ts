@@ -52,19 +52,12 @@ export async function runSession(
   project: ProjectIdentity,
   request: RunRequest,
 ): Promise<RunResult> {
-  // A folder session's wait is made ready while the session starts, in the project's agent
-  // container; a git session's container may not exist before its start.
-  let waiting = request.git ? undefined : waitForSessionEnd(services.engine, workspaceTarget(project));
-  let started: StartedRun;
-  try {
-    started = await startRun(services, project, request);
-  } catch (error) {
-    waiting?.cancel();
-    throw error;
-  }
+  const started = await startRun(services, project, request);
   request.onStarted?.(started);
-  waiting ??= waitForSessionEnd(services.engine, gitTarget(project, started.name));
-  waiting.name(started.name);
+  // Made once the session runs, not while it starts: on a machine of two cores the Engine's execs
+  // compete for them, and a wait made meanwhile slowed the start more than it saved.
+  const target = started.kind === 'git' ? gitTarget(project, started.name) : workspaceTarget(project);
+  const waiting = waitForSessionEnd(services.engine, target, started.name);
   // The terminal emulator loads while the agent works.
   const renderer = import('../session/render-transcript.js');
   let interrupted = false;
@@ -77,7 +70,7 @@ export async function runSession(
   };
   const giveUp = () => {
     stop();
-    waiting?.cancel();
+    waiting.cancel();
   };
   const listen = (signal: AbortSignal | undefined, action: () => void) => {
     if (signal?.aborted) action();

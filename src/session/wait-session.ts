@@ -19,8 +19,6 @@ export interface SessionEnd {
 }
 
 export interface SessionEndWait {
-  /** Names the session to wait for, once it has started. */
-  name: (name: string) => void;
   end: Promise<SessionEnd>;
   /** Stops waiting (the session goes on): `end` rejects. */
   cancel: () => void;
@@ -28,19 +26,18 @@ export interface SessionEndWait {
 
 /**
  * Waits for a session to end through one exec in its container (images/session.sh `wait`), which
- * can be made ready while the session starts: it learns the name on its stdin, sleeps on inotify
- * until the exit code (or the mark of a stop) is written, then sends how it ended and the
- * transcript at once. No polling from here, no further call once it ends, and no waiting for the
- * exec's own end: the answer says how long it is. The session script writes the exit code only
- * once the transcript holds all the agent printed.
+ * sleeps on inotify until the exit code (or the mark of a stop) is written, then sends how it ended
+ * and the transcript at once. No polling from here, no further call once it ends, and no waiting
+ * for the exec's own end: the answer says how long it is. The session script writes the exit code
+ * only once the transcript holds all the agent printed.
  */
 export function waitForSessionEnd(
   engine: DockerEngine,
   target: SessionTarget,
+  name: string,
   maxBytes = RENDERED_TAIL_BYTES,
 ): SessionEndWait {
   let process: ExecProcess | undefined;
-  let pendingName: string | undefined;
   let cancelled = false;
   let whole: (end: SessionEnd) => void = () => undefined;
   const answered = new Promise<SessionEnd>((resolve) => (whole = resolve));
@@ -50,10 +47,10 @@ export function waitForSessionEnd(
     process = await engine.startExec(
       {
         container: target.container,
-        command: [SESSION_SCRIPT, 'wait', String(maxBytes)],
+        command: [SESSION_SCRIPT, 'wait', name, String(maxBytes)],
         user: AGENT_USER,
         workingDir: target.workdir,
-        // The name, then nothing: the script learns from its stdin closing that nobody waits.
+        // Attached and never written: the script learns from it closing that nobody waits.
         stdin: true,
       },
       (stream, data) => {
@@ -62,7 +59,6 @@ export function waitForSessionEnd(
       },
     );
     if (cancelled) process.close();
-    if (pendingName !== undefined) process.stdin.write(`${pendingName}\n`);
     const exitCode = await Promise.race([answered.then(() => 'answered' as const), process.exit]);
     if (exitCode === 'answered') {
       process.close();
@@ -71,16 +67,9 @@ export function waitForSessionEnd(
     if (cancelled) throw new UserError('Stopped waiting for the session.');
     const result = exitCode === 0 ? reader.result() : undefined;
     if (result) return result;
-    throw waitFailed(pendingName ?? '', exitCode, stderr);
+    throw waitFailed(name, exitCode, stderr);
   })();
-  // Made ready before it is awaited (while the session starts): a failure meanwhile is taken up
-  // by whoever awaits it, not left to end the process.
-  end.catch(() => undefined);
   return {
-    name: (name) => {
-      pendingName = name;
-      process?.stdin.write(`${name}\n`);
-    },
     end,
     cancel: () => {
       cancelled = true;
