@@ -7,7 +7,7 @@ import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { benchProject, CLI, median, removeBenchProject, report, run } from './lib.mjs';
+import { benchProject, CLI, median, removeBenchProject, report, run, timeRun } from './lib.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const { dir, env } = benchProject('claude-tui-bench-run-', { notifications: { desktop: false } });
@@ -59,6 +59,10 @@ try {
   run(process.execPath, [CLI, 'up', dir, '--yes'], { env });
   const instant = measure('hello', 'answer: hello\n');
   const second = measure('sh sleep 1; echo hello', 'hello\n');
+  // What one Engine exec costs here, for reading the overhead: `run` makes four (the firewall check
+  // in the gateway, the session list, the start, the wait), `exec` one.
+  const oneExec = median(Array.from({ length: rounds }, () => timed(['exec', dir, '--', 'true'], '')));
+  const node = median(Array.from({ length: rounds }, () => timeRun(process.execPath, ['-e', '0'])));
   console.log(`claude-tui bench: run (${rounds} rounds each, medians; the fake agent's one-shot mode)`);
   const target = { text: '< 150 ms', test: (v) => v < 150 };
   report('exec -- agent -p (answer at once)', instant.exec, 'ms');
@@ -67,6 +71,8 @@ try {
   report('exec -- agent -p (answer after 1 s)', second.exec, 'ms');
   report('run -- -p (answer after 1 s)', second.run, 'ms');
   report('run overhead over exec (answer after 1 s)', second.overhead, 'ms', target);
+  report('baseline: exec -- true', oneExec, 'ms');
+  report('baseline: node -e 0', node, 'ms');
 } finally {
   removeBenchProject(dir, env);
 }

@@ -198,13 +198,16 @@ reader_gone() {
 # after it, an OSC no terminal acts on, reaches the file only after all of it: wait for that (5 s
 # at most). Printed in the background: a terminal whose output was stopped must not hold us.
 mark_transcript_end() {
-  local file=$1 mark=claude-tui-end-$$-$SRANDOM tries
+  local file=$1 mark=claude-tui-end-$$-$SRANDOM deadline=$((SECONDS + 5)) pause found=1
   printf '\e]7717;%s\a' "$mark" &
-  for ((tries = 0; tries < 500; tries++)); do
-    grep -qaF "$mark" < <(tail -c 256 "$file" 2>/dev/null) && return 0
-    sleep 0.01
+  # A pipe nobody writes to: `read -t` on it pauses without starting a process.
+  exec {pause}<> <(:)
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    grep -qaF "$mark" < <(tail -c 256 "$file" 2>/dev/null) && { found=0; break; }
+    read -r -t 0.005 -u "$pause" _
   done
-  return 1
+  exec {pause}<&-
+  return "$found"
 }
 
 # Waits for a session to end (its exit code written, or the mark of a stop) on inotify events,
