@@ -28,7 +28,7 @@ export function isLogLevel(value: string): value is LogLevel {
  * Tokens of the kinds claude-tui handles (Claude's OAuth tokens and API keys, GitHub's tokens),
  * wherever they appear in a line: in a command's arguments, an error's message, a field.
  */
-const SECRET_SHAPES = /\b(sk-ant-[a-z]+\d*-|github_pat_|gh[opusr]_)[A-Za-z0-9_-]{4,}/g;
+const SECRET_SHAPES = /(?<![A-Za-z0-9])(sk-ant-[a-z]+\d*-|github_pat_|gh[opusr]_)[A-Za-z0-9_.-]{4,}/g;
 
 export function redactSecrets(text: string): string {
   return text.replace(SECRET_SHAPES, (_token, prefix: string) => `${prefix}[redacted]`);
@@ -38,14 +38,10 @@ function write(level: LogLevel, message: string, fields?: Record<string, unknown
   if (order[level] < threshold) return;
   // The line's own keys come last, so a field cannot overwrite them. Never a secret, whatever
   // the caller passed.
-  const line = redactSecrets(
-    JSON.stringify({
-      ...fields,
-      time: new Date().toISOString(),
-      level,
-      pid: process.pid,
-      message,
-    }),
+  const line = JSON.stringify(
+    { ...fields, time: new Date().toISOString(), level, pid: process.pid, message },
+    // Each string as it is, before JSON escapes it: a token after a newline would follow "\n".
+    (_key, value: unknown) => (typeof value === 'string' ? redactSecrets(value) : value),
   );
   try {
     const file = logFilePath();

@@ -1,10 +1,11 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TokenCatcher } from '../auth/token-catcher.js';
 import type { ExecProcess } from '../docker/exec-process.js';
 import type { Terminal } from '../docker/exec-on-terminal.js';
 import { UserError } from '../errors.js';
 import { parseAllowlist } from '../firewall/allowlist.js';
+import { log } from '../log.js';
 import { planFirewall } from '../firewall/firewall-plan.js';
 import { policyDir, resolvConfPath } from '../firewall/policy-store.js';
 import { stateDir } from '../paths.js';
@@ -40,18 +41,26 @@ export async function loginInContainer(
   base: ProjectIdentity | undefined,
   terminal: Terminal,
   progress: UpDeps['progress'],
-): Promise<string> {
-  const dir = join(stateDir(services.env), `login-${process.pid}`);
+  keep: (token: string) => Promise<void>,
+): Promise<void> {
+  await removeAbandonedLogins(services);
+  const dir = join(stateDir(services.env), `${LOGIN_PREFIX}${process.pid}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const login = projectIdentity(dir);
+  // A signal (the terminal closed, Ctrl+C before the login took the terminal) must not leave the
+  // pair running: it is taken down first, then we exit as the signal would have.
+  // Once, whoever asks first: a signal ends the login's own flow too, which then cleans up as well.
+  let removal: Promise<void> | undefined;
+  const remove = () => (removal ??= removeLogin(services, login, dir));
+  const onSignal = (signal: NodeJS.Signals) => {
+    void remove().finally(() => process.exit(128 + (signalNumbers[signal] ?? 1)));
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.once(signal, onSignal);
   try {
-    const { plan, command } = await loginPlan(services, base ?? login, login);
+    const { plan, command, npmRegistry } = await loginPlan(services, base ?? login, login);
     progress.note('Starting a short-lived container for the login (only Anthropic can be reached)...');
-    const result = await up(
-      { engine: services.engine, progress, npmRegistry: npmRegistryFor(services, {}) },
-      login,
-      plan,
-    );
+    const result = await up({ engine: services.engine, progress, npmRegistry }, login, plan);
     if (!result.firewall.startsWith('protected')) {
       throw new UserError(
         `The login container's firewall is ${result.firewall || 'not working'}; not logging in without it.`,
@@ -65,9 +74,38 @@ export async function loginInContainer(
         'Run `claude-tui login` again, or make a token elsewhere and pass it with --token-stdin.',
       );
     }
-    return token;
+    // Kept before anything else can fail: the token was shown only masked, and cannot be had again.
+    await keep(token);
   } finally {
-    await removeLogin(services, login, dir);
+    await remove();
+    for (const signal of signals) process.off(signal, onSignal);
+  }
+}
+
+const LOGIN_PREFIX = 'login-';
+const signalNumbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/**
+ * Login pairs whose claude-tui is gone (killed before it could clean up) are taken down: their
+ * folder is named after the process that made them.
+ */
+async function removeAbandonedLogins(services: HostServices): Promise<void> {
+  const root = stateDir(services.env);
+  const entries = await readdir(root).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const pid = Number(entry.slice(LOGIN_PREFIX.length));
+    if (!entry.startsWith(LOGIN_PREFIX) || !Number.isSafeInteger(pid) || processAlive(pid)) continue;
+    const dir = join(root, entry);
+    await removeLogin(services, projectIdentity(dir), dir);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -75,11 +113,17 @@ async function loginPlan(
   services: HostServices,
   base: ProjectIdentity,
   login: ProjectIdentity,
-): Promise<{ plan: ProjectPlan; command: string[] }> {
+): Promise<{ plan: ProjectPlan; command: string[]; npmRegistry: () => Promise<string> }> {
   const { review, plan, app } = await loadPlan(services, base, 'view');
   const config = review.approved.config;
   const firewall = await planFirewall(
-    { firewall: { enabled: true, defaults: false } },
+    {
+      firewall: {
+        enabled: true,
+        defaults: false,
+        ...(config.firewall?.dnsUpstream ? { dnsUpstream: config.firewall.dnsUpstream } : {}),
+      },
+    },
     parseAllowlist(LOGIN_ALLOWLIST, 'login').entries,
     { processes: services.processes, env: services.env, app },
   );
@@ -88,6 +132,7 @@ async function loginPlan(
   const agent = agentCommand({ agent: { command: config.agent?.command ?? 'claude' } }, ['setup-token'], {});
   return {
     command: agent,
+    npmRegistry: npmRegistryFor(services, config),
     plan: {
       ...plan,
       stateDir: loginState,
@@ -95,10 +140,16 @@ async function loginPlan(
       runtime: {
         ...plan.runtime,
         // Nothing of the project's folder, its networks or its settings but what the login needs.
+        // Nothing of the project's workspace either: its shadows, the check for them, and mounts
+        // into it would be made by Docker inside the login's own folder.
         env: {},
         protectedPaths: [],
         networks: [],
-        mounts: plan.runtime.mounts.map((mount) => ({ ...mount, readOnly: true })),
+        secretShadows: undefined,
+        sshAgent: undefined,
+        mounts: plan.runtime.mounts
+          .filter((mount) => mount.target !== WORKSPACE && !mount.target.startsWith(`${WORKSPACE}/`))
+          .map((mount) => ({ ...mount, readOnly: true })),
         policyDir: policyDir(loginState),
         resolvConf: resolvConfPath(loginState),
       },
@@ -156,9 +207,17 @@ async function handOverTerminal(exec: ExecProcess, stdin: NodeJS.ReadStream): Pr
   }
 }
 
+/** Best effort, and never in the way of the login's outcome: what is left is logged. */
 async function removeLogin(services: HostServices, login: ProjectIdentity, dir: string): Promise<void> {
-  await down(services.engine, login).catch(() => undefined);
-  await services.engine.removeVolume(login.names.homeVolume).catch(() => undefined);
-  await rm(projectStateDir(login, services.env), { recursive: true, force: true });
-  await rm(dir, { recursive: true, force: true });
+  const steps: [string, () => Promise<unknown>][] = [
+    ['containers and network', () => down(services.engine, login)],
+    ['home volume', () => services.engine.removeVolume(login.names.homeVolume)],
+    ['state folder', () => rm(projectStateDir(login, services.env), { recursive: true, force: true })],
+    ['folder', () => rm(dir, { recursive: true, force: true })],
+  ];
+  for (const [what, step] of steps) {
+    await step().catch((error: unknown) =>
+      log.warn(`login: could not remove the login's ${what}`, { dir, error: String(error) }),
+    );
+  }
 }

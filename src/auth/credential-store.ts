@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readSecretsDocument, updateSecrets, type SecretsDocument } from '../config/secrets.js';
 import { settingsErrorAt } from '../config/settings-json.js';
+import { UserError } from '../errors.js';
 import {
   credentialKind,
   type Credential,
@@ -49,13 +50,17 @@ export interface CredentialStore {
 export function hostCredentialStore(env: NodeJS.ProcessEnv): CredentialStore {
   return {
     async resolve(service, projectDir) {
-      const credentials = checked(await readSecretsDocument(env));
+      const document = await readSecretsDocument(env);
+      const credentials = checked(document);
       const own = projectDir ? credentials.projects?.[projectDir]?.[service] : undefined;
       const stored = own ?? credentials[service];
       if (!stored) return undefined;
+      const path = own
+        ? ['credentials', 'projects', projectDir!, service, 'value']
+        : ['credentials', service, 'value'];
       return {
         ...stored,
-        kind: credentialKind(service, stored.value),
+        kind: storedKind(document, path, service, stored.value),
         scope: own ? 'project' : 'all-projects',
       };
     },
@@ -99,4 +104,19 @@ function checked(document: SecretsDocument): Credentials {
   const issue = parsed.error.issues[0];
   const path = ['credentials', ...(issue?.path ?? []).map(String)];
   throw settingsErrorAt(document.file, document.text, path, issue?.message ?? 'is not as expected');
+}
+
+/** A value changed by hand into something that is no token is the file's mistake, named there. */
+function storedKind(document: SecretsDocument, path: string[], service: CredentialService, value: string) {
+  try {
+    return credentialKind(service, value);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    throw settingsErrorAt(
+      document.file,
+      document.text,
+      path,
+      `${error.message} Run \`claude-tui login\` again.`,
+    );
+  }
 }

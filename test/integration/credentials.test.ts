@@ -63,6 +63,9 @@ describe.skipIf(!dockerAvailable())(
 
     it('logs in through a pty: the sign-in link shown, the code taken, the token caught, masked and stored', async () => {
       const token = tokenFor('code-4711');
+      // A secret in the project: its shadow belongs to the project's agent, not to the login's.
+      mkdirSync(join(project.dir, 'config'), { recursive: true });
+      writeFileSync(join(project.dir, 'config', '.env'), 'SECRET=1\n');
       const term = new TerminalHarness(['login', '--project', project.dir], { cols: 100, rows: 30 }, env);
       await term.waitFor('Paste code here', 240_000);
       expect(term.screen()).toContain('https://claude.ai/oauth/authorize?code=true');
@@ -80,6 +83,10 @@ describe.skipIf(!dockerAvailable())(
       expect(policy.stdout).toBe('anthropic.com\nclaude.ai\nclaude.com\n');
       expect((await asRoot(agent, ['getent', 'hosts', 'github.com'])).exitCode).not.toBe(0);
       expect((await asRoot(agent, ['cat', '/proc/1/environ'])).stdout).not.toContain('sk-ant');
+      const mounts = (
+        await docker(['inspect', '--format', '{{range .Mounts}}{{.Destination}} {{end}}', agent])
+      ).stdout;
+      expect(mounts).not.toContain('/workspace/config');
       term.write('code-4711\r');
       expect(await term.exitCode()).toBe(0);
       expect(term.raw).toContain('sk-ant-oat01-…xxxx');
@@ -104,6 +111,20 @@ describe.skipIf(!dockerAvailable())(
         "Claude: Claude OAuth token sk-ant-oat01-…xxxx, this project's own, from claude-tui login",
       );
       expect(whoami.stdout).not.toContain(token);
+    });
+
+    it('takes the login pair down when the login is stopped by a signal', async () => {
+      const term = new TerminalHarness(['login', '--project', project.dir], { cols: 100, rows: 30 }, env);
+      await term.waitFor('Paste code here', 240_000);
+      const pair = async () =>
+        (await docker(['ps', '-a', '--format', '{{.Names}}', '--filter', 'name=claude-tui-login-'])).stdout;
+      expect(await pair()).toMatch(/-agent/);
+      term.proc.kill('SIGTERM');
+      expect(await term.exitCode()).toBe(143);
+      expect(await pair()).toBe('');
+      expect((await docker(['volume', 'ls', '--format', '{{.Name}}'])).stdout).not.toMatch(
+        /claude-tui-login-/,
+      );
     });
 
     it('gives the token to the agent alone: through a file descriptor, and nowhere else', async () => {

@@ -49,6 +49,13 @@ describe('credential values', () => {
     const redacted = redactSecrets(line);
     for (const secret of [OAUTH, API_KEY, GITHUB]) expect(redacted).not.toContain(secret.slice(14));
     expect(redacted).toContain('sk-ant-oat01-[redacted]');
+    // At the start of a line, after a tab or an underscore, and with dots in it.
+    for (const text of [`x\n${OAUTH}`, `x\t${GITHUB}`, `KEY_${API_KEY}`, `${OAUTH}.more.parts`]) {
+      expect(redactSecrets(text)).not.toContain(OAUTH.slice(14, 40));
+      expect(redactSecrets(text)).not.toContain(GITHUB.slice(4, 20));
+      expect(redactSecrets(text)).not.toContain(API_KEY.slice(14, 40));
+      expect(redactSecrets(text)).not.toContain('more.parts');
+    }
   });
 });
 
@@ -129,6 +136,21 @@ describe('the credential store', () => {
     expect(String((error as Error).message)).toMatch(/secrets\.json:3:\d+.*credentials\.claude\.from/);
     expect(String((error as Error).message)).not.toContain(OAUTH);
     expect(await readFile(secretsFilePath(env), 'utf8')).toContain(OAUTH);
+  });
+
+  it('names the file and the place of a stored value that is no token', async () => {
+    await writeFile(
+      secretsFilePath(env),
+      `{\n  "credentials": {\n    "claude": { "value": "not a token", "from": "login", "savedAt": "x" }\n  }\n}\n`,
+      { mode: 0o600 },
+    );
+    const error = await hostCredentialStore(env)
+      .resolve('claude', undefined)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String((error as Error).message)).toMatch(
+      /secrets\.json:3:\d+.*credentials\.claude\.value.*does not look like/,
+    );
   });
 
   it('gives a session the stored credentials, or the one brought for this run', async () => {

@@ -60,12 +60,13 @@ async function obtain(
   ctx: CommandContext,
   service: CredentialService,
   project: ProjectIdentity | undefined,
-): Promise<{ value: string; from: CredentialOrigin }> {
+  keep: (credential: { value: string; from: CredentialOrigin }) => Promise<void>,
+): Promise<void> {
   if (ctx.args.flags['token-stdin'] && ctx.args.flags['from-env']) {
     throw new UsageError('--token-stdin and --from-env cannot be used together.');
   }
-  if (ctx.args.flags['token-stdin']) return { value: await tokenFromStdin(ctx), from: 'token-stdin' };
-  if (ctx.args.flags['from-env']) return credentialFromEnv(service, ctx.env);
+  if (ctx.args.flags['token-stdin']) return keep({ value: await tokenFromStdin(ctx), from: 'token-stdin' });
+  if (ctx.args.flags['from-env']) return keep(credentialFromEnv(service, ctx.env));
   if (service === 'github') {
     throw new UsageError(
       'A GitHub token is passed in, not made here.',
@@ -78,20 +79,22 @@ async function obtain(
       'Without a terminal, pipe a token in: printf %s "$TOKEN" | claude-tui login --token-stdin',
     );
   }
-  const value = await loginInContainer(ctx, project, ctx.terminal, ctx.out.progress);
-  return { value, from: 'login' };
+  await loginInContainer(ctx, project, ctx.terminal, ctx.out.progress, (value) =>
+    keep({ value, from: 'login' }),
+  );
 }
 
 export const loginCommand: CommandHandler = async (ctx) => {
   const project = scopeProject(ctx);
   const service = serviceOf(ctx);
-  const { value, from } = await obtain(ctx, service, project);
-  const kind = credentialKind(service, value);
-  await storeOf(ctx).save(service, project?.dir, { value, from, savedAt: new Date().toISOString() });
-  const scope = project ? `for ${project.dir} only` : 'for all projects';
-  ctx.out.note(
-    `Saved the ${describeKind(kind)} ${maskCredential(value)} ${scope}; new sessions get it (running ones keep theirs).`,
-  );
+  await obtain(ctx, service, project, async ({ value, from }) => {
+    const kind = credentialKind(service, value);
+    await storeOf(ctx).save(service, project?.dir, { value, from, savedAt: new Date().toISOString() });
+    const scope = project ? `for ${project.dir} only` : 'for all projects';
+    ctx.out.note(
+      `Saved the ${describeKind(kind)} ${maskCredential(value)} ${scope}; new sessions get it (running ones keep theirs).`,
+    );
+  });
 };
 
 export const logoutCommand: CommandHandler = async (ctx) => {
