@@ -18,6 +18,9 @@ data_dir=/var/lib/claude-tui
 dns_user=ctui-dns
 nflog_group=42
 status_file=$run_dir/firewall-status
+# A file of the host's, when mounted: claude-tui reads a session's go-ahead there, with no process in
+# here. Written in place (the mount holds the file), never replaced.
+host_status_file=/var/lib/claude-tui-host/firewall-status
 status_log_prefix='claude-tui-firewall-status: '
 # The name the self-check asks about; left out of the refused list.
 check_name=claude-tui-self-check.invalid
@@ -26,6 +29,7 @@ check_name=claude-tui-self-check.invalid
 # output), where claude-tui reads it without starting a process in here.
 say_status() {
   printf '%s\n' "$*" >"$status_file"
+  if [ -f "$host_status_file" ] && [ ! -L "$host_status_file" ]; then printf '%s\n' "$*" >"$host_status_file"; fi
   printf '%s%s\n' "$status_log_prefix" "$*" >/proc/1/fd/1 2>/dev/null || true
 }
 fail() {

@@ -14,7 +14,9 @@
 # for tmux's server and command the client that connects. It is running until it leaves its mark
 # (exit-code, or ended: written when the agent ends, and when its container starts anew).
 #
-#   session start NAME COLS ROWS -- CMD...   start CMD in a new tmux session
+#   session start NAME COLS ROWS -- CMD...   start CMD in a new tmux session ("-": the first free
+#                                            sN); says "session NAME", then, with CLAUDE_TUI_WAIT=MAX,
+#                                            waits for its end as `wait NAME MAX` does
 #   session run NAME -- CMD...               (inside tmux) run the agent and record how it ends
 #   session list                             one line per session: name, state, times, tmux status
 #   session watch                            print the list again whenever a state changes
@@ -74,7 +76,8 @@ store_credentials() {
   (umask 077 && mkdir -p "$credentials_root") || return 1
   rm -rf "$dir"
   (umask 077 && mkdir "$dir") || return 1
-  while read -r kind value; do
+  # Up to a line "end" (or the input's end): a start that goes on to wait keeps its stdin open.
+  while read -r kind value && [ "$kind" != end ]; do
     case $kind in
       claude-oauth | claude-api-key) claude=1 ;;
       github) ;;
@@ -233,10 +236,31 @@ wait_for_end() {
   done
 }
 
+# How a session ended ("-": stopped), the transcript's length, the sizes, "--", then exactly its
+# last min(length, max) bytes: the reader knows when it has them all.
+send_end() {
+  local dir=$1 max=$2 code=- total send
+  [ -s "$dir/exit-code" ] && read -r code <"$dir/exit-code"
+  total=$(stat -c %s "$dir/transcript" 2>/dev/null || echo 0)
+  send=$((total < max ? total : max))
+  printf '%s\n%s\n' "${code:0:8}" "$total"
+  head -c 1048576 "$dir/sizes" 2>/dev/null
+  printf '\n--\n'
+  [ "$send" -gt 0 ] && tail -c "+$((total - send + 1))" "$dir/transcript" | head -c "$send"
+  return 0
+}
+
 case ${1:-} in
   start)
     name=$2 cols=$3 rows=$4
     shift 5
+    if [ "$name" = - ]; then
+      # The first free default name, claimed by making its folder (two starts never get one name).
+      mkdir -p "$root"
+      i=1
+      until mkdir "$root/s$i" 2>/dev/null && ! tmux has-session -t "=s$i" 2>/dev/null; do i=$((i + 1)); done
+      name=s$i
+    fi
     git_session=${CLAUDE_TUI_GIT_SESSION:-}
     if [ -n "$git_session" ] && [ "$name" != "$git_session" ]; then
       echo "this container runs the git session $git_session only" >&2; exit 2
@@ -259,6 +283,12 @@ case ${1:-} in
     tmux set-hook -t "=$name:" window-resized "run-shell -b '$self resized $name #{pane_width} #{pane_height}'"
     # Watchers may have looked between the state file and tmux knowing the session: look again.
     touch "$root/$name/started"
+    printf 'session %s\n' "$name"
+    # One exec for a start and its wait (claude-tui run): each exec costs the Engine a process.
+    if [ -n "${CLAUDE_TUI_WAIT:-}" ]; then
+      wait_for_end "$root/$name"
+      send_end "$root/$name" "$CLAUDE_TUI_WAIT"
+    fi
     ;;
   run)
     name=$2
@@ -289,16 +319,7 @@ case ${1:-} in
     name=$2 max=$3 dir=$root/$2
     [ -d "$dir" ] || { echo "there is no session named $name" >&2; exit 5; }
     wait_for_end "$dir"
-    # How it ended ("-": stopped), the transcript's length, the sizes, "--", then exactly its last
-    # min(length, max) bytes: the reader knows when it has them all.
-    code=-
-    [ -s "$dir/exit-code" ] && read -r code <"$dir/exit-code"
-    total=$(stat -c %s "$dir/transcript" 2>/dev/null || echo 0)
-    send=$((total < max ? total : max))
-    printf '%s\n%s\n' "${code:0:8}" "$total"
-    head -c 1048576 "$dir/sizes" 2>/dev/null
-    printf '\n--\n'
-    [ "$send" -gt 0 ] && tail -c "+$((total - send + 1))" "$dir/transcript" | head -c "$send"
+    send_end "$dir" "$max"
     exit 0
     ;;
   watch)

@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import { parseAllowlist } from '../firewall/allowlist.js';
 import { log } from '../log.js';
 import { planFirewall } from '../firewall/firewall-plan.js';
-import { policyDir, resolvConfPath } from '../firewall/policy-store.js';
+import { firewallStatusPath, policyDir, resolvConfPath } from '../firewall/policy-store.js';
 import { stateDir } from '../paths.js';
 import { AGENT_USER, WORKSPACE } from '../project/container-specs.js';
 import { down } from '../project/down.js';
@@ -151,6 +151,7 @@ async function loginPlan(
           .filter((mount) => mount.target !== WORKSPACE && !mount.target.startsWith(`${WORKSPACE}/`))
           .map((mount) => ({ ...mount, readOnly: true })),
         policyDir: policyDir(loginState),
+        firewallStatusFile: firewallStatusPath(loginState),
         resolvConf: resolvConfPath(loginState),
       },
     },

@@ -1,10 +1,11 @@
 import { log } from '../log.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
-import { gitTarget, workspaceTarget } from '../session/session-target.js';
+import { gitTarget } from '../session/session-target.js';
+import { RENDERED_TAIL_BYTES } from '../session/transcript.js';
 import { stopSession } from '../session/sessions.js';
 import { startAgentSession } from '../session/start-agent-session.js';
-import { waitForSessionEnd } from '../session/wait-session.js';
+import { waitForSessionEnd, type SessionEndWait } from '../session/wait-session.js';
 import { startGitSession, type GitStartResult } from './start-git-session.js';
 
 export interface RunRequest {
@@ -52,12 +53,11 @@ export async function runSession(
   project: ProjectIdentity,
   request: RunRequest,
 ): Promise<RunResult> {
-  const started = await startRun(services, project, request);
+  const { end, ...started } = await startRun(services, project, request);
   request.onStarted?.(started);
-  // Made once the session runs, not while it starts: on a machine of two cores the Engine's execs
-  // compete for them, and a wait made meanwhile slowed the start more than it saved.
-  const target = started.kind === 'git' ? gitTarget(project, started.name) : workspaceTarget(project);
-  const waiting = waitForSessionEnd(services.engine, target, started.name);
+  // A folder session's start goes on to wait in the same exec; a git session's wait is made once
+  // it runs, in its own container.
+  const waiting = end ?? waitForSessionEnd(services.engine, gitTarget(project, started.name), started.name);
   // The terminal emulator loads while the agent works.
   const renderer = import('../session/render-transcript.js');
   let interrupted = false;
@@ -92,7 +92,7 @@ async function startRun(
   services: HostServices,
   project: ProjectIdentity,
   request: RunRequest,
-): Promise<StartedRun> {
+): Promise<StartedRun & { end?: SessionEndWait }> {
   const common = {
     ...(request.name ? { name: request.name } : {}),
     agentArgs: request.agentArgs,
@@ -100,8 +100,11 @@ async function startRun(
     cliPath: request.cliPath,
   };
   if (!request.git) {
-    const { name, command } = await startAgentSession(services, project, common);
-    return { name, command, kind: 'workspace' };
+    const { name, command, end } = await startAgentSession(services, project, {
+      ...common,
+      waitMaxBytes: RENDERED_TAIL_BYTES,
+    });
+    return { name, command, kind: 'workspace', ...(end ? { end } : {}) };
   }
   const git = await startGitSession(services, project, {
     ...common,

@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import type { DockerEngine } from '../docker/engine.js';
 import { UserError } from '../errors.js';
 import { execText } from '../docker/exec.js';
@@ -13,6 +14,39 @@ const STATUS_LOG_TAIL = 20;
 export async function readFirewallStatus(engine: DockerEngine, gateway: string): Promise<string> {
   const result = await execText(engine, gateway, [firewallCommand, 'status']).catch(() => undefined);
   return result?.exitCode === 0 ? result.stdout.trim() : 'unknown: the gateway is not answering';
+}
+
+/**
+ * The status for a session's go-ahead, without a process in the gateway: the copy the gateway
+ * writes to a file of the host's, when it was written since the gateway last started (one from an
+ * earlier run says nothing about this one). Otherwise, the gateway itself is asked.
+ */
+export async function firewallStatusForStart(
+  engine: DockerEngine,
+  gateway: string,
+  statusFile: string,
+): Promise<string> {
+  const [container, written] = await Promise.all([
+    engine.inspectContainer(gateway).catch(() => undefined),
+    readWrittenStatus(statusFile),
+  ]);
+  const started = Date.parse(container?.State.StartedAt ?? '');
+  if (container?.State.Running && written?.text && written.at >= started) return written.text;
+  return readFirewallStatus(engine, gateway);
+}
+
+async function readWrittenStatus(file: string): Promise<{ text: string; at: number } | undefined> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const [stat, text] = [await handle.stat(), await handle.readFile('utf8')];
+      return { text: text.trim(), at: stat.mtimeMs };
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -4,6 +4,12 @@ import { AGENT_RESOLV_CONF, renderPolicyFiles, type FirewallPolicy } from './pol
 
 export const policyDir = (projectStateDir: string) => join(projectStateDir, 'policy');
 export const resolvConfPath = (projectStateDir: string) => join(projectStateDir, 'resolv.conf');
+/**
+ * Where the gateway also writes its firewall status (a file mounted into it), so that a session's
+ * start reads it without a process in the gateway. Made once and never replaced: the mount holds
+ * the file itself.
+ */
+export const firewallStatusPath = (projectStateDir: string) => join(projectStateDir, 'firewall-status');
 
 /**
  * Writes the policy where the gateway reads it (a folder mounted read-only into it). Files are
@@ -27,6 +33,7 @@ export async function writePolicy(projectStateDir: string, policy: FirewallPolic
     previous.set(path, current);
     await replaceFile(path, content);
   }
+  await writeFile(firewallStatusPath(projectStateDir), '', { flag: 'a', mode: 0o644 });
   const resolv = resolvConfPath(projectStateDir);
   if ((await readFile(resolv, 'utf8').catch(() => undefined)) !== AGENT_RESOLV_CONF) {
     await writeFile(resolv, AGENT_RESOLV_CONF, { mode: 0o644 });

@@ -23,6 +23,8 @@ export interface ProjectRuntime {
   protectedPaths: string[];
   /** Host folder with the firewall policy, mounted read-only into the gateway. */
   policyDir: string;
+  /** The host file the gateway also writes its status to (see firewallStatusPath). */
+  firewallStatusFile?: string;
   /** The agent's resolv.conf (only the gateway's resolver); absent when the firewall is off. */
   resolvConf: string | undefined;
   /** Docker networks the gateway joins besides the project's own. */
@@ -57,6 +59,8 @@ export const AGENT_USER = 'claude';
 /** Cleared on every start (tmpfs); the entrypoint writes `ready` there when set up. */
 export const RUNTIME_STATE_DIR = '/run/claude-tui';
 export const GATEWAY_POLICY_DIR = '/etc/claude-tui/policy';
+/** images/firewall.sh writes its status here too when it is mounted (a file of the host's). */
+export const GATEWAY_STATUS_FILE = '/var/lib/claude-tui-host/firewall-status';
 
 const restartPolicy = { Name: 'unless-stopped' };
 const noNewPrivileges = ['no-new-privileges'];
@@ -69,7 +73,12 @@ export function gatewaySpec(project: ProjectIdentity, runtime: ProjectRuntime): 
     Labels: managedLabels('gateway', project),
     HostConfig: {
       NetworkMode: project.names.network,
-      Mounts: [{ Type: 'bind', Source: runtime.policyDir, Target: GATEWAY_POLICY_DIR, ReadOnly: true }],
+      Mounts: [
+        { Type: 'bind', Source: runtime.policyDir, Target: GATEWAY_POLICY_DIR, ReadOnly: true },
+        ...(runtime.firewallStatusFile
+          ? [{ Type: 'bind', Source: runtime.firewallStatusFile, Target: GATEWAY_STATUS_FILE }]
+          : []),
+      ],
       // Where host ports listed in the config are reached.
       ExtraHosts: ['host.docker.internal:host-gateway'],
       // The gateway owns the firewall, so it alone holds the network capabilities; it runs no

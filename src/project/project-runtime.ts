@@ -3,7 +3,7 @@ import type { AppSettings } from '../config/app-settings.js';
 import { UserError } from '../errors.js';
 import { planFirewall } from '../firewall/firewall-plan.js';
 import type { FirewallPolicy } from '../firewall/policy.js';
-import { policyDir, resolvConfPath } from '../firewall/policy-store.js';
+import { firewallStatusPath, policyDir, resolvConfPath } from '../firewall/policy-store.js';
 import { caSources, readCaCertificates, type CaCertificate } from '../image/ca-certificates.js';
 import { collectImageInputs, type ImageInputs } from '../image/image-inputs.js';
 import type { EffectivePolicy } from '../policy/interpret-policy.js';
@@ -84,6 +84,7 @@ export async function planProject(
       mounts: policy.mounts,
       protectedPaths,
       policyDir: policyDir(stateDir),
+      firewallStatusFile: firewallStatusPath(stateDir),
       resolvConf: firewall.enabled ? resolvConfPath(stateDir) : undefined,
       networks: config.networks ?? [],
       secretShadows: secrets.shadows,

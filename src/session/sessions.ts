@@ -5,6 +5,8 @@ import type { ProjectIdentity } from '../project/identity.js';
 import { parseSessionList, type SessionInfo } from './session-state.js';
 import { gitTarget, workspaceTarget, type SessionTarget } from './session-target.js';
 import { execText } from '../docker/exec.js';
+import type { ExecProcess } from '../docker/exec-process.js';
+import { SessionEndReader, waitFailed, type SessionEnd, type SessionEndWait } from './wait-session.js';
 import { credentialLines, type SessionCredential } from '../auth/session-credentials.js';
 
 /** The script in the image that manages sessions (images/session.sh). */
@@ -43,36 +45,117 @@ export function targetOf(
   return session.kind === 'git' ? gitTarget(project, session.name) : workspaceTarget(project);
 }
 
+export interface StartedSession {
+  name: string;
+  /** With `waitMaxBytes`: the session's end, told by the same exec that started it. */
+  end?: SessionEndWait;
+}
+
+/**
+ * Starts a session (named, or the first free sN the script picks): one exec, whose stdin carries
+ * the credentials into a tmpfs file only the agent's user reads, and from there to the agent alone
+ * (never an argument, an environment variable of the container or of tmux, or a file in a volume).
+ * With `waitMaxBytes` the same exec goes on to wait for the session's end (claude-tui run): each
+ * exec costs the Engine a process and a round trip.
+ */
 export async function startSession(
   engine: DockerEngine,
   target: SessionTarget,
-  name: string,
+  name: string | undefined,
   command: readonly string[],
   size: { cols: number; rows: number },
   credentials: readonly SessionCredential[] = [],
-): Promise<void> {
-  // The credentials go over the exec's stdin into a tmpfs file only the agent's user reads, and
-  // from there to the agent alone: never an argument, an environment variable of the container or
-  // of tmux, or a file in a volume.
-  const result = await execText(
-    engine,
-    target.container,
-    [SESSION_SCRIPT, 'start', name, String(size.cols), String(size.rows), '--', ...command],
-    { user: AGENT_USER, workingDir: target.workdir, input: credentialLines(credentials) },
+  options: { waitMaxBytes?: number } = {},
+): Promise<StartedSession> {
+  const wait = options.waitMaxBytes;
+  let stdout = Buffer.alloc(0);
+  let stderr = '';
+  let started: ((name: string) => void) | undefined;
+  const named = new Promise<string>((resolve) => (started = resolve));
+  let sessionName: string | undefined;
+  const reader = new SessionEndReader(wait ?? 0);
+  let answered: ((end: SessionEnd) => void) | undefined;
+  const answer = new Promise<SessionEnd>((resolve) => (answered = resolve));
+  const process = await engine.startExec(
+    {
+      container: target.container,
+      command: [SESSION_SCRIPT, 'start', name ?? '-', String(size.cols), String(size.rows), '--', ...command],
+      user: AGENT_USER,
+      workingDir: target.workdir,
+      env: wait ? [`CLAUDE_TUI_WAIT=${wait}`] : [],
+    },
+    (stream, data) => {
+      if (stream === 'stderr') {
+        stderr += data.toString('utf8');
+        return;
+      }
+      if (sessionName === undefined) {
+        stdout = Buffer.concat([stdout, data]);
+        const newline = stdout.indexOf(10);
+        if (newline < 0) return;
+        sessionName = /^session (\S+)$/.exec(stdout.subarray(0, newline).toString('utf8'))?.[1] ?? '';
+        started?.(sessionName);
+        data = stdout.subarray(newline + 1);
+      }
+      if (wait && data.length && reader.push(data)) answered?.(reader.result()!);
+    },
   );
-  if (result.exitCode === 3) {
-    throw new UserError(
+  process.stdin.write(credentialLines(credentials) + 'end\n');
+  // A start that waits keeps its stdin open: the script learns from it closing that nobody waits.
+  if (!wait) process.stdin.end();
+  const exited = process.exit;
+  const first = await Promise.race([named, exited.then((code) => ({ code }))]);
+  if (typeof first !== 'string' || !first) {
+    const code = typeof first === 'string' ? await exited : first.code;
+    throw startFailed(name ?? 'the session', code, stderr);
+  }
+  if (!wait) {
+    await exited;
+    return { name: first };
+  }
+  return { name: first, end: endOfStart(process, exited, answer, first, stderr) };
+}
+
+function endOfStart(
+  process: ExecProcess,
+  exited: Promise<number | null>,
+  answer: Promise<SessionEnd>,
+  name: string,
+  stderr: string,
+): SessionEndWait {
+  let cancelled = false;
+  const end = (async () => {
+    const outcome = await Promise.race([answer, exited.then((code) => ({ code }))]);
+    if (!('code' in outcome)) {
+      process.close();
+      return outcome;
+    }
+    if (cancelled) throw new UserError('Stopped waiting for the session.');
+    throw waitFailed(name, outcome.code, stderr);
+  })();
+  return {
+    end,
+    cancel: () => {
+      cancelled = true;
+      process.close();
+    },
+  };
+}
+
+function startFailed(name: string, exitCode: number | null, stderr: string): UserError {
+  if (exitCode === 3) {
+    return new UserError(
       `A session named ${name} is already running.`,
       'Pick another name with --name, or attach to it.',
     );
   }
-  if (result.exitCode === 4) {
-    throw new UserError(
+  if (exitCode === 4) {
+    return new UserError(
       `A git session is named ${name}.`,
       `Pick another name, or start it again with \`claude-tui start --git --name ${name}\`.`,
     );
   }
-  if (result.exitCode !== 0) throw new UserError(`The session could not start: ${result.stderr.trim()}`);
+  return new UserError(`The session could not start: ${stderr.trim() || `exit code ${exitCode}`}`);
 }
 
 export async function stopSession(

@@ -1,18 +1,20 @@
 import type { Credential } from '../auth/credential.js';
 import { credentialsForSession } from '../auth/session-credentials.js';
 import { UserError } from '../errors.js';
-import { readFirewallStatus } from '../firewall/gateway-control.js';
+import { firewallStatusForStart } from '../firewall/gateway-control.js';
+import { firewallStatusPath } from '../firewall/policy-store.js';
 import { agentUnavailable } from '../project/agent-exec.js';
 import { approvedPolicy } from '../policy/review-policy.js';
 import type { HostServices } from '../project/host-services.js';
 import { hostUserFor } from '../project/host-user.js';
 import type { ProjectIdentity } from '../project/identity.js';
-import { lendHost } from '../project/lend-host.js';
+import { lendHost, refreshGitIdentity } from '../project/lend-host.js';
 import { projectStateDir } from '../project/project-state-dir.js';
 import { agentCommand } from './agent-command.js';
 import { syncMcpSettings } from './mcp-settings.js';
-import { nextSessionName, validateSessionName } from './session-names.js';
-import { listSessions, startSession } from './sessions.js';
+import { validateSessionName } from './session-names.js';
+import { startSession } from './sessions.js';
+import type { SessionEndWait } from './wait-session.js';
 import { workspaceTarget } from './session-target.js';
 import { ensureWatcher } from './watcher-process.js';
 
@@ -25,6 +27,8 @@ export interface StartRequest {
   cliPath: string;
   /** Claude's credential for this session only (`run --token-stdin`), instead of the stored one. */
   credential?: Credential;
+  /** Also wait for the session's end, in the same exec (`run`): at most this much transcript. */
+  waitMaxBytes?: number;
 }
 
 /**
@@ -35,40 +39,51 @@ export async function startAgentSession(
   services: HostServices,
   project: ProjectIdentity,
   request: StartRequest,
-): Promise<{ name: string; command: string[] }> {
-  // Three questions asked at once (most of a start is waiting for the Engine), their answers taken
-  // in order: a project that is down is said to be down, not that its sessions could not be listed.
-  // The agent command and yolo as approved: the workspace's copy is only a proposal.
+): Promise<{ name: string; command: string[]; end?: SessionEndWait }> {
+  // What can be asked at once is (most of a start is waiting for the Engine), the answers taken in
+  // order: a project that is down is said to be down first. The agent command and yolo as
+  // approved: the workspace's copy is only a proposal. The script picks a default name itself.
   const stateDir = projectStateDir(project, services.env);
-  const [, { config }, sessions] = inOrder(
+  const name = request.name ? validateSessionName(request.name) : undefined;
+  const [, { config }, credentials] = inOrder(
     await Promise.allSettled([
       assertSessionCanStart(services, project),
       approvedPolicy(project.dir, stateDir),
-      listSessions(services.engine, project),
+      credentialsForSession(services, project.dir, request.credential),
+      // The identity as this shell's git has it now reaches the new session.
+      refreshGitIdentity(services, project),
     ]),
   );
   // Every session starts with the MCP servers as approved now, whatever the agent did to its
   // settings since (no exec while the project has none of ours).
   await syncMcpSettings(services.engine, project, config, stateDir, 'session-start');
-  const existing = sessions.map((s) => s.name);
-  const name = request.name ? validateSessionName(request.name) : nextSessionName(existing);
   const command = agentCommand(config, request.agentArgs, services.env);
-  const credentials = await credentialsForSession(services, project.dir, request.credential);
-  // The identity and SSH agent as this shell has them reach the new session (`up` told what is missing).
-  await lendHost(services, project, hostUserFor(project.dir), config);
-  await startSession(services.engine, workspaceTarget(project), name, command, request.size, credentials);
+  // The SSH agent as this shell has it (`up` told what is missing).
+  await lendHost(services, project, hostUserFor(project.dir), config, { identity: 'if-missing' });
+  const started = await startSession(
+    services.engine,
+    workspaceTarget(project),
+    name,
+    command,
+    request.size,
+    credentials,
+    request.waitMaxBytes ? { waitMaxBytes: request.waitMaxBytes } : {},
+  );
   await ensureNotifier(services, project, request.cliPath);
-  return { name, command };
+  return { ...started, command };
 }
 
 /** A session starts only in a running agent, behind a working firewall (or one turned off). */
 export async function assertSessionCanStart(
-  services: Pick<HostServices, 'engine'>,
+  services: Pick<HostServices, 'engine' | 'env'>,
   project: ProjectIdentity,
 ): Promise<void> {
-  const problem = await agentUnavailable(services.engine, project);
+  const statusFile = firewallStatusPath(projectStateDir(project, services.env));
+  const [problem, firewall] = await Promise.all([
+    agentUnavailable(services.engine, project),
+    firewallStatusForStart(services.engine, project.names.gateway, statusFile),
+  ]);
   if (problem) throw problem;
-  const firewall = await readFirewallStatus(services.engine, project.names.gateway);
   if (!firewall.startsWith('protected') && !firewall.startsWith('off')) {
     throw new UserError(
       `Not starting a session: the project's firewall is ${firewall}.`,

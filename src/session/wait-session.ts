@@ -78,7 +78,7 @@ export function waitForSessionEnd(
   };
 }
 
-function waitFailed(name: string, exitCode: number | null, stderr: string): UserError {
+export function waitFailed(name: string, exitCode: number | null, stderr: string): UserError {
   if (exitCode === 2 && stderr.includes('usage:')) {
     return new UserError(
       `The session's container runs an older image that cannot wait for ${name}.`,

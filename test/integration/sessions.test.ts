@@ -427,17 +427,29 @@ describe.skipIf(!dockerAvailable())('agent sessions (real Docker Engine, tmux an
   });
 
   it('refuses to start a session while the firewall is not protected', async () => {
-    await execText(engine, project.names.gateway, [
-      'sh',
-      '-c',
-      'echo "unprotected: a test says so" > /run/claude-tui/firewall-status',
-    ]);
+    // Where the gateway writes its status: its own file, and the copy on the host a start reads.
+    const say = (status: string) =>
+      execText(engine, project.names.gateway, [
+        'sh',
+        '-c',
+        `echo "${status}" > /run/claude-tui/firewall-status; echo "${status}" > /var/lib/claude-tui-host/firewall-status`,
+      ]);
+    await say('unprotected: a test says so');
     try {
       const result = await cli(['start', project.dir, '--name', 'refused']);
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toContain(
         "Not starting a session: the project's firewall is unprotected: a test says so",
       );
+      // A host copy older than the gateway's start says nothing: the gateway itself is asked.
+      await execText(engine, project.names.gateway, [
+        'sh',
+        '-c',
+        'echo "protected: from an earlier run" > /var/lib/claude-tui-host/firewall-status && touch -d 2000-01-01 /var/lib/claude-tui-host/firewall-status',
+      ]);
+      const stale = await cli(['start', project.dir, '--name', 'refused']);
+      expect(stale.exitCode).toBe(1);
+      expect(stale.stderr).toContain('unprotected: a test says so');
     } finally {
       await cli(['allow', 'apply', project.dir]);
     }
