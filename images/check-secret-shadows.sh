@@ -8,10 +8,26 @@
 # The rules come from claude-tui in CLAUDE_TUI_SECRET_CHECK (see src/project/secret-patterns.ts):
 # for shadow, expose and skip, globs on a single name and a regular expression over paths
 # relative to the workspace, written to mean the same here (GNU find, bash) as on the host.
+#
+# Names are not enough: a folder renamed into one the name search skips (node_modules), or a
+# hard link, shows a secret under a name no rule matches. So `up` also records the inode of each
+# shadow (src/project/secret-inodes.ts), and the whole workspace is searched for them, nothing
+# skipped: a secret's inode must never be visible. Each recorded shadow must be a mount point
+# where it was made (a link the agent put above it would have Docker mount it elsewhere).
 set -euo pipefail
 workspace=${CLAUDE_TUI_WORKSPACE:-/workspace}
 rules=${CLAUDE_TUI_SECRET_CHECK:-}
+record_file=${CLAUDE_TUI_SECRET_INODES:-/etc/claude-tui/secret-inodes.json}
 [ -n "$rules" ] || exit 0
+
+refuse() {
+  echo "claude-tui: $1"
+  shift
+  printf '  %q\n' "${@:1:10}"
+  [ $# -le 10 ] || echo "  and $(($# - 10)) more"
+  echo 'claude-tui: the agent container does not start until claude-tui up shadows them.'
+  exit 78
+}
 
 # Six fields, each ended by a NUL: for shadow, expose and skip, the names (one a line), the paths.
 mapfile -d '' -t field < <(jq -j '(.shadow, .expose, .skip) | (.names | join("\n")), (.paths // "") | . + "\u0000"' <<<"$rules")
@@ -35,9 +51,18 @@ any_of() {
 # Every mount point in the workspace, and every folder above one (claude-tui never shadows a
 # folder holding another mount: the policy files, the folders that run on the host).
 declare -A mounted=() holds=()
-while read -r _ _ _ _ point _; do
+stray=()
+while read -r _ _ _ root point _; do
   printf -v point '%b' "$point"
-  case $point in "$workspace"/*) ;; *) continue ;; esac
+  printf -v root '%b' "$root"
+  case $point in
+    "$workspace"/*) ;;
+    *)
+      # The empty file mounted anywhere else: led there by a link (the state folder's name for it).
+      case $root in */secret-shadow) stray+=("$point") ;; esac
+      continue
+      ;;
+  esac
   mounted[$point]=1
   parent=${point%/*}
   while [ "$parent" != "$workspace" ]; do
@@ -84,20 +109,64 @@ mapfile -d '' -t shadow_test < <(any_of "$shadow_paths" "${shadow_names[@]}")
 mapfile -d '' -t skip_test < <(any_of "$skip_paths" "${skip_names[@]}")
 
 unshadowed=()
+virtualenvs=()
 while IFS= read -r -d '' path; do
+  for venv in "${virtualenvs[@]}"; do [[ $path == "$venv"/* ]] && continue 2; done
   [ -n "${mounted[$path]:-}" ] && continue
   if [ -L "$path" ]; then
     link_is_covered "$path" && continue
   elif [ -d "$path" ] && [ -n "${holds[$path]:-}" ]; then
+    continue
+  elif [ -d "$path" ] && [ -f "$path/pyvenv.cfg" ] && [ ! -L "$path/pyvenv.cfg" ]; then
+    # A Python virtualenv named like a secret (.env): neither shadowed nor searched, as on the host.
+    virtualenvs+=("$path")
     continue
   fi
   unshadowed+=("${path#"$workspace"/}")
 done < <(find "$workspace" -mindepth 1 -regextype posix-extended \
   "${expose_test[@]}" -prune -o "${shadow_test[@]}" -print0 -false -o "${skip_test[@]}" -prune)
 
-[ ${#unshadowed[@]} -eq 0 ] && exit 0
-echo "claude-tui: ${#unshadowed[@]} secret-looking path(s) in the project are not shadowed (they appeared or moved since claude-tui up):"
-printf '  %q\n' "${unshadowed[@]:0:10}"
-[ ${#unshadowed[@]} -le 10 ] || echo "  and $((${#unshadowed[@]} - 10)) more"
-echo 'claude-tui: the agent container does not start until claude-tui up shadows them.'
-exit 78
+[ ${#unshadowed[@]} -eq 0 ] ||
+  refuse "${#unshadowed[@]} secret-looking path(s) in the project are not shadowed (they appeared or moved since claude-tui up):" "${unshadowed[@]}"
+
+if ! jq -e '(.root | numbers) and (.shadows | arrays)' "$record_file" >/dev/null 2>&1; then
+  echo "claude-tui: the record of shadowed files ($record_file) cannot be read."
+  echo 'claude-tui: the agent container does not start until claude-tui up writes it.'
+  exit 78
+fi
+# The workspace's inode, then an inode and a path for each shadow; each ended by a NUL.
+mapfile -d '' -t record_fields < <(jq -j '.root, "\u0000", (.shadows[] | "\(.inode)\u0000\(.path)\u0000")' "$record_file")
+
+# Inode numbers are the host's only where /workspace has the project folder's own (a bind mount on
+# Linux); the login's throwaway workspace, or a file share that numbers anew, has another.
+if [ "$(stat -c %i "$workspace")" != "${record_fields[0]}" ]; then
+  echo "claude-tui: the workspace's inode numbers are not the host's here: shadows checked by name only."
+  exit 0
+fi
+declare -A origin=()
+missing=()
+find_inodes=('(' -false)
+for ((i = 1; i + 1 < ${#record_fields[@]}; i += 2)); do
+  inode=${record_fields[i]} path=${record_fields[i + 1]}
+  origin[$inode]=$path
+  find_inodes+=(-o -inum "$inode")
+  [ -n "${mounted[$workspace/$path]:-}" ] || missing+=("$path")
+done
+find_inodes+=(')')
+[ $((${#missing[@]} + ${#stray[@]})) -eq 0 ] ||
+  refuse 'shadow mount(s) not where claude-tui up made them (a folder above moved, or a link put there):' "${missing[@]}" "${stray[@]}"
+
+# The whole workspace, on its own filesystem (a secret cannot be renamed or linked off it; the
+# shadows' own tmpfs and other file systems are not entered, and their entries are told by device).
+device=$(stat -c %d "$workspace")
+visible=()
+[ ${#origin[@]} -gt 0 ] || exit 0
+while IFS= read -r -d '' hit; do
+  hit_device=${hit%% *} hit=${hit#* }
+  inode=${hit%% *} path=${hit#* }
+  [ "$hit_device" = "$device" ] || continue
+  visible+=("${path#"$workspace"/} (shadowed as ${origin[$inode]:-?})")
+done < <(find "$workspace" -xdev "${find_inodes[@]}" -printf '%D %i %p\0')
+[ ${#visible[@]} -eq 0 ] ||
+  refuse 'shadowed secret(s) readable under another path (moved since claude-tui up, or another name of it):' "${visible[@]}"
+exit 0

@@ -19,6 +19,11 @@ export interface SecretShadowReport {
    * was made. The next `up` recreates the container with them shadowed.
    */
   notShadowed: SecretShadow[];
+  /**
+   * Shadowed files replaced on the host since the last `up` (an editor saving by rename): their
+   * mount inside is gone, so the agent may read them until `up` restarts its container.
+   */
+  replacedOnHost: string[];
   /** What the next `up` shadows: the project as it is now, under the approved rules. */
   atNextUp: SecretShadow[];
   /** Links out of the project, hard links, a search cut short. */
@@ -37,7 +42,7 @@ export async function secretShadowReport(
     services.engine.inspectContainer(project.names.agent),
     protectedPathsIn(project.dir),
   ]);
-  const { scan } = await planSecretShadows(
+  const { scan, shadows } = await planSecretShadows(
     project.dir,
     policy.config.secrets,
     { protectedPaths, mountTargets: policy.mounts.map((m) => m.target) },
@@ -48,6 +53,7 @@ export async function secretShadowReport(
   return {
     shadowed,
     notShadowed: agent ? missing(scan.shadows, shadowed) : [],
+    replacedOnHost: agent?.State.Running ? shadows.replacedOnHost : [],
     atNextUp: scan.shadows,
     notes: scan.notes,
     agentContainer: agent !== undefined,

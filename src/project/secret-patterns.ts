@@ -23,10 +23,32 @@ export const DEFAULT_SECRET_PATTERNS = [
 ] as const;
 
 /**
- * Folders not searched: version control data, and dependencies, which hold other people's public
- * files (certifi's cacert.pem, test keys of packages) that shadowing would break.
+ * Committed templates of a `.env`, which the agent needs to read: exposed unless `secrets.shadow`
+ * names them itself.
  */
-export const UNSEARCHED_FOLDERS = ['.git', '.hg', '.svn', 'node_modules', 'site-packages'] as const;
+export const DEFAULT_EXPOSED = ['.env.example', '.env.sample', '.env.template', '.env.dist'] as const;
+
+/**
+ * Folders not searched: version control data, and dependencies, which hold other people's public
+ * files (certifi's cacert.pem, test keys of packages) that shadowing would break. A secret moved
+ * into one after `up` is still found at each start of the agent container (by its inode, see
+ * secret-inodes.ts).
+ */
+export const UNSEARCHED_FOLDERS = [
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'site-packages',
+  'vendor',
+  '.venv',
+  'venv',
+  '.tox',
+  '.bundle',
+] as const;
+
+/** A folder holding this file is a Python virtualenv (often named `.env`): never shadowed nor searched. */
+export const VIRTUALENV_MARK = 'pyvenv.cfg';
 
 /** One set of patterns: globs on a name, and a regex body over whole relative paths (if any). */
 export interface PatternSet {
@@ -46,7 +68,8 @@ export interface SecretRules {
 }
 
 /**
- * The rules from the approved config: the defaults plus `shadow`, less what `expose` names.
+ * The rules from the approved config: the defaults plus `shadow`, less what `expose` names (and
+ * the `.env` templates, unless `shadow` names one).
  * `unsearched` are project-relative folders to leave out besides the usual ones (where another
  * mount covers the project's own files).
  */
@@ -55,7 +78,8 @@ export function secretRules(
   unsearched: readonly string[] = [],
 ): SecretRules {
   const shadow = patternSet([...DEFAULT_SECRET_PATTERNS, ...(config.shadow ?? [])]);
-  const expose = patternSet(config.expose ?? []);
+  const templates = DEFAULT_EXPOSED.filter((name) => !config.shadow?.includes(name));
+  const expose = patternSet([...templates, ...(config.expose ?? [])]);
   const skip = patternSet(UNSEARCHED_FOLDERS, unsearched.map(literalPath));
   const [isShadow, isSkip] = [matcher(shadow), matcher(skip)];
   const exposeName = nameRegex(expose.names);

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, readlink, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { SecretRules } from './secret-patterns.js';
+import { VIRTUALENV_MARK, type SecretRules } from './secret-patterns.js';
 
 /** A path the agent sees empty: an empty read-only file over a file, an empty tmpfs over a folder. */
 export interface SecretShadow {
@@ -15,12 +15,14 @@ export interface SecretShadow {
 export interface SecretScan {
   /** Sorted by path, so the agent's spec (and its hash) is the same for the same tree. */
   shadows: SecretShadow[];
-  /** What the person should know: links out of the project, hard links, a walk cut short. */
+  /** What the person should know: links out of the project, other names shadowed, a walk cut short. */
   notes: string[];
   /** Files and folders looked at. */
   entries: number;
-  /** The walk stopped at a cap: what lies deeper was not searched. */
+  /** The walk stopped at a cap: what lies deeper was not searched (`up` makes no agent container then). */
   truncated: boolean;
+  /** Why it stopped, for the person: what was found and how to search less. */
+  truncatedBecause?: string;
 }
 
 export interface ScanOptions {
@@ -73,6 +75,7 @@ export async function scanForSecrets(projectDir: string, options: ScanOptions): 
         if (truncated) break;
         if (rules.exposed(path)) continue;
         const folder = dirent.isDirectory();
+        if (folder && rules.shadowed(path) && (await isVirtualenv(join(root, path)))) continue;
         if (rules.shadowed(path) && !mounts.touches(path)) {
           truncated = shadows.length + links.length >= maxShadows;
           if (truncated) break;
@@ -86,17 +89,23 @@ export async function scanForSecrets(projectDir: string, options: ScanOptions): 
     }
     level = next;
   }
-  const notes = [
-    ...(await followLinks(root, links, shadows, options)),
-    ...(await hardLinkNotes(root, shadows)),
-  ];
-  if (truncated) notes.push(truncatedNote(entries > maxEntries ? maxEntries : undefined, maxShadows));
+  const notes = await followLinks(root, links, shadows, options);
+  const because = truncated
+    ? truncatedBecause(entries > maxEntries ? maxEntries : undefined, maxShadows, [...shadows, ...links])
+    : undefined;
+  if (because) notes.push(truncatedNote(because));
   return {
     shadows: shadows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     notes,
     entries: Math.min(entries, maxEntries),
     truncated,
+    ...(because ? { truncatedBecause: because } : {}),
   };
+}
+
+/** A Python virtualenv (`python -m venv .env` is common): other people's files, like node_modules. */
+async function isVirtualenv(folder: string): Promise<boolean> {
+  return (await lstat(join(folder, VIRTUALENV_MARK)).catch(() => undefined))?.isFile() ?? false;
 }
 
 /** Reads many folders at once, keeping their order; each listing sorted by name. */
@@ -192,29 +201,61 @@ async function linkTarget(
   return { path: rel.split(sep).join('/'), kind: stats.isDirectory() ? 'folder' : 'file' };
 }
 
-/** A hard link is the same file under another name, which no pattern may match. */
-async function hardLinkNotes(root: string, shadows: readonly SecretShadow[]): Promise<string[]> {
-  const notes: string[] = [];
-  for (const shadow of shadows) {
-    if (shadow.kind !== 'file') continue;
-    const stats = await lstat(join(root, shadow.path)).catch(() => undefined);
-    if (stats && stats.nlink > 1) {
-      notes.push(
-        `${shadow.path} has ${stats.nlink - 1} other name(s) (hard links); a name no pattern matches is not shadowed`,
-      );
+/**
+ * Adds shadows for other names of shadowed files (hard links) and for secrets moved since the last
+ * `up` (found by inode, see secret-inodes.ts), where nothing covers them yet and no other mount is
+ * in the way. `origin` is the name each was shadowed by (its own, when it was found there before).
+ */
+export function withOtherNames(
+  scan: SecretScan,
+  found: readonly (Omit<SecretShadow, 'via'> & { origin: string })[],
+  options: Pick<ScanOptions, 'mountedPaths' | 'coveredPaths'>,
+): SecretScan {
+  const mounts = mountConflicts(options);
+  const shadows = [...scan.shadows];
+  const notes = [...scan.notes];
+  for (const { origin, ...shadow } of found) {
+    const covered = shadows.some(
+      (s) => s.path === shadow.path || (s.kind === 'folder' && shadow.path.startsWith(`${s.path}/`)),
+    );
+    if (covered) continue;
+    if (mounts.touches(shadow.path)) {
+      notes.push(`${shadow.path} is the same file as ${origin} but another mount is there: not shadowed`);
+      continue;
     }
+    if (shadow.kind === 'folder') {
+      for (const below of shadows.filter((s) => s.path.startsWith(`${shadow.path}/`)))
+        shadows.splice(shadows.indexOf(below), 1);
+    }
+    shadows.push(shadow);
+    if (origin !== shadow.path)
+      notes.push(
+        `${shadow.path} is the same file as ${origin} (moved there, or another name of it): shadowed too`,
+      );
   }
-  return notes;
+  return {
+    ...scan,
+    shadows: shadows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    notes,
+  };
 }
 
-function truncatedNote(maxEntries: number | undefined, maxShadows: number): string {
-  const why =
-    maxEntries !== undefined
-      ? `the project has more than ${maxEntries.toLocaleString('en')} files and folders to search`
-      : `more than ${maxShadows.toLocaleString('en')} paths match`;
+function truncatedBecause(
+  maxEntries: number | undefined,
+  maxShadows: number,
+  found: readonly (SecretShadow | string)[],
+): string {
+  if (maxEntries !== undefined) {
+    return `the project has more than ${maxEntries.toLocaleString('en')} files and folders to search`;
+  }
+  const paths = found.slice(0, 3).map((f) => (typeof f === 'string' ? f : f.path));
+  return `more than ${maxShadows.toLocaleString('en')} paths match (${paths.join(', ')}, ...)`;
+}
+
+function truncatedNote(because: string): string {
   return (
-    `Shadowing searched only part of the project: ${why}. What lies deeper is not shadowed, and the ` +
-    'check at each start of the agent container is off. Expose folders that hold no secrets ' +
-    '(secrets.expose), or shadow whole folders (secrets.shadow), to search less.'
+    `Shadowing searched only part of the project: ${because}. \`claude-tui up\` makes no agent ` +
+    'container until the search is whole: delete what should not be there, or expose folders that ' +
+    'hold no secrets (secrets.expose), or shadow whole folders (secrets.shadow), to search less.'
   );
 }

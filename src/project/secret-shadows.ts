@@ -1,7 +1,18 @@
-import { chmod, lstat, mkdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, realpath, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import {
+  findInodes,
+  INODE_RECORD_TARGET,
+  inodeRecordFile,
+  readInodeRecord,
+  recordInodes,
+  replacedSince,
+  sameFile,
+  unaccounted,
+  type InodeRecord,
+} from './secret-inodes.js';
 import { secretRules, type SecretRules } from './secret-patterns.js';
-import { scanForSecrets, type SecretScan, type SecretShadow } from './secret-scan.js';
+import { scanForSecrets, withOtherNames, type SecretScan, type SecretShadow } from './secret-scan.js';
 
 /**
  * Secret files shadowed in the agent container: part of its spec, so a change recreates it at `up`.
@@ -11,8 +22,18 @@ export interface SecretShadows {
   /** The empty, read-only (0444) file bind-mounted over every shadowed file; on the host, never in the workspace. */
   emptyFile: string;
   shadows: readonly Pick<SecretShadow, 'path' | 'kind'>[];
-  /** The rules for the check at each start of the container; absent when the walk was cut short. */
-  check?: SecretRules['source'];
+  /** The rules for the check at each start of the container. */
+  check: SecretRules['source'];
+  /** The file `up` writes `record` to (mounted read-only; its content is not part of the spec). */
+  inodeFile: string;
+  /** What each shadow hides, by inode, as the project is now (see secret-inodes.ts). */
+  record: InodeRecord;
+  /**
+   * Shadowed paths whose file was replaced on the host since the last `up` (an editor saving by
+   * rename): Linux drops the mount over a file replaced from outside the container, so the agent
+   * may read the new one until its container restarts.
+   */
+  replacedOnHost: string[];
 }
 
 /**
@@ -26,18 +47,26 @@ export function emptyShadowFile(projectStateDir: string): string {
   return join(projectStateDir, 'secret-shadow');
 }
 
-export function secretShadows(scan: SecretScan, rules: SecretRules, stateDir: string): SecretShadows {
+export function secretShadows(
+  scan: SecretScan,
+  rules: SecretRules,
+  stateDir: string,
+  inodes: { record: InodeRecord; replacedOnHost?: string[] },
+): SecretShadows {
   return {
     emptyFile: emptyShadowFile(stateDir),
     shadows: scan.shadows.map(({ path, kind }) => ({ path, kind })),
-    ...(scan.truncated ? {} : { check: rules.source }),
+    check: rules.source,
+    inodeFile: inodeRecordFile(stateDir),
+    record: inodes.record,
+    replacedOnHost: inodes.replacedOnHost ?? [],
   };
 }
 
 /** Docker follows no link here: the scan never names one (see secret-scan.ts). */
 export function secretShadowMounts(shadows: SecretShadows | undefined, workspace: string) {
   if (!shadows) return [];
-  return shadows.shadows.map((shadow) =>
+  const shadowMounts = shadows.shadows.map((shadow) =>
     shadow.kind === 'file'
       ? { Type: 'bind', Source: shadows.emptyFile, Target: `${workspace}/${shadow.path}`, ReadOnly: true }
       : {
@@ -47,10 +76,16 @@ export function secretShadowMounts(shadows: SecretShadows | undefined, workspace
           TmpfsOptions: { SizeBytes: 4096 },
         },
   );
+  return [...shadowMounts, inodeRecordMount(shadows)];
+}
+
+/** The inode record for the check, outside the workspace. */
+export function inodeRecordMount(shadows: Pick<SecretShadows, 'inodeFile'>) {
+  return { Type: 'bind', Source: shadows.inodeFile, Target: INODE_RECORD_TARGET, ReadOnly: true };
 }
 
 export function secretCheckEnv(shadows: SecretShadows | undefined): string[] {
-  return shadows?.check ? [`${SECRET_CHECK_ENV}=${JSON.stringify(shadows.check)}`] : [];
+  return shadows ? [`${SECRET_CHECK_ENV}=${JSON.stringify(shadows.check)}`] : [];
 }
 
 /** What an existing container shadows, read back from its mounts (as `docker inspect` lists them). */
@@ -95,11 +130,30 @@ export async function planSecretShadows(
     .filter((target) => target.startsWith(`${workspace}/`))
     .map((target) => target.slice(workspace.length + 1).replace(/\/+$/, ''));
   const rules = secretRules(config, covered);
-  const scan = await scanForSecrets(projectDir, {
-    rules,
-    mountedPaths: others.protectedPaths,
-    coveredPaths: covered,
-    workspace,
-  });
-  return { scan, shadows: secretShadows(scan, rules, stateDir) };
+  const options = { rules, mountedPaths: others.protectedPaths, coveredPaths: covered, workspace };
+  const [root, previous] = await Promise.all([
+    realpath(projectDir),
+    readInodeRecord(inodeRecordFile(stateDir)),
+  ]);
+  let scan = await scanForSecrets(root, options);
+  const first = await recordInodes(root, scan.shadows);
+  const { hardLinked } = first;
+  let { record } = first;
+  // Other names of shadowed files, and secrets shadowed last time that are not where they were:
+  // the whole project is searched for them (nothing skipped), and they are shadowed where they are.
+  const moved = unaccounted(previous, record);
+  const wanted = new Set([...moved.map((s) => s.inode), ...hardLinked]);
+  if (wanted.size && !scan.truncated) {
+    const known = [...moved, ...record.shadows];
+    const found = (await findInodes(root, wanted)).flatMap((f) => {
+      const origin = known.find(
+        (k) => sameFile(k, f) || (hardLinked.includes(f.inode) && k.inode === f.inode),
+      );
+      return origin ? [{ path: f.path, kind: f.kind, origin: origin.path }] : [];
+    });
+    scan = withOtherNames(scan, found, options);
+    ({ record } = await recordInodes(root, scan.shadows));
+  }
+  const replacedOnHost = replacedSince(previous, record);
+  return { scan, shadows: secretShadows(scan, rules, stateDir, { record, replacedOnHost }) };
 }

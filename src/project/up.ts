@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type {
   ContainerCreateBody,
   ContainerInspect,
@@ -15,6 +17,7 @@ import { agentSpec, gatewaySpec } from './container-specs.js';
 import { pathHash, type ProjectIdentity } from './identity.js';
 import { assertOwned } from './ownership.js';
 import type { ProjectPlan } from './project-runtime.js';
+import { writeInodeRecord } from './secret-inodes.js';
 import { ensureEmptyShadowFile } from './secret-shadows.js';
 import { agentLeftBehind, inspectPair } from './shared-namespace.js';
 import { UndoStack } from './undo-stack.js';
@@ -64,6 +67,7 @@ const specOf = (labels: Record<string, string> | null | undefined) => labels?.[L
 export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPlan): Promise<UpResult> {
   const { engine } = deps;
   const specs = specsFor(project, plan);
+  const replaced = await prepareShadowFiles(plan);
   const policy = await writePolicy(plan.stateDir, plan.firewall);
   try {
     // The list decides the common case; the pair's start times, asked at the same moment, whether
@@ -73,7 +77,9 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
       inspectPair(engine, project),
     ]);
     if (isCurrent(containers, project, specs)) {
-      const actions = (await rejoinGateway(deps, project, pair)) ? [REJOINED] : [];
+      const rejoined = await rejoinGateway(deps, project, pair);
+      const actions = rejoined ? [REJOINED] : [];
+      if (!rejoined && replaced.length) actions.push(await reshadow(deps, project, replaced));
       if (!policy.changed) {
         return {
           changed: actions.length > 0,
@@ -92,7 +98,7 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
         actions: [...actions, 'applied the firewall'],
       };
     }
-    const result = await bringUp(deps, project, plan, specs);
+    const result = await bringUp(deps, project, plan, specs, replaced.length > 0);
     let firewall = await readFirewallStatus(engine, project.names.gateway);
     if (result.gatewayKept && policy.changed) {
       firewall = await reloadOrRollBack(engine, project.names.gateway, policy);
@@ -116,6 +122,7 @@ async function bringUp(
   project: ProjectIdentity,
   plan: ProjectPlan,
   specs: { gateway: ContainerCreateBody; agent: ContainerCreateBody },
+  shadowReplaced: boolean,
 ): Promise<{ imageBuilt: boolean; gatewayKept: boolean; actions: string[] }> {
   const { engine } = deps;
   const { names } = project;
@@ -129,6 +136,13 @@ async function bringUp(
   if (agent) assertOwned(project, 'container', names.agent, 'agent', agent.Config.Labels);
   if (network) assertOwned(project, 'network', names.network, 'network', network.Labels);
   if (home) assertOwned(project, 'volume', names.homeVolume, 'home', home.Labels);
+  const agentKept =
+    agent !== undefined &&
+    gateway !== undefined &&
+    specOf(agent.Config.Labels) === specOf(specs.agent.Labels) &&
+    specOf(gateway.Config.Labels) === specOf(specs.gateway.Labels) &&
+    agent.HostConfig.NetworkMode === `container:${gateway.Id}`;
+  if (plan.secrets.truncated && ownShadows(plan) && !agentKept) throw searchCutShort(plan);
   for (const extra of plan.runtime.networks) {
     if (!(await engine.inspectNetwork(extra))) {
       throw new UserError(
@@ -145,7 +159,6 @@ async function bringUp(
   const actions: string[] = [];
   const undo = new UndoStack();
   const onSuccess: (() => Promise<void>)[] = [];
-  if (plan.runtime.secretShadows) await ensureEmptyShadowFile(plan.runtime.secretShadows.emptyFile);
   try {
     // Runs last on a rollback, once the gateway is back: a running agent must end up running.
     if (agent?.State.Running) undo.push('agent running again', () => engine.startContainer(names.agent));
@@ -173,7 +186,7 @@ async function bringUp(
     await ensureContainer(context, names.agent, agent, specs.agent, {
       replace:
         agent !== undefined && (specOf(agent.Config.Labels) !== specOf(specs.agent.Labels) || !joinsGateway),
-      restartIfRunning: gatewayResult.action !== 'kept' || leftBehind,
+      restartIfRunning: gatewayResult.action !== 'kept' || leftBehind || shadowReplaced,
       networks: [],
     });
     if (gatewayResult.action === 'replaced' || gatewayResult.action === 'created') {
@@ -201,6 +214,47 @@ async function bringUp(
 }
 
 const REJOINED = "restarted the agent inside the gateway's new network namespace";
+
+/**
+ * The empty file, and the inode record the check at each start reads, before any container mounts
+ * them. The record is left as it was when the search was cut short (no agent is made then). Says
+ * which shadowed files were replaced on the host since the last `up`.
+ */
+async function prepareShadowFiles(plan: ProjectPlan): Promise<string[]> {
+  const shadows = plan.runtime.secretShadows;
+  if (!shadows) return [];
+  await ensureEmptyShadowFile(shadows.emptyFile);
+  if (plan.secrets.truncated) return [];
+  // A plan lent another project's shadows (the login's) leaves that project's record alone.
+  if (!ownShadows(plan) && existsSync(shadows.inodeFile)) return [];
+  await writeInodeRecord(shadows.inodeFile, shadows.record);
+  return ownShadows(plan) ? shadows.replacedOnHost : [];
+}
+
+const ownShadows = (plan: ProjectPlan) =>
+  plan.runtime.secretShadows !== undefined && dirname(plan.runtime.secretShadows.inodeFile) === plan.stateDir;
+
+/**
+ * A shadowed file replaced on the host (an editor saving by rename) lost its mount inside: Linux
+ * drops a mount whose file is replaced from another mount namespace. A restart mounts it again.
+ */
+async function reshadow(deps: UpDeps, project: ProjectIdentity, replaced: string[]): Promise<string> {
+  deps.progress.note('shadowed files were replaced on the host since the last up: restarting the agent');
+  await deps.engine.restartContainer(project.names.agent, 5);
+  await waitUntilReady(deps.engine, project.names.agent, { timeoutMs: deps.readyTimeoutMs });
+  return `restarted ${project.names.agent} to shadow again what was replaced on the host: ${replaced.slice(0, 5).join(', ')}${replaced.length > 5 ? ', ...' : ''}`;
+}
+
+/** Fail closed: an agent container made from part of the project would leave the rest readable. */
+function searchCutShort(plan: ProjectPlan): UserError {
+  return new UserError(
+    `The search for secret files stopped early: ${plan.secrets.truncatedBecause ?? 'it hit a cap'}. ` +
+      'The agent container is not made from part of the project (what lies beyond would be readable).',
+    'Delete files that should not be there, or add approved `secrets.expose` entries (folders that ' +
+      'hold no secrets) or `secrets.shadow` entries (whole folders) in .claude/claude-tui.yaml to ' +
+      'search less, then run `claude-tui up` again.',
+  );
+}
 
 /**
  * A gateway that restarted on its own (its own crash, `docker restart`) leaves a running agent in

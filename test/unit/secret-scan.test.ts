@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -140,12 +140,21 @@ describe('scanForSecrets', () => {
     });
   });
 
-  it('names a secret file that has other names (hard links)', async () => {
-    files('.env');
-    linkSync(join(root, '.env'), join(root, 'innocent.txt'));
-    expect((await scan()).notes).toEqual([
-      '.env has 1 other name(s) (hard links); a name no pattern matches is not shadowed',
-    ]);
+  it('neither shadows nor searches a Python virtualenv named like a secret (.env/ with pyvenv.cfg)', async () => {
+    files('.env/pyvenv.cfg', '.env/bin/activate', '.env/lib/cert.pem', 'app/.env/inside.txt', 'web/.env');
+    expect(paths(await scan())).toEqual(['folder app/.env', 'file web/.env']);
+  });
+
+  it('exposes .env templates by default, unless secrets.shadow names one', async () => {
+    files('.env', '.env.example', 'web/.env.sample', '.env.template', '.env.dist', '.env.local');
+    expect(paths(await scan())).toEqual(['file .env', 'file .env.local']);
+    const shadowed = await scan({ rules: secretRules({ shadow: ['.env.dist'] }) });
+    expect(paths(shadowed)).toEqual(['file .env', 'file .env.dist', 'file .env.local']);
+  });
+
+  it('does not search vendored dependencies and virtualenvs', async () => {
+    files('vendor/x/a.key', '.venv/a.pem', 'venv/b.pem', '.tox/py/c.pem', '.bundle/config/.netrc', 'ok.key');
+    expect(paths(await scan())).toEqual(['file ok.key']);
   });
 
   it('stops at the cap, shallowest first, and says what that means', async () => {
@@ -155,7 +164,10 @@ describe('scanForSecrets', () => {
     expect(result.truncated).toBe(true);
     expect(result.entries).toBe(4);
     expect(result.notes.join()).toContain('more than 4 files and folders');
-    expect(result.notes.join()).toContain('the check at each start of the agent container is off');
+    expect(result.notes.join()).toContain(
+      '`claude-tui up` makes no agent container until the search is whole',
+    );
+    expect(result.truncatedBecause).toBe('the project has more than 4 files and folders to search');
   });
 
   it('stops at the most shadows it makes', async () => {
@@ -163,7 +175,7 @@ describe('scanForSecrets', () => {
     const result = await scan({ maxShadows: 2 });
     expect(paths(result)).toEqual(['file 1.key', 'file 2.key']);
     expect(result.truncated).toBe(true);
-    expect(result.notes.join()).toContain('more than 2 paths match');
+    expect(result.truncatedBecause).toBe('more than 2 paths match (1.key, 2.key, ...)');
   });
 
   it('gives the same answer for the same tree', async () => {

@@ -7,6 +7,7 @@ import {
 } from '../../src/project/container-specs.js';
 import { projectIdentity } from '../../src/project/identity.js';
 import { secretRules } from '../../src/project/secret-patterns.js';
+import { INODE_RECORD_TARGET, type InodeRecord } from '../../src/project/secret-inodes.js';
 import {
   SECRET_CHECK_ENV,
   secretShadows,
@@ -23,6 +24,11 @@ interface Mount {
 }
 
 const project = projectIdentity('/home/ada/my-app');
+const record: InodeRecord = {
+  device: 64769,
+  root: 2,
+  shadows: [{ path: '.env', kind: 'file', inode: 11, size: 9, mtimeMs: 1 }],
+};
 const shadows: SecretShadows = {
   emptyFile: '/state/projects/x/secret-shadow',
   shadows: [
@@ -31,6 +37,9 @@ const shadows: SecretShadows = {
     { path: 'private', kind: 'folder' },
   ],
   check: secretRules().source,
+  inodeFile: '/state/projects/x/secret-inodes.json',
+  record,
+  replacedOnHost: [],
 };
 
 function runtime(overrides: Partial<ProjectRuntime> = {}): ProjectRuntime {
@@ -73,9 +82,14 @@ describe('secret shadows in the agent container spec', () => {
     expect(JSON.parse(entry!.slice(SECRET_CHECK_ENV.length + 1))).toEqual(secretRules().source);
   });
 
-  it('has no check when the search was cut short (it would refuse what was never searched)', () => {
-    const cut = agentSpec(project, runtime({ secretShadows: { ...shadows, check: undefined } }));
-    expect(cut.Env?.some((e) => e.startsWith(`${SECRET_CHECK_ENV}=`))).toBe(false);
+  it('mounts the inode record read-only outside the workspace; its content is not in the spec', () => {
+    expect(mountsOf(spec).filter((m) => m.Target === INODE_RECORD_TARGET)).toEqual([
+      { Type: 'bind', Source: shadows.inodeFile, Target: INODE_RECORD_TARGET, ReadOnly: true },
+    ]);
+    // An editor saving .env by rename gives it a new inode: that must not recreate the agent.
+    const saved = { ...record, shadows: [{ ...record.shadows[0]!, inode: 12, mtimeMs: 2 }] };
+    const after = agentSpec(project, runtime({ secretShadows: { ...shadows, record: saved } }));
+    expect(JSON.stringify(after)).toEqual(JSON.stringify(spec));
   });
 
   it('changes (so up recreates the agent) when the set of shadowed paths changes', () => {
@@ -102,6 +116,10 @@ describe('secret shadows in the agent container spec', () => {
     }));
     expect(shadowsInContainer(inspected, shadows.emptyFile, WORKSPACE)).toEqual(shadows.shadows);
   });
+
+  it('has the check on for every project with shadows', () => {
+    expect(spec.Env?.some((e) => e.startsWith(`${SECRET_CHECK_ENV}=`))).toBe(true);
+  });
 });
 
 describe('a git session container (no bind mount of the project at all)', () => {
@@ -114,6 +132,7 @@ describe('a git session container (no bind mount of the project at all)', () => 
       targets.some((t) => t === WORKSPACE || (t.startsWith(`${WORKSPACE}/`) && t !== session.workdir)),
     ).toBe(false);
     expect(mountsOf(spec).some((m) => m.Source === shadows.emptyFile || m.Type === 'tmpfs')).toBe(false);
+    expect(mountsOf(spec).some((m) => m.Target === INODE_RECORD_TARGET)).toBe(false);
   });
 
   it('does not run the check on its clone', () => {
@@ -122,14 +141,17 @@ describe('a git session container (no bind mount of the project at all)', () => 
 });
 
 describe('secretShadows', () => {
-  it('keeps the check only for a complete search', () => {
+  it('keeps the check on even for a search cut short (up makes no agent from it then)', () => {
     const rules = secretRules();
     const scan = { shadows: [{ path: 'a.pem', kind: 'file' as const, via: 'b.pem' }], notes: [], entries: 3 };
-    expect(secretShadows({ ...scan, truncated: false }, rules, '/s')).toEqual({
+    expect(secretShadows({ ...scan, truncated: false }, rules, '/s', { record })).toEqual({
       emptyFile: '/s/secret-shadow',
       shadows: [{ path: 'a.pem', kind: 'file' }],
       check: rules.source,
+      inodeFile: '/s/secret-inodes.json',
+      record,
+      replacedOnHost: [],
     });
-    expect(secretShadows({ ...scan, truncated: true }, rules, '/s').check).toBeUndefined();
+    expect(secretShadows({ ...scan, truncated: true }, rules, '/s', { record }).check).toEqual(rules.source);
   });
 });

@@ -74,5 +74,11 @@ function secretLines(secrets: SecretShadowReport): string[] {
       `${pad}the agent can read them while its container runs; the next \`claude-tui up\` makes the agent container anew with them shadowed (its sessions end)`,
     );
   }
+  if (secrets.replacedOnHost.length) {
+    lines.push(
+      `${pad}replaced on the host since the last up: ${secrets.replacedOnHost.join(', ')}`,
+      `${pad}their shadow inside is gone (Linux drops a mount whose file is replaced from outside); \`claude-tui up\` restarts the agent to shadow them again (its sessions end)`,
+    );
+  }
   return [...lines, ...secrets.notes.map((note) => `${pad}${note}`)];
 }
