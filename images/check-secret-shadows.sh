@@ -20,10 +20,11 @@ rules=${CLAUDE_TUI_SECRET_CHECK:-}
 record_file=${CLAUDE_TUI_SECRET_INODES:-/etc/claude-tui/secret-inodes.json}
 [ -n "$rules" ] || exit 0
 
+# Says why, lists the first ten lines given, and stops the start.
 refuse() {
   echo "claude-tui: $1"
   shift
-  printf '  %q\n' "${@:1:10}"
+  printf '  %s\n' "${@:1:10}"
   [ $# -le 10 ] || echo "  and $(($# - 10)) more"
   echo 'claude-tui: the agent container does not start until claude-tui up shadows them.'
   exit 78
@@ -59,7 +60,8 @@ while read -r _ _ _ root point _; do
     "$workspace"/*) ;;
     *)
       # The empty file mounted anywhere else: led there by a link (the state folder's name for it).
-      case $root in */secret-shadow) stray+=("$point") ;; esac
+      printf -v quoted %q "$point"
+      case $root in */secret-shadow) stray+=("$quoted") ;; esac
       continue
       ;;
   esac
@@ -122,7 +124,8 @@ while IFS= read -r -d '' path; do
     virtualenvs+=("$path")
     continue
   fi
-  unshadowed+=("${path#"$workspace"/}")
+  printf -v quoted %q "${path#"$workspace"/}"
+  unshadowed+=("$quoted")
 done < <(find "$workspace" -mindepth 1 -regextype posix-extended \
   "${expose_test[@]}" -prune -o "${shadow_test[@]}" -print0 -false -o "${skip_test[@]}" -prune)
 
@@ -150,7 +153,8 @@ for ((i = 1; i + 1 < ${#record_fields[@]}; i += 2)); do
   inode=${record_fields[i]} path=${record_fields[i + 1]}
   origin[$inode]=$path
   find_inodes+=(-o -inum "$inode")
-  [ -n "${mounted[$workspace/$path]:-}" ] || missing+=("$path")
+  printf -v quoted %q "$path"
+  [ -n "${mounted[$workspace/$path]:-}" ] || missing+=("$quoted")
 done
 find_inodes+=(')')
 [ $((${#missing[@]} + ${#stray[@]})) -eq 0 ] ||
@@ -164,8 +168,11 @@ visible=()
 while IFS= read -r -d '' hit; do
   hit_device=${hit%% *} hit=${hit#* }
   inode=${hit%% *} path=${hit#* }
-  [ "$hit_device" = "$device" ] || continue
-  visible+=("${path#"$workspace"/} (shadowed as ${origin[$inode]:-?})")
+  # find matches -inum on the directory's entry, which names the file a mount covers: what counts
+  # is what stat sees there (a mount point shows the mount's own file).
+  if [ "$hit_device" != "$device" ] || [ -z "${origin[$inode]:-}" ]; then continue; fi
+  printf -v quoted '%q (shadowed as %q)' "${path#"$workspace"/}" "${origin[$inode]}"
+  visible+=("$quoted")
 done < <(find "$workspace" -xdev "${find_inodes[@]}" -printf '%D %i %p\0')
 [ ${#visible[@]} -eq 0 ] ||
   refuse 'shadowed secret(s) readable under another path (moved since claude-tui up, or another name of it):' "${visible[@]}"

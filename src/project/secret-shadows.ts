@@ -104,6 +104,23 @@ export function shadowsInContainer(
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+async function stillThere(root: string, previous: InodeRecord | undefined, rules: SecretRules) {
+  if (!previous || previous.device !== (await lstat(root)).dev) return [];
+  const wanted = previous.shadows.filter((s) => rules.shadowed(s.path) && !rules.exposed(s.path));
+  const stats = await Promise.all(wanted.map((s) => lstat(join(root, s.path)).catch(() => undefined)));
+  return wanted.flatMap((shadow, i) => {
+    const stat = stats[i];
+    if (!stat || stat.isSymbolicLink()) return [];
+    return [
+      {
+        path: shadow.path,
+        kind: stat.isDirectory() ? ('folder' as const) : ('file' as const),
+        origin: shadow.path,
+      },
+    ];
+  });
+}
+
 /** Makes sure the empty file is there, empty and read-only, before a container mounts it. */
 export async function ensureEmptyShadowFile(file: string): Promise<void> {
   const stats = await lstat(file).catch(() => undefined);
@@ -136,6 +153,9 @@ export async function planSecretShadows(
     readInodeRecord(inodeRecordFile(stateDir)),
   ]);
   let scan = await scanForSecrets(root, options);
+  // A path shadowed last time stays shadowed while it is there and the rules shadow its name, in
+  // a folder the walk skips too (where a secret moved into one was found).
+  scan = withOtherNames(scan, await stillThere(root, previous, rules), options);
   const first = await recordInodes(root, scan.shadows);
   const { hardLinked } = first;
   let { record } = first;
@@ -149,7 +169,9 @@ export async function planSecretShadows(
       const origin = known.find(
         (k) => sameFile(k, f) || (hardLinked.includes(f.inode) && k.inode === f.inode),
       );
-      return origin ? [{ path: f.path, kind: f.kind, origin: origin.path }] : [];
+      // Where it was shadowed before, the rules as approved now decide (the person may expose it).
+      const stays = origin && (origin.path !== f.path || (rules.shadowed(f.path) && !rules.exposed(f.path)));
+      return stays ? [{ path: f.path, kind: f.kind, origin: origin.path }] : [];
     });
     scan = withOtherNames(scan, found, options);
     ({ record } = await recordInodes(root, scan.shadows));

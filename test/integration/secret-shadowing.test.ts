@@ -6,6 +6,8 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  renameSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -43,6 +45,7 @@ interface Status {
   secrets: {
     shadowed: { path: string; kind: string }[];
     notShadowed: { path: string; kind: string }[];
+    replacedOnHost: string[];
     notes: string[];
   };
 }
@@ -269,6 +272,131 @@ describe.skipIf(!dockerAvailable())('secret files are shadowed in the agent cont
     expect(readFileSync(join(project.dir, 'app-moved/config/server.key'), 'utf8')).toBe(
       FILES['app/config/server.key']!.text,
     );
+  });
+});
+
+/** Kills the agent's waiting process (it runs as the agent's user), so that Docker restarts its container. */
+async function restartAsAgent(project: ProjectIdentity): Promise<number> {
+  const restartsBefore = (await engine.inspectContainer(project.names.agent))!.RestartCount;
+  await inAgent(project, 'claude', 'pkill -u claude -f agent-wait').catch(() => undefined);
+  return restartsBefore;
+}
+
+/** Waits for the check to refuse a start, and gives the container's last log lines. */
+async function refusedStart(project: ProjectIdentity, restartsBefore: number, says: string): Promise<string> {
+  await waitFor(`the check to refuse a start: ${says}`, async () => {
+    const agent = await engine.inspectContainer(project.names.agent);
+    const logs = await engine.containerLogs(project.names.agent, 20);
+    return agent!.RestartCount > restartsBefore && logs.includes(says);
+  });
+  return engine.containerLogs(project.names.agent, 20);
+}
+
+describe.skipIf(!dockerAvailable())('the agent acting hostile against its shadows (real Engine)', () => {
+  let project: ProjectIdentity;
+
+  beforeAll(async () => {
+    project = makeProject('secrets-hostile');
+    writeProjectFile(project, 'config/.env', 'SECRET=1\n', 0o600);
+    writeProjectFile(project, '.env.example', 'SECRET=\n', 0o644);
+    writeProjectFile(project, 'py/.env/pyvenv.cfg', 'home = /usr/bin\n', 0o644);
+    writeProjectFile(project, 'py/.env/lib/cert.pem', 'a package file\n', 0o644);
+    writePolicyFiles(project, { config: '', allowlist: '' });
+    chownAll(project);
+    const up = await runCli(['up', project.dir, '--yes']);
+    expect(up.exitCode, up.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await runCli(['down', project.dir]);
+  });
+
+  it('reads .env templates and a virtualenv named .env as they are, the secret empty', async () => {
+    expect(await readInside(project, 'config/.env')).toBe('');
+    expect(await readInside(project, '.env.example')).toBe('SECRET=\n');
+    expect(await readInside(project, 'py/.env/lib/cert.pem')).toBe('a package file\n');
+    expect((await status(project)).secrets.shadowed).toEqual([{ path: 'config/.env', kind: 'file' }]);
+  });
+
+  it('cannot unshadow a secret by moving its folder into node_modules and restarting its container', async () => {
+    // The shadow mount moves with the folder; on the restart Docker makes config/.env again.
+    const moved = await inAgent(
+      project,
+      'claude',
+      'mkdir node_modules && mv config node_modules/config && cat node_modules/config/.env',
+    );
+    expect(moved).toMatchObject({ exitCode: 0, stdout: '' });
+    const logs = await refusedStart(project, await restartAsAgent(project), 'node_modules/config/.env');
+    expect(logs).toContain('shadowed secret(s) readable under another path');
+    expect(logs).toContain('node_modules/config/.env (shadowed as config/.env)');
+    expect((await status(project)).state).toBe('partial');
+
+    // `up` finds it by its inode where it is now (the walk does not enter node_modules).
+    const up = await runCli(['up', project.dir]);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stderr).toContain('node_modules/config/.env is the same file as config/.env');
+    expect(await readInside(project, 'node_modules/config/.env')).toBe('');
+    expect(readFileSync(join(project.dir, 'node_modules/config/.env'), 'utf8')).toBe('SECRET=1\n');
+    // And goes on shadowing it there at the next up, and through the next restart.
+    const again = await runCli(['up', project.dir]);
+    expect(again.stdout + again.stderr).not.toContain('replaced');
+    expect(await readInside(project, 'node_modules/config/.env')).toBe('');
+  });
+
+  it('refuses to start when a link above a shadow would have Docker mount it elsewhere', async () => {
+    const redirect = await inAgent(
+      project,
+      'claude',
+      'mv node_modules/config node_modules/moved && ln -s /home/claude/.claude node_modules/config',
+    );
+    expect(redirect.exitCode, redirect.stderr).toBe(0);
+    const logs = await refusedStart(
+      project,
+      await restartAsAgent(project),
+      'shadow mount(s) not where claude-tui up made them',
+    );
+    expect(logs).toContain('node_modules/config/.env');
+    // Put back by the person: up then starts it as before.
+    rmSync(join(project.dir, 'node_modules/config'));
+    renameSync(join(project.dir, 'node_modules/moved'), join(project.dir, 'node_modules/config'));
+    const up = await runCli(['up', project.dir]);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(await readInside(project, 'node_modules/config/.env')).toBe('');
+  });
+
+  it('says a secret replaced on the host is no longer shadowed, and up shadows it again', async () => {
+    const file = join(project.dir, 'node_modules/config/.env');
+    writeFileSync(`${file}.tmp`, 'SECRET=2\n');
+    renameSync(`${file}.tmp`, file);
+    // Linux dropped the mount inside: the new file is readable until the container restarts.
+    expect(await readInside(project, 'node_modules/config/.env')).toBe('SECRET=2\n');
+    const { secrets } = await status(project);
+    expect(secrets.replacedOnHost).toEqual(['node_modules/config/.env']);
+    const up = await runCli(['up', project.dir]);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stderr).toContain(`restarted ${project.names.agent} to shadow again`);
+    expect(await readInside(project, 'node_modules/config/.env')).toBe('');
+    expect((await status(project)).secrets.replacedOnHost).toEqual([]);
+  });
+
+  it('cannot cut the search short to drop shadows: up refuses, the check stays on', async () => {
+    const agentBefore = (await engine.inspectContainer(project.names.agent))!.Id;
+    const flood = await inAgent(project, 'claude', 'for i in $(seq 1 1001); do : > .env.$i; done');
+    expect(flood.exitCode).toBe(0);
+    const up = await runCli(['up', project.dir]);
+    expect(up.exitCode).toBe(1);
+    expect(up.stderr).toContain('The search for secret files stopped early: more than 1,000 paths match');
+    expect(up.stderr).toContain('secrets.expose');
+    expect((await engine.inspectContainer(project.names.agent))!.Id).toBe(agentBefore);
+    expect(await readInside(project, 'node_modules/config/.env')).toBe('');
+    const logs = await refusedStart(project, await restartAsAgent(project), 'are not shadowed');
+    expect(logs).toContain('1001 secret-looking path(s)');
+
+    // Deleted on the host, the next up starts it again.
+    for (let i = 1; i <= 1001; i++) rmSync(join(project.dir, `.env.${i}`));
+    const fixed = await runCli(['up', project.dir]);
+    expect(fixed.exitCode, fixed.stderr).toBe(0);
+    expect(await readInside(project, 'node_modules/config/.env')).toBe('');
   });
 });
 

@@ -61,8 +61,13 @@ describe('the inode record of shadowed files', () => {
     expect(plan.scan.notes).toContain(
       'node_modules/config/.env is the same file as config/.env (moved there, or another name of it): shadowed too',
     );
-    // ...and goes on knowing it at the next up.
+    // ...and goes on knowing it at the next up, and after the host replaced it (a new inode).
     expect(paths(await up())).toEqual(['config/.env', 'node_modules/config/.env']);
+    writeFileSync(join(root, 'node_modules/config/.env.tmp'), 'SECRET=2\n');
+    renameSync(join(root, 'node_modules/config/.env.tmp'), join(root, 'node_modules/config/.env'));
+    const replaced = await up();
+    expect(paths(replaced)).toEqual(['config/.env', 'node_modules/config/.env']);
+    expect(replaced.shadows.replacedOnHost).toEqual(['node_modules/config/.env']);
   });
 
   it('shadows every other name (hard link) of a shadowed file', async () => {
