@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type {
   ContainerCreateBody,
   ContainerInspect,
@@ -142,7 +140,7 @@ async function bringUp(
     specOf(agent.Config.Labels) === specOf(specs.agent.Labels) &&
     specOf(gateway.Config.Labels) === specOf(specs.gateway.Labels) &&
     agent.HostConfig.NetworkMode === `container:${gateway.Id}`;
-  if (plan.secrets.truncated && ownShadows(plan) && !agentKept) throw searchCutShort(plan);
+  if (plan.runtime.secretShadows && plan.secrets.truncated && !agentKept) throw searchCutShort(plan);
   for (const extra of plan.runtime.networks) {
     if (!(await engine.inspectNetwork(extra))) {
       throw new UserError(
@@ -225,14 +223,9 @@ async function prepareShadowFiles(plan: ProjectPlan): Promise<string[]> {
   if (!shadows) return [];
   await ensureEmptyShadowFile(shadows.emptyFile);
   if (plan.secrets.truncated) return [];
-  // A plan lent another project's shadows (the login's) leaves that project's record alone.
-  if (!ownShadows(plan) && existsSync(shadows.inodeFile)) return [];
   await writeInodeRecord(shadows.inodeFile, shadows.record);
-  return ownShadows(plan) ? shadows.replacedOnHost : [];
+  return shadows.replacedOnHost;
 }
-
-const ownShadows = (plan: ProjectPlan) =>
-  plan.runtime.secretShadows !== undefined && dirname(plan.runtime.secretShadows.inodeFile) === plan.stateDir;
 
 /**
  * A shadowed file replaced on the host (an editor saving by rename) lost its mount inside: Linux
