@@ -147,7 +147,7 @@ fi
 record_fields=("${field[@]:7}")
 
 # Inode numbers are the host's only where /workspace has the project folder's own (a bind mount on
-# Linux); the login's throwaway workspace, or a file share that numbers anew, has another.
+# Linux); a file share that numbers anew (as a VM's may) has others.
 if [ "$(stat -c %i "$workspace")" != "${record_fields[0]}" ]; then
   echo "claude-tui: the workspace's inode numbers are not the host's here: shadows checked by name only."
   exit 0
