@@ -300,6 +300,14 @@ async function ensureContainer(
   options: { replace: boolean; restartIfRunning: boolean; networks: string[] },
 ): Promise<{ id: string; action: ContainerAction }> {
   if (existing && !options.replace) {
+    if (existing.State.Restarting === true) {
+      // In Docker's restart loop (its start failed, the agent's check refused): stopped first, so
+      // that no restart Docker still has pending comes after this start.
+      await engine.stopContainer(name, 5);
+      await engine.startContainer(name);
+      actions.push(`restarted ${name}`);
+      return { id: existing.Id, action: 'restarted' };
+    }
     if (existing.State.Running && !options.restartIfRunning) return { id: existing.Id, action: 'kept' };
     if (existing.State.Running) {
       await engine.restartContainer(name, 5);
