@@ -37,7 +37,7 @@ credentials_root=/run/claude-tui/credentials
 set_state() {
   local name=$1 state=$2 source=$3
   mkdir -p "$root/$name"
-  printf '%s %s %s\n' "$state" "$(date +%s)" "$source" >"$root/$name/state.tmp" && mv "$root/$name/state.tmp" "$root/$name/state"
+  printf '%s %s %s\n' "$state" "$EPOCHSECONDS" "$source" >"$root/$name/state.tmp" && mv "$root/$name/state.tmp" "$root/$name/state"
 }
 
 # Claude Code's hooks, merged into the person's own settings: theirs stay, ours are replaced. The
@@ -258,7 +258,10 @@ case ${1:-} in
       # The first free default name, claimed by making its folder (two starts never get one name).
       mkdir -p "$root"
       i=1
-      until mkdir "$root/s$i" 2>/dev/null && ! tmux has-session -t "=s$i" 2>/dev/null; do i=$((i + 1)); done
+      # A test first (no process): a project keeps the folders of its ended sessions.
+      until [ ! -e "$root/s$i" ] && mkdir "$root/s$i" 2>/dev/null && ! tmux has-session -t "=s$i" 2>/dev/null; do
+        i=$((i + 1))
+      done
       name=s$i
     fi
     git_session=${CLAUDE_TUI_GIT_SESSION:-}

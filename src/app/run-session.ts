@@ -1,6 +1,7 @@
 import { log } from '../log.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
+import { plainTranscript } from '../session/plain-transcript.js';
 import { gitTarget } from '../session/session-target.js';
 import { RENDERED_TAIL_BYTES } from '../session/transcript.js';
 import { stopSession } from '../session/sessions.js';
@@ -58,8 +59,8 @@ export async function runSession(
   // A folder session's start goes on to wait in the same exec; a git session's wait is made once
   // it runs, in its own container.
   const waiting = end ?? waitForSessionEnd(services.engine, gitTarget(project, started.name), started.name);
-  // The terminal emulator loads while the agent works.
-  const renderer = import('../session/render-transcript.js');
+  // The terminal emulator, only for a transcript that is not plain text.
+  const renderer = () => import('../session/render-transcript.js');
   let interrupted = false;
   const stop = () => {
     if (interrupted) return;
@@ -80,8 +81,9 @@ export async function runSession(
   const unlisten = [listen(request.stop, stop), listen(request.giveUp, giveUp)];
   try {
     const end = await waiting.end;
-    const { renderTranscript } = await renderer;
-    const transcript = await renderTranscript(end.transcript, end.sizes, { joinWrapped: true });
+    const transcript =
+      plainTranscript(end.transcript) ??
+      (await (await renderer()).renderTranscript(end.transcript, end.sizes, { joinWrapped: true }));
     return { ...started, exitCode: end.exitCode, interrupted, transcript, skipped: end.skipped };
   } finally {
     for (const off of unlisten) off();

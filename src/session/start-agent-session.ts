@@ -1,6 +1,7 @@
 import type { Credential } from '../auth/credential.js';
 import { credentialsForSession } from '../auth/session-credentials.js';
 import { UserError } from '../errors.js';
+import { log } from '../log.js';
 import { firewallStatusForStart } from '../firewall/gateway-control.js';
 import { firewallStatusPath } from '../firewall/policy-store.js';
 import { agentUnavailable } from '../project/agent-exec.js';
@@ -45,13 +46,16 @@ export async function startAgentSession(
   // approved: the workspace's copy is only a proposal. The script picks a default name itself.
   const stateDir = projectStateDir(project, services.env);
   const name = request.name ? validateSessionName(request.name) : undefined;
+  // The identity as this shell's git has it now reaches the new session: read meanwhile, and only
+  // waited for once the session runs (its file is read at each commit, which comes much later).
+  const identity = refreshGitIdentity(services, project).catch((error: unknown) =>
+    log.warn('the git identity could not be refreshed for a new session', { error: String(error) }),
+  );
   const [, { config }, credentials] = inOrder(
     await Promise.allSettled([
       assertSessionCanStart(services, project),
       approvedPolicy(project.dir, stateDir),
       credentialsForSession(services, project.dir, request.credential),
-      // The identity as this shell's git has it now reaches the new session.
-      refreshGitIdentity(services, project),
     ]),
   );
   // Every session starts with the MCP servers as approved now, whatever the agent did to its
@@ -70,6 +74,7 @@ export async function startAgentSession(
     request.waitMaxBytes ? { waitMaxBytes: request.waitMaxBytes } : {},
   );
   await ensureNotifier(services, project, request.cliPath);
+  await identity;
   return { ...started, command };
 }
 
