@@ -1,3 +1,4 @@
+import type { Credential } from '../auth/credential.js';
 import { log } from '../log.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
@@ -17,6 +18,8 @@ export interface RunRequest {
   agentArgs: readonly string[];
   size: { cols: number; rows: number };
   cliPath: string;
+  /** Claude's credential for this run only, instead of the stored one. */
+  credential?: Credential;
   /** Aborted: the session is stopped, and what it printed until then is still returned. */
   stop?: AbortSignal;
   /** Aborted: waiting ends at once (the session is stopped all the same); `runSession` rejects. */
@@ -100,6 +103,7 @@ async function startRun(
     agentArgs: request.agentArgs,
     size: request.size,
     cliPath: request.cliPath,
+    ...(request.credential ? { credential: request.credential } : {}),
   };
   if (!request.git) {
     const { name, command, end } = await startAgentSession(services, project, {

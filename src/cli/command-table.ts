@@ -95,7 +95,8 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'run',
-    usage: 'run [DIR] [--name NAME] [--git [--from REF] [--include-changes]] [--json] -- AGENT ARGS...',
+    usage:
+      'run [DIR] [--name NAME] [--git [--from REF] [--include-changes]] [--token-stdin | --from-env] [--json] -- AGENT ARGS...',
     summary:
       "run an agent session to its end with no terminal needed (CI): prints its transcript as text and exits with the agent's exit code",
     flags: [
@@ -113,6 +114,12 @@ export const commands: CommandSpec[] = [
       {
         name: 'include-changes',
         description: "git sessions: carry the folder's uncommitted changes over as the first commit",
+      },
+      { name: 'token-stdin', description: "Claude's token for this run only, read from stdin (not stored)" },
+      {
+        name: 'from-env',
+        description:
+          "Claude's token for this run only, from CLAUDE_CODE_OAUTH_TOKEN or ANTHROPIC_API_KEY (not stored)",
       },
     ],
     load: async () => (await import('./commands/run.js')).runCommand,

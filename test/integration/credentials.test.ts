@@ -310,6 +310,30 @@ describe.skipIf(!dockerAvailable())(
       }
     }, 240_000);
 
+    it("runs headless (CI, no terminal) with a token brought for the run only, and the agent's exit code", async () => {
+      const before = (await cli(['whoami', '--project', project.dir, '--json'])).stdout;
+      const brought = tokenFor('for-ci');
+      const run = await cli(['run', project.dir, '--token-stdin', '--', '-p', 'hi', '--exit', '3'], {
+        input: brought,
+        env: { CI: 'true' },
+      });
+      expect(run.exitCode, run.stderr).toBe(3);
+      expect(run.stdout).toContain(
+        `credential: CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR sha256=${sha256(brought)}`,
+      );
+      expect(run.stdout).toContain('answer: hi');
+      const fromEnv = 'sk-ant-api03-' + 'e'.repeat(90);
+      const envRun = await cli(['run', project.dir, '--from-env', '--', '-p', 'hi'], {
+        env: { CI: 'true', ANTHROPIC_API_KEY: fromEnv },
+      });
+      expect(envRun.exitCode, envRun.stderr).toBe(0);
+      expect(envRun.stdout).toContain(
+        `credential: CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR sha256=${sha256(fromEnv)}`,
+      );
+      // Neither was stored.
+      expect((await cli(['whoami', '--project', project.dir, '--json'])).stdout).toBe(before);
+    });
+
     it('says what to do when there is no terminal, or the token is not one', async () => {
       const noTty = await cli(['login']);
       expect(noTty.exitCode).toBe(1);

@@ -1,4 +1,3 @@
-import { text } from 'node:stream/consumers';
 import { loginInContainer } from '../../app/login-in-container.js';
 import { hostCredentialStore } from '../../auth/credential-store.js';
 import {
@@ -18,6 +17,7 @@ import { locateProject } from '../../project/locate.js';
 import type { ProjectIdentity } from '../../project/identity.js';
 import type { CommandContext } from '../context.js';
 import type { CommandHandler } from '../command-table.js';
+import { tokenFromStdin } from './token-input.js';
 
 /** `--project DIR`: the credential is that project's own; without it, shared by all projects. */
 function scopeProject(ctx: CommandContext): ProjectIdentity | undefined {
@@ -37,23 +37,6 @@ function serviceOf(ctx: CommandContext): CredentialService {
 
 function storeOf(ctx: CommandContext) {
   return ctx.credentials ?? hostCredentialStore(ctx.env);
-}
-
-/** Reads a token piped in; a terminal would echo it, so one is refused. */
-export async function tokenFromStdin(ctx: CommandContext): Promise<string> {
-  if (ctx.terminal.stdin.isTTY) {
-    throw new UserError(
-      '--token-stdin reads the token from a pipe, and stdin is a terminal (it would show the token as you type).',
-      'Pipe it in: printf %s "$TOKEN" | claude-tui login --token-stdin',
-    );
-  }
-  const value = (await text(ctx.terminal.stdin)).trim();
-  if (!value)
-    throw new UserError(
-      'Nothing came in on stdin.',
-      'Pipe the token in: printf %s "$TOKEN" | claude-tui login --token-stdin',
-    );
-  return value;
 }
 
 async function obtain(

@@ -1,4 +1,6 @@
 import { runSession, type RunResult, type StartedRun } from '../../app/run-session.js';
+import { credentialFromEnv, credentialKind, type Credential } from '../../auth/credential.js';
+import { tokenFromStdin } from './token-input.js';
 import { UsageError, UserError } from '../../errors.js';
 import { formatBytes } from '../../project/format-bytes.js';
 import { locateProject } from '../../project/locate.js';
@@ -21,6 +23,7 @@ export const runCommand: CommandHandler = async (ctx) => {
     throw new UsageError('--from and --include-changes are for git sessions.', 'Add --git.');
   }
   const project = locateProject(dir, ctx.cwd);
+  const credential = await credentialForThisRun(ctx);
   const where = dir ? ` --project ${project.dir}` : '';
   const signals = interruptions();
   let result: RunResult;
@@ -36,6 +39,7 @@ export const runCommand: CommandHandler = async (ctx) => {
           }
         : {}),
       agentArgs: ctx.args.rest,
+      ...(credential ? { credential } : {}),
       size: paneSize(ctx.terminal.stdout, ctx.env),
       cliPath: process.argv[1]!,
       stop: signals.stop,
@@ -144,5 +148,25 @@ function interruptions() {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
     },
+  };
+}
+
+/** A token brought for this run (CI): used for its session only, never stored. */
+async function credentialForThisRun(ctx: CommandContext): Promise<Credential | undefined> {
+  const { flags } = ctx.args;
+  if (flags['token-stdin'] && flags['from-env']) {
+    throw new UsageError('--token-stdin and --from-env cannot be used together.');
+  }
+  const brought = flags['token-stdin']
+    ? { value: await tokenFromStdin(ctx), from: 'token-stdin' as const }
+    : flags['from-env']
+      ? credentialFromEnv('claude', ctx.env)
+      : undefined;
+  if (!brought) return undefined;
+  return {
+    ...brought,
+    kind: credentialKind('claude', brought.value),
+    scope: 'this-run',
+    savedAt: new Date().toISOString(),
   };
 }
