@@ -37,6 +37,18 @@ describe.skipIf(!dockerAvailable())(
     const asAgent = (command: string[]) =>
       execText(engine, project.names.agent, command, { user: 'claude', workingDir: '/workspace' });
 
+    /** The containers' ids and start times: equal before and after, nothing was made anew. */
+    const containersAsStarted = async () =>
+      (
+        await docker([
+          'inspect',
+          '--format',
+          '{{.Id}} {{.State.StartedAt}}',
+          project.names.agent,
+          project.names.gateway,
+        ])
+      ).stdout;
+
     /** Starts a session and returns the credential lines the fake agent printed. */
     async function credentialsSeenBy(name: string): Promise<string[]> {
       const started = await cli(['start', project.dir, '--name', name]);
@@ -200,32 +212,14 @@ describe.skipIf(!dockerAvailable())(
     });
 
     it('a new token reaches the next session with no container recreated; the shared one applies without an own one', async () => {
-      const before = (
-        await docker([
-          'inspect',
-          '--format',
-          '{{.Id}} {{.State.StartedAt}}',
-          project.names.agent,
-          project.names.gateway,
-        ])
-      ).stdout;
+      const before = await containersAsStarted();
       const newer = tokenFor('newer');
       const login = await cli(['login', '--project', project.dir, '--token-stdin'], { input: `${newer}\n` });
       expect(login.exitCode, login.stderr).toBe(0);
       expect(await credentialsSeenBy('s3')).toEqual([
         `credential: CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR sha256=${sha256(newer)}`,
       ]);
-      expect(
-        (
-          await docker([
-            'inspect',
-            '--format',
-            '{{.Id}} {{.State.StartedAt}}',
-            project.names.agent,
-            project.names.gateway,
-          ])
-        ).stdout,
-      ).toBe(before);
+      expect(await containersAsStarted()).toBe(before);
 
       const shared = 'sk-ant-api03-' + 'k'.repeat(90);
       expect((await cli(['login', '--from-env'], { env: { ANTHROPIC_API_KEY: shared } })).exitCode).toBe(0);

@@ -3,11 +3,11 @@ import { parseProjectConfig } from '../../src/config/load-project-config.js';
 import type { ProjectConfig } from '../../src/config/project-config-schema.js';
 import { ConfigError } from '../../src/errors.js';
 import { classifyChange } from '../../src/policy/classify-change.js';
-import type { EffectivePolicy } from '../../src/policy/interpret-policy.js';
 import { agentSpec, gitAgentSpec, type ProjectRuntime } from '../../src/project/container-specs.js';
 import { parseIdentity, renderIdentity } from '../../src/project/git-identity.js';
 import { projectIdentity } from '../../src/project/identity.js';
 import { agentUserIds } from '../../src/project/ssh-relay.js';
+import { effectivePolicy } from '../support/effective-policy.js';
 
 const file = '/p/.claude/claude-tui.yaml';
 
@@ -31,17 +31,7 @@ describe('ssh.agent in the project config', () => {
   });
 });
 
-function policy(config: ProjectConfig): EffectivePolicy {
-  return {
-    config,
-    allowlist: [],
-    allowEntries: [],
-    allowWarnings: [],
-    caCertificates: [],
-    mounts: [],
-    bridge: undefined,
-  };
-}
+const policy = (config: ProjectConfig) => effectivePolicy(config);
 
 describe('classifyChange for ssh.agent', () => {
   it('widens when the agent is lent, narrows when it no longer is, and is silent otherwise', () => {

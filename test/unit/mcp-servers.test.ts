@@ -3,11 +3,10 @@ import { parseProjectConfig } from '../../src/config/load-project-config.js';
 import { claudeMcpServers, mcpHostPorts } from '../../src/config/mcp-servers.js';
 import type { ProjectConfig } from '../../src/config/project-config-schema.js';
 import { ConfigError } from '../../src/errors.js';
-import { parseAllowlist } from '../../src/firewall/allowlist.js';
 import { buildPolicy } from '../../src/firewall/policy.js';
 import { allowsHost, classifyChange } from '../../src/policy/classify-change.js';
-import type { EffectivePolicy } from '../../src/policy/interpret-policy.js';
 import { mcpReachNotes } from '../../src/policy/mcp-changes.js';
+import { effectivePolicy } from '../support/effective-policy.js';
 
 const FILE = '/project/.claude/claude-tui.yaml';
 
@@ -20,18 +19,7 @@ async function configError(text: string): Promise<ConfigError> {
   return error as ConfigError;
 }
 
-function policy(config: ProjectConfig = {}, allow = ''): EffectivePolicy {
-  const parsed = parseAllowlist(allow, '.claude/allowed-domains.txt');
-  return {
-    config,
-    allowlist: [],
-    allowEntries: parsed.entries,
-    allowWarnings: parsed.warnings,
-    caCertificates: [],
-    mounts: [],
-    bridge: undefined,
-  };
-}
+const policy = effectivePolicy;
 
 const texts = (changes: { kind: string; text: string }[]) =>
   changes.filter((c) => c.kind === 'mcp').map((c) => c.text);

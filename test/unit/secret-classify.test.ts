@@ -6,19 +6,9 @@ import { parseProjectConfig } from '../../src/config/load-project-config.js';
 import type { ProjectConfig } from '../../src/config/project-config-schema.js';
 import { ConfigError } from '../../src/errors.js';
 import { classifyChange } from '../../src/policy/classify-change.js';
-import type { EffectivePolicy } from '../../src/policy/interpret-policy.js';
+import { effectivePolicy } from '../support/effective-policy.js';
 
-function policy(secrets?: ProjectConfig['secrets']): EffectivePolicy {
-  return {
-    config: secrets ? { secrets } : {},
-    allowlist: [],
-    allowEntries: [],
-    allowWarnings: [],
-    caCertificates: [],
-    mounts: [],
-    bridge: undefined,
-  };
-}
+const policy = (secrets?: ProjectConfig['secrets']) => effectivePolicy(secrets ? { secrets } : {});
 
 describe('classifying secrets changes', () => {
   it('calls an expose entry added a widening that waits', () => {
