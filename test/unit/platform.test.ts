@@ -28,7 +28,7 @@ const engines = {
 const wslKernel =
   'Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0) #1 SMP';
 const linuxKernel =
-  'Linux version 6.1.0-28-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1';
+  'Linux version 6.1.0-28-amd64 (kernel-team@example.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1';
 
 const detect = (inputs: Partial<PlatformInputs>) =>
   detectPlatform({ os: 'linux', env: {}, procVersion: linuxKernel, engine: engines.debian, ...inputs });
