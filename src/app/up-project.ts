@@ -32,10 +32,11 @@ export async function upProject(
   }
 > {
   const use: PolicyUse = options.approveAll ? 'approve-all' : 'apply';
-  const [{ review, plan, app }, agentBefore] = await Promise.all([
-    loadPlan(services, project, use),
-    services.engine.inspectContainer(project.names.agent),
-  ]);
+  // Asked at once, answered in order: a policy that cannot be approved is said before Docker is.
+  const agentAsked = services.engine.inspectContainer(project.names.agent);
+  agentAsked.catch(() => undefined);
+  const { review, plan, app } = await loadPlan(services, project, use);
+  const agentBefore = await agentAsked;
   const measured = await changedHostRunFiles(services, project, app);
   const { notes, ...lent } = await lendHost(
     services,
