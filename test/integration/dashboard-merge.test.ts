@@ -36,7 +36,9 @@ describe.skipIf(!dockerAvailable())(
       await dash.waitFor('2 ahead, 0 landed', 20_000);
       dash.write('\t');
       // The focus is on the sessions once the selected session's row is in inverse video.
-      await expect.poll(() => dash!.showsInverse('›', 'm1'), { timeout: 10_000 }).toBe(true);
+      // The row itself (m1 and its state): the preview's title names m1 too, on the line of a
+      // project's row, whose marker is inverse while the projects have the focus.
+      await expect.poll(() => dash!.showsInverse('›', /m1\s+idle/), { timeout: 10_000 }).toBe(true);
       dash.write('m');
       await dash.waitFor('add two', 20_000);
       // Skip the newest: only the oldest lands.

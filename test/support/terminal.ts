@@ -59,12 +59,12 @@ export class TerminalHarness {
    * Whether `text` follows a `marker` drawn in inverse video (a focused selection). Panes stand side
    * by side, so a screen line can hold two lists' rows: the marker is the last one before the text.
    */
-  showsInverse(marker: string, text: string): boolean {
+  showsInverse(marker: string, text: string | RegExp): boolean {
     const buffer = this.term.buffer.active;
     for (let i = 0; i < buffer.length; i++) {
       const line = buffer.getLine(i);
       const content = line?.translateToString(true) ?? '';
-      const textAt = content.indexOf(text);
+      const textAt = typeof text === 'string' ? content.indexOf(text) : content.search(text);
       const at = textAt < 0 ? -1 : content.lastIndexOf(marker, textAt);
       if (at < 0) continue;
       if (line?.getCell(at)?.isInverse()) return true;
