@@ -70,12 +70,10 @@ hooks_stamp() {
 # A session's credentials arrive on stdin, one "KIND VALUE" line each, into files only this user
 # can read. With one for Claude, the agent's first-run wizard would only ask for a login it has.
 store_credentials() {
-  local dir=$credentials_root/$1 kind value claude=
+  local dir=$credentials_root/$1 kind value claude='' made=''
   # A folder on the tmpfs itself: a link put in its place would lead the token into a volume.
   if [ -L "$credentials_root" ]; then rm -f "$credentials_root"; fi
-  (umask 077 && mkdir -p "$credentials_root") || return 1
-  rm -rf "$dir"
-  (umask 077 && mkdir "$dir") || return 1
+  if [ -e "$dir" ]; then rm -rf "$dir"; fi
   # Up to a line "end" (or the input's end): a start that goes on to wait keeps its stdin open.
   while read -r kind value && [ "$kind" != end ]; do
     case $kind in
@@ -83,6 +81,10 @@ store_credentials() {
       github) ;;
       *) continue ;;
     esac
+    if [ -z "$made" ]; then
+      (umask 077 && mkdir -p "$credentials_root" && mkdir "$dir") || return 1
+      made=1
+    fi
     (umask 277 && printf '%s' "$value" >"$dir/$kind") || return 1
   done
   if [ -n "$claude" ]; then mark_onboarded; fi
@@ -114,7 +116,7 @@ open_credentials() {
     GH_TOKEN=$(<"$dir/github")
     export GH_TOKEN
   fi
-  rm -rf "$dir"
+  if [ -e "$dir" ]; then rm -rf "$dir"; fi
 }
 
 # The project's approved MCP servers (a JSON object by name, on stdin), merged into Claude Code's
@@ -218,6 +220,7 @@ mark_transcript_end() {
 # "Watches established." line is one more look, after which no change can be missed.
 wait_for_end() {
   local dir=$1 events checked=$SECONDS
+  if [ -s "$dir/exit-code" ] || [ -e "$dir/ended" ]; then return 0; fi
   exec {events}< <(
     {
       inotifywait -m -e moved_to,close_write,create --format . "$dir"
@@ -254,15 +257,16 @@ case ${1:-} in
   start)
     name=$2 cols=$3 rows=$4
     shift 5
+    claimed=
     if [ "$name" = - ]; then
       # The first free default name, claimed by making its folder (two starts never get one name).
-      mkdir -p "$root"
+      [ -d "$root" ] || mkdir -p "$root"
       i=1
       # A test first (no process): a project keeps the folders of its ended sessions.
       until [ ! -e "$root/s$i" ] && mkdir "$root/s$i" 2>/dev/null && ! tmux has-session -t "=s$i" 2>/dev/null; do
         i=$((i + 1))
       done
-      name=s$i
+      name=s$i claimed=1
     fi
     git_session=${CLAUDE_TUI_GIT_SESSION:-}
     if [ -n "$git_session" ] && [ "$name" != "$git_session" ]; then
@@ -271,8 +275,11 @@ case ${1:-} in
     if [ -z "$git_session" ] && [ -e "$root/$name/git" ]; then
       echo "a git session is named $name" >&2; exit 4
     fi
-    if tmux has-session -t "=$name" 2>/dev/null; then echo "a session named $name is running" >&2; exit 3; fi
-    rm -rf "${root:?}/$name" && mkdir -p "$root/$name"
+    # A name just claimed was checked on the way (and its folder is new).
+    if [ -z "$claimed" ]; then
+      if tmux has-session -t "=$name" 2>/dev/null; then echo "a session named $name is running" >&2; exit 3; fi
+      rm -rf "${root:?}/$name" && mkdir -p "$root/$name"
+    fi
     if [ -n "$git_session" ]; then : >"$root/$name/git"; fi
     store_credentials "$name" || { echo "could not keep the session's credentials" >&2; exit 1; }
     install_hooks
@@ -281,11 +288,13 @@ case ${1:-} in
       rm -rf "${credentials_root:?}/$name"
       exit 1
     }
-    # The size tmux gave, which is the latest client's rather than ours while another session has one.
-    tmux display-message -p -t "=$name:" '0 #{pane_width} #{pane_height}' >"$root/$name/sizes"
-    tmux set-hook -t "=$name:" window-resized "run-shell -b '$self resized $name #{pane_width} #{pane_height}'"
+    # The size tmux gave, which is the latest client's rather than ours while another session has
+    # one; and the hook for later sizes (one tmux client for both).
+    tmux display-message -p -t "=$name:" '0 #{pane_width} #{pane_height}' \; \
+      set-hook -t "=$name:" window-resized "run-shell -b '$self resized $name #{pane_width} #{pane_height}'" \
+      >"$root/$name/sizes"
     # Watchers may have looked between the state file and tmux knowing the session: look again.
-    touch "$root/$name/started"
+    : >"$root/$name/started"
     printf 'session %s\n' "$name"
     # One exec for a start and its wait (claude-tui run): each exec costs the Engine a process.
     if [ -n "${CLAUDE_TUI_WAIT:-}" ]; then
