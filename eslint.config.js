@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   ['system', 'docker'],
   ['config', 'git'],
-  ['image', 'firewall'],
+  ['image', 'firewall', 'auth'],
   ['policy'],
   ['project'],
   ['session'],
