@@ -5,8 +5,7 @@ import type { ProjectIdentity } from '../project/identity.js';
 import { parseSessionList, type SessionInfo } from './session-state.js';
 import { gitTarget, workspaceTarget, type SessionTarget } from './session-target.js';
 import { execText } from '../docker/exec.js';
-import type { ExecProcess } from '../docker/exec-process.js';
-import { SessionEndReader, waitFailed, type SessionEnd, type SessionEndWait } from './wait-session.js';
+import { SessionEndReader, sessionEndOf, type SessionEnd, type SessionEndWait } from './wait-session.js';
 import { credentialLines, type SessionCredential } from '../auth/session-credentials.js';
 
 /** The script in the image that manages sessions (images/session.sh). */
@@ -113,33 +112,7 @@ export async function startSession(
     await exited;
     return { name: first };
   }
-  return { name: first, end: endOfStart(process, exited, answer, first, stderr) };
-}
-
-function endOfStart(
-  process: ExecProcess,
-  exited: Promise<number | null>,
-  answer: Promise<SessionEnd>,
-  name: string,
-  stderr: string,
-): SessionEndWait {
-  let cancelled = false;
-  const end = (async () => {
-    const outcome = await Promise.race([answer, exited.then((code) => ({ code }))]);
-    if (!('code' in outcome)) {
-      process.close();
-      return outcome;
-    }
-    if (cancelled) throw new UserError('Stopped waiting for the session.');
-    throw waitFailed(name, outcome.code, stderr);
-  })();
-  return {
-    end,
-    cancel: () => {
-      cancelled = true;
-      process.close();
-    },
-  };
+  return { name: first, end: sessionEndOf(Promise.resolve(process), reader, answer, first, () => stderr) };
 }
 
 function startFailed(name: string, exitCode: number | null, stderr: string): UserError {

@@ -37,27 +37,43 @@ export function waitForSessionEnd(
   name: string,
   maxBytes = RENDERED_TAIL_BYTES,
 ): SessionEndWait {
-  let process: ExecProcess | undefined;
-  let cancelled = false;
   let whole: (end: SessionEnd) => void = () => undefined;
   const answered = new Promise<SessionEnd>((resolve) => (whole = resolve));
   const reader = new SessionEndReader(maxBytes);
   let stderr = '';
+  const exec = engine.startExec(
+    {
+      container: target.container,
+      command: [SESSION_SCRIPT, 'wait', name, String(maxBytes)],
+      user: AGENT_USER,
+      workingDir: target.workdir,
+      // Attached and never written: the script learns from it closing that nobody waits.
+      stdin: true,
+    },
+    (stream, data) => {
+      if (stream === 'stderr') stderr += data.toString('utf8');
+      else if (reader.push(data)) whole(reader.result()!);
+    },
+  );
+  return sessionEndOf(exec, reader, answered, name, () => stderr);
+}
+
+/**
+ * The second half of every wait (its own exec, or a start's that goes on to wait): the answer as
+ * soon as it is whole, the exec then closed; or, when the exec ends without one, why. Cancelling
+ * closes the exec.
+ */
+export function sessionEndOf(
+  exec: Promise<ExecProcess>,
+  reader: SessionEndReader,
+  answered: Promise<SessionEnd>,
+  name: string,
+  stderr: () => string,
+): SessionEndWait {
+  let process: ExecProcess | undefined;
+  let cancelled = false;
   const end = (async () => {
-    process = await engine.startExec(
-      {
-        container: target.container,
-        command: [SESSION_SCRIPT, 'wait', name, String(maxBytes)],
-        user: AGENT_USER,
-        workingDir: target.workdir,
-        // Attached and never written: the script learns from it closing that nobody waits.
-        stdin: true,
-      },
-      (stream, data) => {
-        if (stream === 'stderr') stderr += data.toString('utf8');
-        else if (reader.push(data)) whole(reader.result()!);
-      },
-    );
+    process = await exec;
     if (cancelled) process.close();
     const exitCode = await Promise.race([answered.then(() => 'answered' as const), process.exit]);
     if (exitCode === 'answered') {
@@ -67,7 +83,7 @@ export function waitForSessionEnd(
     if (cancelled) throw new UserError('Stopped waiting for the session.');
     const result = exitCode === 0 ? reader.result() : undefined;
     if (result) return result;
-    throw waitFailed(name, exitCode, stderr);
+    throw waitFailed(name, exitCode, stderr());
   })();
   return {
     end,
@@ -78,7 +94,7 @@ export function waitForSessionEnd(
   };
 }
 
-export function waitFailed(name: string, exitCode: number | null, stderr: string): UserError {
+function waitFailed(name: string, exitCode: number | null, stderr: string): UserError {
   if (exitCode === 2 && stderr.includes('usage:')) {
     return new UserError(
       `The session's container runs an older image that cannot wait for ${name}.`,
