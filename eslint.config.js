@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   ['system', 'docker'],
   ['config', 'git'],
-  ['image', 'firewall', 'auth'],
+  ['image', 'firewall', 'auth', 'bridge'],
   ['policy'],
   ['project'],
   ['session'],
