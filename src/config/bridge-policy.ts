@@ -16,10 +16,11 @@ export interface BridgePolicy {
 }
 
 /**
- * A container of the compose project, by its compose service (the usual case), or by a container
- * name that must still carry the compose project's label to be reached.
+ * A container of the compose project: by its compose service (the usual case), by a container name
+ * (which must still carry the compose project's label to be reached), or, in the plain
+ * `name: value` form of the file, a service of that name if there is one, else a container.
  */
-export type BridgeTarget = { service: string } | { containerName: string };
+export type BridgeTarget = { service: string } | { containerName: string } | { serviceOrContainer: string };
 
 export interface BridgeCommand {
   /** A key of BridgePolicy.containers. */
