@@ -36,19 +36,20 @@ credentials_root=/run/claude-tui/credentials
 
 set_state() {
   local name=$1 state=$2 source=$3
-  mkdir -p "$root/$name"
+  [ -d "$root/$name" ] || mkdir -p "$root/$name"
   printf '%s %s %s\n' "$state" "$EPOCHSECONDS" "$source" >"$root/$name/state.tmp" && mv "$root/$name/state.tmp" "$root/$name/state"
 }
 
 # Claude Code's hooks, merged into the person's own settings: theirs stay, ours are replaced. The
-# merge (jq, twice) was most of a session's start: it is skipped while the settings file is as the
-# last merge by this same script left it.
+# merge (jq, twice) was most of a session's start: it is skipped while the settings file and this
+# script are older than the mark the last merge left (a test, no process: every process here is a
+# few milliseconds of `claude-tui run`). A mark made by an older script has its checksums in it,
+# and is taken as older.
 install_hooks() {
-  local settings=$HOME/.claude/settings.json stamp=$root/.hooks-merged ours merged=
+  local settings=$HOME/.claude/settings.json stamp=$root/.hooks-merged ours
   [ -d "$HOME/.claude" ] || mkdir -p "$HOME/.claude"
   [ -s "$settings" ] || echo '{}' >"$settings"
-  [ -s "$stamp" ] && read -r merged <"$stamp"
-  [ -n "$merged" ] && [ "$merged" = "$(hooks_stamp "$settings")" ] && return 0
+  [ -f "$stamp" ] && ! [ -s "$stamp" ] && [ "$stamp" -nt "$settings" ] && [ "$stamp" -nt "$self" ] && return 0
   ours=$(jq -n --arg self "$self" '
     def hook(state): [{ hooks: [{ type: "command", command: ($self + " hook " + state) }] }];
     { UserPromptSubmit: hook("working"), PreToolUse: hook("working"), PostToolUse: hook("working"),
@@ -58,13 +59,7 @@ install_hooks() {
     .hooks = (reduce ($ours | keys[]) as $event (.hooks // {};
       .[$event] = ([(.[$event] // [])[] | select(any(.hooks[]?; (.command // "") | startswith($self)) | not)]
                    + $ours[$event])))' "$settings" >"$settings.tmp" && mv "$settings.tmp" "$settings" &&
-    mkdir -p "${stamp%/*}" && hooks_stamp "$settings" >"$stamp"
-}
-
-# The settings file's and this script's checksums, on one line.
-hooks_stamp() {
-  local sums
-  sums=$(sha256sum "$1" "$self") && printf '%s\n' "${sums//$'\n'/ }"
+    mkdir -p "${stamp%/*}" && : >"$stamp"
 }
 
 # A session's credentials arrive on stdin, one "KIND VALUE" line each, into files only this user
@@ -242,13 +237,12 @@ wait_for_end() {
 # How a session ended ("-": stopped), the transcript's length, the sizes, "--", then exactly its
 # last min(length, max) bytes: the reader knows when it has them all.
 send_end() {
-  local dir=$1 max=$2 code=- total send
+  local dir=$1 max=$2 code=- total send sizes=
   [ -s "$dir/exit-code" ] && read -r code <"$dir/exit-code"
   total=$(stat -c %s "$dir/transcript" 2>/dev/null || echo 0)
   send=$((total < max ? total : max))
-  printf '%s\n%s\n' "${code:0:8}" "$total"
-  head -c 1048576 "$dir/sizes" 2>/dev/null
-  printf '\n--\n'
+  [ -f "$dir/sizes" ] && IFS= read -r -d '' -N 1048576 sizes <"$dir/sizes"
+  printf '%s\n%s\n%s\n--\n' "${code:0:8}" "$total" "$sizes"
   [ "$send" -gt 0 ] && tail -c "+$((total - send + 1))" "$dir/transcript" | head -c "$send"
   return 0
 }
@@ -284,15 +278,18 @@ case ${1:-} in
     store_credentials "$name" || { echo "could not keep the session's credentials" >&2; exit 1; }
     install_hooks
     set_state "$name" working start
-    tmux new-session -d -s "$name" -x "$cols" -y "$rows" -e "CLAUDE_TUI_SESSION=$name" -- "$self" run "$name" -- "$@" || {
+    # One tmux client for all of it: the session; its transcript, piped before tmux reads a byte
+    # of the pane (commands of one client run before the server's next read); the size tmux gave,
+    # which is the latest client's rather than ours while another session has one; and the hook
+    # for later sizes.
+    tmux new-session -d -s "$name" -x "$cols" -y "$rows" -e "CLAUDE_TUI_SESSION=$name" -- "$self" run "$name" -- "$@" \; \
+      pipe-pane -t "=$name:" -o "cat >>'$root/$name/transcript'" \; \
+      display-message -p -t "=$name:" '0 #{pane_width} #{pane_height}' \; \
+      set-hook -t "=$name:" window-resized "run-shell -b '$self resized $name #{pane_width} #{pane_height}'" \
+      >"$root/$name/sizes" || {
       rm -rf "${credentials_root:?}/$name"
       exit 1
     }
-    # The size tmux gave, which is the latest client's rather than ours while another session has
-    # one; and the hook for later sizes (one tmux client for both).
-    tmux display-message -p -t "=$name:" '0 #{pane_width} #{pane_height}' \; \
-      set-hook -t "=$name:" window-resized "run-shell -b '$self resized $name #{pane_width} #{pane_height}'" \
-      >"$root/$name/sizes"
     # Watchers may have looked between the state file and tmux knowing the session: look again.
     : >"$root/$name/started"
     printf 'session %s\n' "$name"
@@ -313,8 +310,7 @@ case ${1:-} in
     # On exit, not on the signal: a trapped signal would wait for the agent, which gets its own
     # hangup only once this, the session leader, is gone.
     trap '[ -e "$root/$name/exit-code" ] || touch "$root/$name/ended"' EXIT
-    # The transcript starts before the agent prints anything.
-    tmux pipe-pane -t "$TMUX_PANE" -o "cat >>'$root/$name/transcript'"
+    # The transcript was piped by `start`, before the agent printed anything.
     open_credentials "$name"
     "$@"
     code=$?

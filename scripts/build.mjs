@@ -2,8 +2,21 @@
 // subcommand's time, and resolving the ~640 small modules Ink and its dependencies ship as costs
 // more than running the code; one bundle (the dashboard in a chunk of its own, loaded only when
 // it opens) is read in one go. Types are checked by `npm run typecheck`, not here.
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+
+/** A digest of every source file, path and content: the bundle's BUILD_ID (src/version.ts). */
+function sourceDigest(root) {
+  const hash = createHash('sha256');
+  const files = readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -25,6 +38,9 @@ await build({
   // claude-tui does not ship them.
   external: ['dockerode', 'react-devtools-core'],
   // React's production build: its development checks cost start-up time and memory.
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: {
+    'process.env.NODE_ENV': '"production"',
+    CLAUDE_TUI_BUILD_ID: JSON.stringify(sourceDigest('src')),
+  },
   logLevel: 'warning',
 });

@@ -1,5 +1,5 @@
 import type { ContainerInspect } from '../docker/engine.js';
-import { approvedPolicy } from '../policy/review-policy.js';
+import { approvedPolicy } from '../policy/approved-config.js';
 import { WORKSPACE } from '../project/container-specs.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';

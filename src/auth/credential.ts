@@ -11,8 +11,14 @@ export type CredentialService = 'claude' | 'github';
 export type CredentialKind = 'claude-oauth' | 'claude-api-key' | 'github';
 
 /** How it was obtained, shown by `whoami`. */
-export type CredentialOrigin =
-  'login' | 'token-stdin' | 'env:CLAUDE_CODE_OAUTH_TOKEN' | 'env:ANTHROPIC_API_KEY' | 'env:GH_TOKEN';
+export const CREDENTIAL_ORIGINS = [
+  'login',
+  'token-stdin',
+  'env:CLAUDE_CODE_OAUTH_TOKEN',
+  'env:ANTHROPIC_API_KEY',
+  'env:GH_TOKEN',
+] as const;
+export type CredentialOrigin = (typeof CREDENTIAL_ORIGINS)[number];
 
 export interface StoredCredential {
   value: string;

@@ -42,12 +42,6 @@ export interface PolicyReview {
   approvedByYes: PolicyChange[];
 }
 
-/** Only what is in force, without looking at the files (starting a session needs no more). */
-export async function approvedPolicy(projectDir: string, projectStateDir: string): Promise<EffectivePolicy> {
-  const stored = await readApprovedPolicy(projectStateDir);
-  return interpretApproved(projectDir, stored?.snapshot ?? EMPTY_SNAPSHOT);
-}
-
 /**
  * Only whether a change waits, and what it is: what the dashboard and the watchers look at every
  * few seconds, so the common case (nothing changed) parses no config at all.
@@ -99,7 +93,11 @@ export async function reviewPolicy(projectDir: string, projectStateDir: string):
   return { ...base, pending: { files, widens, narrows, problems: refusals, snapshot: live.snapshot } };
 }
 
-async function interpretApproved(projectDir: string, snapshot: PolicySnapshot): Promise<EffectivePolicy> {
+/** What the approved snapshot means; an approved copy that no longer reads as valid is refused. */
+export async function interpretApproved(
+  projectDir: string,
+  snapshot: PolicySnapshot,
+): Promise<EffectivePolicy> {
   const approved = await interpretSnapshot(projectDir, snapshot);
   if ('policy' in approved) return approved.policy;
   throw new UserError(

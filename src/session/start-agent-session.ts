@@ -5,7 +5,7 @@ import { log } from '../log.js';
 import { firewallStatusForStart } from '../firewall/gateway-control.js';
 import { firewallStatusPath } from '../firewall/policy-store.js';
 import { agentUnavailable } from '../project/agent-exec.js';
-import { approvedPolicy } from '../policy/review-policy.js';
+import { approvedPolicy } from '../policy/approved-config.js';
 import type { HostServices } from '../project/host-services.js';
 import { hostUserFor } from '../project/host-user.js';
 import type { ProjectIdentity } from '../project/identity.js';
@@ -48,9 +48,13 @@ export async function startAgentSession(
   const name = request.name ? validateSessionName(request.name) : undefined;
   // The identity as this shell's git has it now reaches the new session: read meanwhile, and only
   // waited for once the session runs (its file is read at each commit, which comes much later).
-  const identity = refreshGitIdentity(services, project).catch((error: unknown) =>
-    log.warn('the git identity could not be refreshed for a new session', { error: String(error) }),
-  );
+  // A start that goes on to wait (`run`) reads it once the session runs, while the agent works:
+  // starting git (and loading the library that runs it) would hold up the start itself.
+  const refreshIdentity = () =>
+    refreshGitIdentity(services, project).catch((error: unknown) =>
+      log.warn('the git identity could not be refreshed for a new session', { error: String(error) }),
+    );
+  const identity = request.waitMaxBytes ? undefined : refreshIdentity();
   const [, { config }, credentials] = inOrder(
     await Promise.allSettled([
       assertSessionCanStart(services, project),
@@ -73,8 +77,7 @@ export async function startAgentSession(
     credentials,
     request.waitMaxBytes ? { waitMaxBytes: request.waitMaxBytes } : {},
   );
-  await ensureNotifier(services, project, request.cliPath);
-  await identity;
+  await Promise.all([ensureNotifier(services, project, request.cliPath), identity ?? refreshIdentity()]);
   return { ...started, command };
 }
 

@@ -138,6 +138,28 @@ describe('the credential store', () => {
     expect(await readFile(secretsFilePath(env), 'utf8')).toContain(OAUTH);
   });
 
+  it('refuses every shape it does not write, however close (the quick check never vouches for one)', async () => {
+    const good = `{ "value": "${OAUTH}", "from": "login", "savedAt": "x" }`;
+    const bad = [
+      `{ "claude": { "value": "${OAUTH}", "from": "login", "savedAt": "x", "extra": 1 } }`,
+      `{ "claude": { "value": "${OAUTH}", "from": "login" } }`,
+      `{ "claude": { "value": 7, "from": "login", "savedAt": "x" } }`,
+      `{ "gitlab": ${good} }`,
+      `{ "projects": [${good}] }`,
+      `{ "projects": { "/work/a": { "claude": ${good}, "other": ${good} } } }`,
+      `{ "claude": [${good}] }`,
+      `[]`,
+    ];
+    for (const credentials of bad) {
+      await writeFile(secretsFilePath(env), `{ "credentials": ${credentials} }\n`, { mode: 0o600 });
+      const error = await hostCredentialStore(env)
+        .resolve('claude', '/work/a')
+        .catch((e: unknown) => e);
+      expect(error, credentials).toBeInstanceOf(ConfigError);
+      expect(String((error as Error).message)).toMatch(/secrets\.json:1:\d+.*credentials/);
+    }
+  });
+
   it('names the file and the place of a stored value that is no token', async () => {
     await writeFile(
       secretsFilePath(env),
