@@ -32,7 +32,7 @@ describe('composeFileFor: the Engine create bodies of up as compose services', (
   const specs = projectContainers(project, { inputs: { hash: 'abc' } as never, runtime });
   const file = composeFileFor(input());
   const { gateway, agent } = file.services as Record<string, Record<string, unknown>>;
-  const host = (spec: ProjectContainer) => spec.spec.HostConfig as Record<string, unknown>;
+  const host = (spec: ProjectContainer) => spec.spec.HostConfig;
 
   it('puts the agent in the gateway’s namespace, and the gateway on its own network and the joined ones', () => {
     expect(agent?.network_mode).toBe('service:gateway');
