@@ -89,8 +89,8 @@ describe.skipIf(!dockerAvailable())(
 
     afterAll(async () => {
       await compose(file, name, ['down']);
-      await runCli(['down', project.dir]);
-      await net.remove();
+      if (project) await runCli(['down', project.dir]);
+      await net?.remove();
     });
 
     it('lets the composed agent reach an allowed name, and refuses any other without asking upstream', async () => {
@@ -192,6 +192,21 @@ describe.skipIf(!dockerAvailable())(
       expect(status.state).toBe('up');
       const home = await docker(['volume', 'inspect', project.names.homeVolume]);
       expect(home.exitCode).toBe(0);
+    });
+
+    it('exports the approved policy only, and says that a change waits', async () => {
+      const allowlist = join(project.dir, '.claude', 'allowed-domains.txt');
+      writeFileSync(allowlist, `${readFileSync(allowlist, 'utf8')}blocked.test\n`);
+      const exported = await runCli(['compose', project.dir]);
+      expect(exported.exitCode, exported.stderr).toBe(0);
+      expect(exported.stderr).toContain('not the change that waits');
+      expect(exported.stdout).toContain('network_mode: "service:gateway"');
+      const domains = readFileSync(
+        join(projectStateDir(project, testEnv()), 'compose', 'policy', 'domains.txt'),
+        'utf8',
+      );
+      expect(domains).toContain('allowed.test');
+      expect(domains).not.toContain('blocked.test');
     });
   },
 );
