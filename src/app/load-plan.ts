@@ -35,17 +35,19 @@ async function policyAndSettings(services: PlanServices, project: ProjectIdentit
   return { review, app };
 }
 
-/** The whole plan for `up`, from the approved policy. */
+/** The whole plan for `up` (or `compose`, with its own state folder), from the approved policy. */
 export async function loadPlan(
   services: PlanServices,
   project: ProjectIdentity,
   use: PolicyUse,
+  options: { stateDir?: string } = {},
 ): Promise<{ review: PolicyReview; plan: ProjectPlan; app: AppSettings }> {
   const { review, app } = await policyAndSettings(services, project, use);
   const plan = await planProject(project, review.approved, app, {
     env: services.env,
     processes: services.processes,
     imagesDir: services.env.CLAUDE_TUI_IMAGES_DIR,
+    stateDir: options.stateDir,
   });
   return { review, plan, app };
 }

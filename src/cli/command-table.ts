@@ -40,6 +40,20 @@ export const commands: CommandSpec[] = [
     load: async () => (await import('./commands/down.js')).downCommand,
   },
   {
+    name: 'compose',
+    usage: 'compose [DIR] [--output FILE]',
+    summary:
+      "print (or write to FILE, never inside the project) a compose file with the project's gateway and agent as `up` makes them from the approved policy",
+    flags: [
+      {
+        name: 'output',
+        value: true,
+        description: 'write the file here instead of stdout (refused inside a folder the agent can write)',
+      },
+    ],
+    load: async () => (await import('./commands/compose.js')).composeCommand,
+  },
+  {
     name: 'ls',
     usage: 'ls',
     summary: 'list projects and the state of their containers',

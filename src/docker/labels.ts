@@ -20,6 +20,14 @@ export const LABEL = {
   session: 'dev.claude-tui.session',
 } as const;
 
+/**
+ * The value of LABEL.managed on what `claude-tui compose` exports: compose, not claude-tui, makes
+ * and removes those, so claude-tui's own lookups (all by `managed=true`) never take them for the
+ * project's (`down` would remove them, `status` would read them). It must be set, not left out:
+ * a container takes the image's labels, and the image is claude-tui's.
+ */
+export const MANAGED_BY_COMPOSE = 'compose';
+
 export type ResourceRole =
   | 'gateway'
   | 'agent'

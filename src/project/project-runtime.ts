@@ -30,6 +30,11 @@ export interface PlanOptions {
   env: NodeJS.ProcessEnv;
   processes: ProcessRunner;
   imagesDir?: string;
+  /**
+   * Where the plan's own host files go (the policy folder, resolv.conf, the secret shadows'
+   * files); default the project's state folder. An export keeps its own, apart from `up`'s.
+   */
+  stateDir?: string;
 }
 
 /**
@@ -58,7 +63,7 @@ export async function planProject(
       );
     }
   }
-  const stateDir = projectStateDir(project, options.env);
+  const stateDir = options.stateDir ?? projectStateDir(project, options.env);
   const firewall = await planFirewall(config, policy.allowEntries, {
     processes: options.processes,
     env: options.env,

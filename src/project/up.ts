@@ -40,8 +40,22 @@ export interface UpResult {
 
 type ContainerAction = 'kept' | 'started' | 'restarted' | 'created' | 'replaced';
 
-/** The specs with a label holding their own hash: a container whose hash differs is outdated. */
-function specsFor(project: ProjectIdentity, plan: ProjectPlan) {
+/** One container as `up` makes it: its name, its create body, and the networks it joins after create. */
+export interface ProjectContainer {
+  name: string;
+  spec: ContainerCreateBody;
+  /** Joined after create: the Engine's create (API 1.41) takes one network. */
+  extraNetworks: string[];
+}
+
+/**
+ * The project's containers as `up` makes them, each spec with a label holding its own hash (a
+ * container whose hash differs is outdated). `compose` exports exactly these.
+ */
+export function projectContainers(
+  project: ProjectIdentity,
+  plan: Pick<ProjectPlan, 'inputs' | 'runtime'>,
+): { gateway: ProjectContainer; agent: ProjectContainer } {
   const stamp = (spec: ContainerCreateBody): ContainerCreateBody => ({
     ...spec,
     Labels: {
@@ -51,8 +65,12 @@ function specsFor(project: ProjectIdentity, plan: ProjectPlan) {
     },
   });
   return {
-    gateway: stamp(gatewaySpec(project, plan.runtime)),
-    agent: stamp(agentSpec(project, plan.runtime)),
+    gateway: {
+      name: project.names.gateway,
+      spec: stamp(gatewaySpec(project, plan.runtime)),
+      extraNetworks: plan.runtime.networks,
+    },
+    agent: { name: project.names.agent, spec: stamp(agentSpec(project, plan.runtime)), extraNetworks: [] },
   };
 }
 
@@ -64,7 +82,8 @@ const specOf = (labels: Record<string, string> | null | undefined) => labels?.[L
  */
 export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPlan): Promise<UpResult> {
   const { engine } = deps;
-  const specs = specsFor(project, plan);
+  const planned = projectContainers(project, plan);
+  const specs = { gateway: planned.gateway.spec, agent: planned.agent.spec };
   const replaced = await prepareShadowFiles(plan);
   const policy = await writePolicy(plan.stateDir, plan.firewall);
   try {
@@ -96,7 +115,7 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
         actions: [...actions, 'applied the firewall'],
       };
     }
-    const result = await bringUp(deps, project, plan, specs, replaced.length > 0);
+    const result = await bringUp(deps, project, plan, planned, replaced.length > 0);
     let firewall = await readFirewallStatus(engine, project.names.gateway);
     if (result.gatewayKept && policy.changed) {
       firewall = await reloadOrRollBack(engine, project.names.gateway, policy);
@@ -119,10 +138,11 @@ async function bringUp(
   deps: UpDeps,
   project: ProjectIdentity,
   plan: ProjectPlan,
-  specs: { gateway: ContainerCreateBody; agent: ContainerCreateBody },
+  containers: { gateway: ProjectContainer; agent: ProjectContainer },
   shadowReplaced: boolean,
 ): Promise<{ imageBuilt: boolean; gatewayKept: boolean; actions: string[] }> {
   const { engine } = deps;
+  const specs = { gateway: containers.gateway.spec, agent: containers.agent.spec };
   const { names } = project;
   const [gateway, agent, network, home] = await Promise.all([
     engine.inspectContainer(names.gateway),
@@ -141,14 +161,7 @@ async function bringUp(
     specOf(gateway.Config.Labels) === specOf(specs.gateway.Labels) &&
     agent.HostConfig.NetworkMode === `container:${gateway.Id}`;
   if (plan.runtime.secretShadows && plan.secrets.truncated && !agentKept) throw searchCutShort(plan);
-  for (const extra of plan.runtime.networks) {
-    if (!(await engine.inspectNetwork(extra))) {
-      throw new UserError(
-        `The Docker network ${extra} (from networks in .claude/claude-tui.yaml) does not exist.`,
-        `Create it (docker network create ${extra}) or remove it from the config.`,
-      );
-    }
-  }
+  await assertNetworksExist(engine, plan.runtime.networks);
 
   const image = await ensureImage(
     { engine, progress: deps.progress, npmRegistry: deps.npmRegistry },
@@ -174,7 +187,7 @@ async function bringUp(
     const gatewayResult = await ensureContainer(context, names.gateway, gateway, specs.gateway, {
       replace: gateway !== undefined && specOf(gateway.Config.Labels) !== specOf(specs.gateway.Labels),
       restartIfRunning: false,
-      networks: plan.runtime.networks,
+      networks: containers.gateway.extraNetworks,
     });
     // The agent lives in the gateway's network namespace: a new gateway needs a new agent, and a
     // gateway that was started (by this run, or restarted on its own since the agent started) has
@@ -185,7 +198,7 @@ async function bringUp(
       replace:
         agent !== undefined && (specOf(agent.Config.Labels) !== specOf(specs.agent.Labels) || !joinsGateway),
       restartIfRunning: gatewayResult.action !== 'kept' || leftBehind || shadowReplaced,
-      networks: [],
+      networks: containers.agent.extraNetworks,
     });
     if (gatewayResult.action === 'replaced' || gatewayResult.action === 'created') {
       // A git session's container joined the gateway that is gone; its session ended with it. Its
@@ -211,6 +224,18 @@ async function bringUp(
   }
 }
 
+/** The networks the config asks the gateway to join are the person's to make; said before anything is. */
+export async function assertNetworksExist(engine: DockerEngine, networks: readonly string[]): Promise<void> {
+  for (const extra of networks) {
+    if (!(await engine.inspectNetwork(extra))) {
+      throw new UserError(
+        `The Docker network ${extra} (from networks in .claude/claude-tui.yaml) does not exist.`,
+        `Create it (docker network create ${extra}) or remove it from the config.`,
+      );
+    }
+  }
+}
+
 const REJOINED = "restarted the agent inside the gateway's new network namespace";
 
 /**
@@ -218,7 +243,7 @@ const REJOINED = "restarted the agent inside the gateway's new network namespace
  * them. The record is left as it was when the search was cut short (no agent is made then). Says
  * which shadowed files were replaced on the host since the last `up`.
  */
-async function prepareShadowFiles(plan: ProjectPlan): Promise<string[]> {
+export async function prepareShadowFiles(plan: ProjectPlan): Promise<string[]> {
   const shadows = plan.runtime.secretShadows;
   if (!shadows) return [];
   await ensureEmptyShadowFile(shadows.emptyFile);
@@ -239,7 +264,7 @@ async function reshadow(deps: UpDeps, project: ProjectIdentity, replaced: string
 }
 
 /** Fail closed: an agent container made from part of the project would leave the rest readable. */
-function searchCutShort(plan: ProjectPlan): UserError {
+export function searchCutShort(plan: ProjectPlan): UserError {
   return new UserError(
     `The search for secret files stopped early: ${plan.secrets.truncatedBecause ?? 'it hit a cap'}. ` +
       'The agent container is not made from part of the project (what lies beyond would be readable).',

@@ -5,28 +5,11 @@ import { createDockerEngine } from '../../src/docker/engine-http.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { fetchFromAgent } from '../support/agent-fetch.js';
 import { docker, dockerAvailable, makeProject, runCli, waitFor } from '../support/cli.js';
-import { writePolicyFiles } from '../support/project-files.js';
+import { writeFirewallTestFiles } from '../support/project-files.js';
 import { buildTestHostsImage, startTestNetwork, type TestNetwork } from '../support/test-hosts.js';
 import { execText } from '../../src/docker/exec.js';
 
 const engine = createDockerEngine();
-
-function writeProjectFiles(project: ProjectIdentity, net: TestNetwork, extra = ''): void {
-  writePolicyFiles(project, {
-    config: [
-      'firewall:',
-      '  defaults: false',
-      `  dnsUpstream: ${net.dnsIp}`,
-      '  selfCheck:',
-      '    blocked: [check-blocked.test:80]',
-      '    allowed: [allowed.test:80]',
-      extra,
-      `networks: [${net.name}]`,
-      '',
-    ].join('\n'),
-    allowlist: '# the test project\nallowed.test\n',
-  });
-}
 
 describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, the test’s own hosts)', () => {
   let net: TestNetwork;
@@ -40,7 +23,7 @@ describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, th
       check: ['check-blocked.test'],
     });
     project = makeProject('firewall');
-    writeProjectFiles(project, net);
+    writeFirewallTestFiles(project, net);
     const up = await runCli(['up', project.dir, '--yes']);
     expect(up.stderr + up.stdout).toContain('protected:');
     expect(up.exitCode).toBe(0);
@@ -294,7 +277,7 @@ describe.skipIf(!dockerAvailable())('the egress firewall (real Docker Engine, th
 
   it('is off only when the project config says so', async () => {
     const open = makeProject('firewall-off');
-    writeProjectFiles(open, net, '  enabled: false');
+    writeFirewallTestFiles(open, net, '  enabled: false');
     try {
       const up = await runCli(['up', open.dir, '--yes']);
       expect(up.exitCode).toBe(0);
