@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { ConfigError } from '../errors.js';
+import { visibleText } from '../system/visible-text.js';
 import { isNode, LineCounter, parseDocument } from './yaml-parser.js';
 import { issueMessage } from './zod-issue-message.js';
 
@@ -24,7 +25,7 @@ export function parseYamlFile<Schema extends z.ZodMiniType>(
     throw new ConfigError(
       file,
       where(yamlError.pos[0]),
-      `is not valid YAML: ${yamlError.message.split('\n')[0]}`,
+      visibleText(`is not valid YAML: ${yamlError.message.split('\n')[0]}`, { oneLine: true }),
     );
   }
   const result = schema.safeParse(doc.toJS() ?? {});
@@ -39,5 +40,7 @@ export function parseYamlFile<Schema extends z.ZodMiniType>(
     if (isNode(node) && node.range) location = where(node.range[0]);
   }
   const keyPath = path.length ? path.join('.') : '(top level)';
-  throw new ConfigError(file, location, `${keyPath}: ${issueMessage(issue)}`);
+  // A key the file made up is the agent's words: it must not act on the terminal of the person
+  // reading the problem.
+  throw new ConfigError(file, location, visibleText(`${keyPath}: ${issueMessage(issue)}`, { oneLine: true }));
 }

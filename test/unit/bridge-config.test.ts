@@ -217,3 +217,10 @@ describe('bridge.yaml (parseBridgeConfig)', () => {
     );
   });
 });
+
+describe('bridge.yaml problems on a terminal', () => {
+  it('shows a control character in a made-up key as a mark, not as itself', async () => {
+    const message = await problem('version: 1\ncommands:\n  "php\\e[2K\\rok": {exec: php}\n');
+    expect(message).toMatch(/^3:\d+: commands\.php\^\[\[2K\^Mok: a command name usable as a file name/);
+  });
+});
