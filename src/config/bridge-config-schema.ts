@@ -12,8 +12,11 @@ z.config(en());
 
 /** A key of `containers`, a compose service or a container name (as Docker allows them). */
 const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-/** A file name on the agent's PATH: no `/`, not starting with `-` or `.` (so never `.` or `..`). */
-const COMMAND_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}$/;
+/**
+ * A file name on the agent's PATH: no `/`, not starting with `-`, `.` (so never `.` or `..`) or `_`
+ * (so never `__proto__`, which a JavaScript object would take for its prototype, not a command).
+ */
+const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
 const PATH_SEGMENT = /^[A-Za-z0-9_.+@~,=-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A user name or a numeric id, then optionally `:` and a group name or id. */
@@ -42,7 +45,30 @@ const ifWrongType = (expected: string) => (issue: { code?: string }) =>
 
 const dockerName = (what: string) => z.string({ error: what }).check(z.regex(DOCKER_NAME, what));
 
-const containerKey = dockerName('a name used in commands: letters, digits, _ . and -, such as php or app');
+const CONTAINER_KEY_EXPECTED = 'a name used in commands: letters, digits, _ . and -, such as php or app';
+const containerKey = dockerName(CONTAINER_KEY_EXPECTED);
+
+const COMMAND_NAME_EXPECTED =
+  'a command name usable as a file name: letters, digits, _ . + and -, starting with a letter or digit (no /)';
+
+/**
+ * Entries by name. zod leaves a `__proto__` key out without a word; it is refused here instead, so
+ * that nothing in the text a person approves goes missing from the policy that runs.
+ */
+function byName<Key extends z.core.$ZodRecordKey, Value extends z.ZodMiniType>(
+  key: Key,
+  value: Value,
+  wrongType: string,
+  keyExpected: string,
+) {
+  const noPrototypeKey = z.unknown().check(
+    z.superRefine((input, ctx) => {
+      if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__'))
+        ctx.addIssue({ code: 'custom', input, path: ['__proto__'], message: keyExpected });
+    }),
+  );
+  return z.pipe(noPrototypeKey, z.record(key, value, { error: ifWrongType(wrongType) }));
+}
 
 const target = z.union(
   [
@@ -116,23 +142,20 @@ export const bridgeConfigSchema = z
       ),
       default_container: z.optional(containerKey),
       containers: z._default(
-        z.record(containerKey, target, {
-          error: ifWrongType('names, each with a compose service or container (php: php)'),
-        }),
+        byName(
+          containerKey,
+          target,
+          'names, each with a compose service or container (php: php)',
+          CONTAINER_KEY_EXPECTED,
+        ),
         {},
       ),
       commands: z._default(
-        z.record(
-          z
-            .string()
-            .check(
-              z.regex(
-                COMMAND_NAME,
-                'a command name usable as a file name: letters, digits, _ . + and -, not starting with . or - (no /)',
-              ),
-            ),
+        byName(
+          z.string().check(z.regex(COMMAND_NAME, COMMAND_NAME_EXPECTED)),
           command,
-          { error: ifWrongType('commands by name, each with exec (php: {exec: php})') },
+          'commands by name, each with exec (php: {exec: php})',
+          COMMAND_NAME_EXPECTED,
         ),
         {},
       ),

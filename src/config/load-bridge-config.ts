@@ -44,7 +44,9 @@ export async function parseBridgeConfig(
 }
 
 function toBridgePolicy(config: BridgeConfig, composeProject: string): BridgePolicy {
-  const containers: Record<string, BridgeTarget> = {};
+  // Without a prototype, a lookup of a name the file does not have (constructor, toString) finds
+  // nothing, rather than something of Object's.
+  const containers: Record<string, BridgeTarget> = Object.create(null) as Record<string, BridgeTarget>;
   for (const [name, value] of Object.entries(config.containers)) {
     containers[name] =
       typeof value === 'string'
@@ -53,7 +55,7 @@ function toBridgePolicy(config: BridgeConfig, composeProject: string): BridgePol
           ? { service: value.service }
           : { containerName: value.container };
   }
-  const commands: BridgePolicy['commands'] = {};
+  const commands = Object.create(null) as BridgePolicy['commands'];
   for (const [name, command] of Object.entries(config.commands)) {
     commands[name] = {
       // The schema made sure one of the two is there and names a container.

@@ -35,7 +35,7 @@ export function compareBridge(
 
 /** A command and where it goes, as a person reads it: `php → service php, runs php in /app as www-data`. */
 export function describeBridgeCommand(name: string, command: BridgeCommand, policy: BridgePolicy): string {
-  const target = policy.containers[command.container];
+  const target = own(policy.containers, command.container);
   const where = target ? describeTarget(target) : `container ${command.container}`;
   const folder = command.workdir ? ` in ${command.workdir}` : '';
   const user = command.user ? `as ${command.user}` : 'as your own uid:gid';
@@ -55,7 +55,7 @@ function compareContainers(
   on: { widen: Say; narrow: Say },
 ): void {
   for (const [name, target] of Object.entries(now)) {
-    const old = was[name];
+    const old = own(was, name);
     if (!old) on.widen(`adds the bridge container ${name} → ${describeTarget(target)}`);
     else if (!same(old, target)) {
       on.widen(
@@ -74,13 +74,18 @@ function compareCommands(
   on: { widen: Say; narrow: Say },
 ): void {
   for (const [name, command] of Object.entries(now.commands)) {
-    const old = was[name];
+    const old = own(was, name);
     if (old && same(old, command)) continue;
     on.widen(`${old ? 'changes' : 'adds'} the bridge command ${describeBridgeCommand(name, command, now)}`);
   }
   for (const name of Object.keys(was)) {
     if (!Object.hasOwn(now.commands, name)) on.narrow(`removes the bridge command ${name}`);
   }
+}
+
+/** A name's entry, never one of Object's own properties (a command may be called constructor). */
+function own<T>(record: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
 function listed(names: string[]): string {

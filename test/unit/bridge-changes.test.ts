@@ -124,6 +124,18 @@ describe('compareBridge', () => {
     ).toEqual(["makes php the bridge's default container"]);
   });
 
+  it('counts a command named constructor or toString as added, like any other', () => {
+    const [constructor, toString]: string[] = ['constructor', 'toString'];
+    const now = shop((p) => {
+      p.commands[constructor!] = { ...php };
+      p.commands[toString!] = { ...php, exec: 'sh' };
+    });
+    expect(compare(shop(), now).widens).toEqual([
+      'adds the bridge command constructor → service php, runs php in /var/www/html as www-data',
+      'adds the bridge command toString → service php, runs sh in /var/www/html as www-data',
+    ]);
+  });
+
   it('only narrows when commands, containers or the whole bridge go', () => {
     const fewer = shop((p) => {
       delete p.commands.composer;
