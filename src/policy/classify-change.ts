@@ -2,6 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import type { ProjectConfig } from '../config/project-config-schema.js';
 import type { AllowEntry } from '../firewall/allowlist.js';
 import { DEFAULT_DOMAINS } from '../firewall/defaults.js';
+import { compareBridge } from './bridge-changes.js';
 import { compareSecrets } from './classify-secrets.js';
 import type { EffectivePolicy } from './interpret-policy.js';
 import { compareMcpServers } from './mcp-changes.js';
@@ -91,11 +92,10 @@ export function classifyChange(approved: EffectivePolicy, proposed: EffectivePol
   if (!was.agent?.yolo && now.agent?.yolo)
     widen('agent', 'lets Claude act without asking (--dangerously-skip-permissions)');
   if (was.agent?.yolo && !now.agent?.yolo) narrow('agent', 'makes Claude ask before acting again');
-  if (proposed.bridge !== undefined && proposed.bridge !== approved.bridge) {
-    widen('bridge', approved.bridge === undefined ? 'adds a command bridge' : 'changes the command bridge');
-  }
-  if (approved.bridge !== undefined && proposed.bridge === undefined)
-    narrow('bridge', 'removes the command bridge');
+  compareBridge(approved.bridge, proposed.bridge, {
+    widen: (text) => widen('bridge', text),
+    narrow: (text) => narrow('bridge', text),
+  });
   compareMcpServers(was, now, (host) => allowsHost(proposed, host), {
     widen: (text) => widen('mcp', text),
     narrow: (text) => narrow('mcp', text),

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import type { BridgePolicy } from '../config/bridge-policy.js';
+import { BRIDGE_FILE, parseBridgeConfig } from '../config/load-bridge-config.js';
 import { parseProjectConfig, PROJECT_CONFIG_FILE } from '../config/load-project-config.js';
 import type { ProjectConfig } from '../config/project-config-schema.js';
 import { isUserFacing } from '../errors.js';
 import { formatIssue, parseAllowlist, type AllowEntry, type AllowlistIssue } from '../firewall/allowlist.js';
 import { ALLOWLIST_FILES, type AllowlistFile } from '../firewall/project-allowlist.js';
 import { certificatesIn } from '../image/ca-certificates.js';
-import { BRIDGE_FILE } from './policy-files.js';
 import type { PolicySnapshot } from './policy-snapshot.js';
 import { projectPath } from './read-host-file.js';
 
@@ -19,7 +20,8 @@ export interface EffectivePolicy {
   caCertificates: { origin: string; path: string; pem: string }[];
   /** Extra bind mounts, with the real host folder each leads to. */
   mounts: { source: string; target: string; readOnly: boolean }[];
-  bridge: string | undefined;
+  /** The command bridge into the project's compose containers; none without a bridge.yaml. */
+  bridge: BridgePolicy | undefined;
 }
 
 export type Interpretation = { policy: EffectivePolicy } | { problems: string[] };
@@ -38,6 +40,17 @@ export async function interpretSnapshot(
   if (configText !== undefined) {
     try {
       config = await parseProjectConfig(join(projectDir, PROJECT_CONFIG_FILE), configText);
+    } catch (error) {
+      if (!isUserFacing(error)) throw error;
+      problems.push(error.message);
+    }
+  }
+
+  let bridge: BridgePolicy | undefined;
+  const bridgeText = snapshot.files[BRIDGE_FILE];
+  if (bridgeText !== undefined) {
+    try {
+      bridge = await parseBridgeConfig(join(projectDir, BRIDGE_FILE), bridgeText, projectDir);
     } catch (error) {
       if (!isUserFacing(error)) throw error;
       problems.push(error.message);
@@ -87,7 +100,7 @@ export async function interpretSnapshot(
       allowWarnings: parsed.flatMap((p) => p.warnings),
       caCertificates,
       mounts,
-      bridge: snapshot.files[BRIDGE_FILE],
+      bridge,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BridgePolicy } from '../../src/config/bridge-policy.js';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { fetchFromAgent } from '../support/agent-fetch.js';
@@ -18,7 +19,15 @@ const hostileConfig = (loot: string) =>
 interface Status {
   firewall: string;
   policy: { pending: { files: { path: string; change: string }[]; problems: string[] } | null };
+  bridge: BridgePolicy | null;
 }
+
+/** A bridge the agent would like: php run for it in the project's php service. */
+const hostileBridge = [
+  'version: "1"',
+  'containers: {php: {service: php}}',
+  'commands: {php: {container: php, exec: php, workdir: /var/www/html, user: www-data}}',
+];
 
 async function status(project: ProjectIdentity): Promise<Status> {
   const result = await runCli(['status', project.dir, '--json']);
@@ -90,9 +99,11 @@ describe.skipIf(!dockerAvailable())('nothing the agent writes widens its own rig
   });
 
   it('creating a policy file that was absent, as claude or as root, only proposes it', async () => {
-    const bridge = await inAgent(project, 'claude', 'printf "version: 1\\n" > .claude/bridge.yaml');
+    const lines = hostileBridge.map((line) => `'${line}'`).join(' ');
+    const bridge = await inAgent(project, 'claude', `printf '%s\\n' ${lines} > .claude/bridge.yaml`);
     expect(bridge.exitCode, bridge.stderr).toBe(0);
     await expectNothingWidened(project, '.claude/bridge.yaml', 'http://blocked.test/');
+    expect((await status(project)).bridge, 'no bridge command runs before approval').toBeNull();
 
     const allow = await inAgent(
       project,
@@ -181,9 +192,15 @@ describe.skipIf(!dockerAvailable())('nothing the agent writes widens its own rig
     expect(approve.exitCode, approve.stderr).toBe(0);
     expect(approve.stderr).toContain('▲ turns the firewall off');
     expect(approve.stderr).toContain(`▲ mounts ${loot} at /loot (read-write)`);
+    expect(approve.stderr).toContain(
+      '▲ adds the bridge command php → service php, runs php in /var/www/html as www-data',
+    );
     const applied = await status(project);
     expect(applied.firewall).toMatch(/^off: /);
     expect(applied.policy.pending).toBeNull();
+    expect(applied.bridge?.commands).toEqual({
+      php: { container: 'php', exec: 'php', workdir: '/var/www/html', user: 'www-data', env: [] },
+    });
     expect(await mountsOfAgent(project)).toContain('/loot');
   });
 });

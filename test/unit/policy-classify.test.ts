@@ -150,11 +150,12 @@ describe('classifyChange', () => {
 
   it('widens for a new CA certificate or bridge, narrows when either goes', () => {
     const ca = { origin: 'config', path: '/p/ca.pem', pem: 'PEM' };
+    const bridge = { composeProject: 'shop', defaultContainer: undefined, containers: {}, commands: {} };
     const was = policy();
-    const now = policy({}, '', { caCertificates: [ca], bridge: 'version: 1\n' });
+    const now = policy({}, '', { caCertificates: [ca], bridge });
     expect(texts(classifyChange(was, now).widens)).toEqual([
       'trusts a CA certificate from /p/ca.pem',
-      'adds a command bridge',
+      'adds a command bridge into the compose project shop',
     ]);
     expect(texts(classifyChange(now, was).narrows)).toEqual([
       'no longer trusts the CA certificate from /p/ca.pem',

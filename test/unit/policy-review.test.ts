@@ -1,4 +1,4 @@
-import { describeAppliedAtOnce } from '../../src/policy/describe-pending.js';
+import { describeAppliedAtOnce, describePending } from '../../src/policy/describe-pending.js';
 import {
   chmodSync,
   mkdirSync,
@@ -143,6 +143,61 @@ describe('reviewPolicy', () => {
       'ca.pem (a CA certificate the config names)',
       'data (a mount source the config names)',
     ]);
+  });
+
+  it('runs no bridge command the agent wrote in until a person approves it, and says what it would run', async () => {
+    write('.claude/allowed-domains.txt', 'a.example\n');
+    await settlePolicy(project, state, { approveAll: true });
+    // The agent's proposal: php in the project's php service, as www-data, with a token of its choice.
+    const bridge = [
+      'version: "1"',
+      'containers: {php: {service: php}}',
+      'commands:',
+      '  php: {container: php, exec: php, workdir: /var/www/html, user: www-data, env: [API_TOKEN]}',
+      '',
+    ].join('\n');
+    write('.claude/bridge.yaml', bridge);
+    for (const settled of [await settlePolicy(project, state), await reviewPolicy(project, state)]) {
+      expect(settled.approved.bridge).toBeUndefined();
+      expect(settled.pending?.widens.map((c) => c.text)).toEqual([
+        'adds a command bridge into the compose project project',
+        'adds the bridge container php → service php',
+        'adds the bridge command php → service php, runs php in /var/www/html as www-data, passing API_TOKEN from the agent',
+      ]);
+    }
+    const review = await reviewPolicy(project, state);
+    const text = describePending(review.pending!, { projectDir: project, neverApproved: false });
+    expect(text).toContain(
+      '  ▲ adds the bridge command php → service php, runs php in /var/www/html as www-data, passing API_TOKEN from the agent',
+    );
+    expect(text).toContain(`Review and approve it with \`claude-tui approve ${project}\`.`);
+
+    // A root user slipped in cannot be approved at all; the approved copy stays as it was.
+    write('.claude/bridge.yaml', bridge.replace('user: www-data', 'user: root'));
+    const refused = await reviewPolicy(project, state);
+    expect(refused.pending?.problems).toEqual([
+      `${join(project, '.claude/bridge.yaml')}:4:66: commands.php.user: a user other than root (not root, 0 or group 0): the bridge runs commands without root rights; name one such as www-data or 1000:1000`,
+    ]);
+    await expect(settlePolicy(project, state, { approveAll: true })).rejects.toThrow('cannot be approved');
+    expect((await reviewPolicy(project, state)).approved.bridge).toBeUndefined();
+
+    write('.claude/bridge.yaml', bridge);
+    await approvePolicy(state, (await reviewPolicy(project, state)).pending!);
+    const approved = await reviewPolicy(project, state);
+    expect(approved.pending).toBeNull();
+    expect(approved.approved.bridge?.commands.php).toEqual({
+      container: 'php',
+      exec: 'php',
+      workdir: '/var/www/html',
+      user: 'www-data',
+      env: ['API_TOKEN'],
+    });
+
+    // Taking the command away again only narrows: it applies without asking.
+    write('.claude/bridge.yaml', 'version: "1"\ncontainers: {php: {service: php}}\n');
+    const narrowed = await settlePolicy(project, state);
+    expect(narrowed.appliedAtOnce.map((c) => c.text)).toEqual(['removes the bridge command php']);
+    expect(narrowed.approved.bridge?.commands).toEqual({});
   });
 
   it('still reads the approval of the allowlists made before every policy file was approved', async () => {

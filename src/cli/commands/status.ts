@@ -1,6 +1,10 @@
 import { describeHostRunChanges, projectAlerts } from '../../app/project-alerts.js';
 import { listed, secretShadowReport, type SecretShadowReport } from '../../app/secret-shadow-report.js';
+import type { BridgePolicy } from '../../config/bridge-policy.js';
+import { describeBridgeCommand } from '../../policy/bridge-changes.js';
 import { MARK } from '../../policy/describe-pending.js';
+import { approvedPolicy } from '../../policy/approved-config.js';
+import { projectStateDir } from '../../project/project-state-dir.js';
 import { projectStatus, type ContainerStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
@@ -8,10 +12,11 @@ import { pendingJson } from './shared.js';
 
 export const statusCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const [status, alerts, secrets] = await Promise.all([
+  const [status, alerts, secrets, approved] = await Promise.all([
     projectStatus(ctx.engine, project),
     projectAlerts(ctx, project),
     secretShadowReport(ctx, project),
+    approvedPolicy(project.dir, projectStateDir(project, ctx.env)),
   ]);
   if (ctx.args.flags.json) {
     ctx.out.json({
@@ -19,6 +24,7 @@ export const statusCommand: CommandHandler = async (ctx) => {
       policy: { approvedAt: alerts.approvedAt, pending: pendingJson(alerts.pending) },
       hostRunChanged: alerts.hostRun,
       secrets,
+      bridge: approved.bridge ?? null,
     });
     return;
   }
@@ -53,6 +59,7 @@ export const statusCommand: CommandHandler = async (ctx) => {
     );
   }
   for (const line of secretLines(secrets)) ctx.out.line(line);
+  for (const line of bridgeLines(approved.bridge)) ctx.out.line(line);
   if (status.state === 'partial') {
     ctx.out.note('A container is missing or stopped; `claude-tui up` brings the project back.');
   }
@@ -60,6 +67,16 @@ export const statusCommand: CommandHandler = async (ctx) => {
     ctx.out.note('`claude-tui up` restarts the agent inside the gateway’s namespace at once.');
   }
 };
+
+/** The approved bridge: each command the agent may run in a compose container, and how. */
+function bridgeLines(bridge: BridgePolicy | undefined): string[] {
+  if (!bridge) return ['bridge    none (no approved .claude/bridge.yaml)'];
+  const commands = Object.entries(bridge.commands);
+  return [
+    `bridge    into the compose project ${bridge.composeProject}: ${commands.length ? `${commands.length} command${commands.length === 1 ? '' : 's'}` : 'no commands'}`,
+    ...commands.map(([name, command]) => `          ${describeBridgeCommand(name, command, bridge)}`),
+  ];
+}
 
 /** Secret files: what the agent sees empty, and what it can read because it came after. */
 function secretLines(secrets: SecretShadowReport): string[] {
