@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { bridgePolicyOf } from '../../src/bridge/approved-bridge.js';
+import { mapSidecars } from '../../src/bridge/sidecars.js';
+import type { BridgeCommand, BridgePolicy } from '../../src/config/bridge-policy.js';
+import type { ContainerSummary } from '../../src/docker/engine.js';
+
+function container(name: string, labels: Record<string, string>, state = 'running'): ContainerSummary {
+  return {
+    Id: `${name}-id-0123456789`,
+    Names: [`/${name}`],
+    Image: 'php:8',
+    State: state,
+    Status: state === 'running' ? 'Up 3 minutes' : 'Exited (0) 1 minute ago',
+    Labels: labels,
+  };
+}
+
+const compose = (project: string, service?: string) => ({
+  'com.docker.compose.project': project,
+  ...(service ? { 'com.docker.compose.service': service } : {}),
+});
+
+const command = (target: string, exec = 'x'): BridgeCommand => ({
+  container: target,
+  exec,
+  workdir: undefined,
+  user: undefined,
+  env: [],
+});
+
+const shop = [
+  container('shop-php-1', compose('shop', 'php')),
+  container('shop-node-1', compose('shop', 'node'), 'exited'),
+  container('shop-db-1', compose('shop', 'db')),
+  container('legacy', compose('shop')),
+];
+
+const bridge: BridgePolicy = {
+  composeProject: 'shop',
+  defaultContainer: 'app',
+  containers: {
+    app: { service: 'php' },
+    js: { serviceOrContainer: 'node' },
+    old: { serviceOrContainer: 'legacy' },
+    cache: { containerName: 'shop-redis-1' },
+  },
+  commands: {
+    php: command('app'),
+    composer: command('app'),
+    npm: command('js'),
+    perl: command('old'),
+    'redis-cli': command('cache'),
+  },
+};
+
+describe('mapSidecars', () => {
+  it('gives every container of the compose project its service, state and the commands mapped to it', () => {
+    const view = mapSidecars('shop', shop, bridge);
+    expect(view.sidecars).toEqual([
+      {
+        service: undefined,
+        container: 'legacy',
+        state: 'running',
+        status: 'Up 3 minutes',
+        commands: ['perl'],
+      },
+      { service: 'db', container: 'shop-db-1', state: 'running', status: 'Up 3 minutes', commands: [] },
+      {
+        service: 'node',
+        container: 'shop-node-1',
+        state: 'exited',
+        status: 'Exited (0) 1 minute ago',
+        commands: ['npm'],
+      },
+      {
+        service: 'php',
+        container: 'shop-php-1',
+        state: 'running',
+        status: 'Up 3 minutes',
+        commands: ['composer', 'php'],
+      },
+    ]);
+  });
+
+  it('names the targets no container answers to, with their commands', () => {
+    expect(mapSidecars('shop', shop, bridge).unreached).toEqual([
+      { name: 'cache', target: 'container shop-redis-1', commands: ['redis-cli'] },
+    ]);
+  });
+
+  it('takes the plain form as a service when there is one, even if a container has that name', () => {
+    const tricky = [
+      container('node', compose('shop', 'frontend')),
+      container('shop-node-1', compose('shop', 'node')),
+    ];
+    const view = mapSidecars('shop', tricky, bridge);
+    expect(view.sidecars.find((s) => s.container === 'shop-node-1')?.commands).toEqual(['npm']);
+    expect(view.sidecars.find((s) => s.container === 'node')?.commands).toEqual([]);
+  });
+
+  it('maps a service to each of its containers (a scaled service)', () => {
+    const scaled = [
+      container('shop-php-1', compose('shop', 'php')),
+      container('shop-php-2', compose('shop', 'php')),
+    ];
+    expect(mapSidecars('shop', scaled, bridge).sidecars.map((s) => s.commands)).toEqual([
+      ['composer', 'php'],
+      ['composer', 'php'],
+    ]);
+  });
+
+  it('never shows a container of another compose project, even one the bridge names', () => {
+    const mixed = [...shop, container('shop-redis-1', compose('other', 'redis'))];
+    const view = mapSidecars('shop', mixed, bridge);
+    expect(view.sidecars.map((s) => s.container)).not.toContain('shop-redis-1');
+    expect(view.unreached.map((u) => u.name)).toEqual(['cache']);
+  });
+
+  it('lists the services with no command when there is no bridge policy', () => {
+    const view = mapSidecars('shop', shop);
+    expect(view.sidecars.every((s) => s.commands.length === 0)).toBe(true);
+    expect(view.sidecars).toHaveLength(4);
+    expect(view.unreached).toEqual([]);
+  });
+
+  it('names a command whose container is not in the containers map', () => {
+    const broken = { ...bridge, commands: { go: command('nowhere') } };
+    expect(mapSidecars('shop', shop, broken).unreached).toEqual([
+      { name: 'nowhere', target: 'not in containers', commands: ['go'] },
+    ]);
+  });
+});
+
+describe('bridgePolicyOf', () => {
+  it('takes a BridgePolicy as it is', () => {
+    expect(bridgePolicyOf(bridge)).toBe(bridge);
+  });
+
+  it('gives nothing for the raw text of bridge.yaml, nothing, or a half-made shape', () => {
+    expect(bridgePolicyOf('version: "1"\ncommands: {}\n')).toBeUndefined();
+    expect(bridgePolicyOf(undefined)).toBeUndefined();
+    expect(
+      bridgePolicyOf({ composeProject: 'shop', containers: {}, commands: { php: 'app' } }),
+    ).toBeUndefined();
+    expect(bridgePolicyOf({ composeProject: '', containers: {}, commands: {} })).toBeUndefined();
+  });
+});
