@@ -7,7 +7,7 @@ import {
   formatDuration,
   networkLine,
   sidecarCommands,
-} from '../../src/ui/bridge-format.js';
+} from '../../src/app/describe-bridge.js';
 import { defaultBindings } from '../../src/ui/keymap.js';
 import { colourTheme, ThemeContext } from '../../src/ui/theme.js';
 import { createFakeDomain, type FakeDomain } from '../support/fake-domain.js';

@@ -8,7 +8,7 @@ import {
   formatDuration,
   networkLine,
   sidecarCommands,
-} from '../bridge-format.js';
+} from '../../app/describe-bridge.js';
 import { ListView } from '../components/list-view.js';
 import { SectionTitle } from '../components/section-title.js';
 import { useProjectBridge } from '../hooks/use-project-bridge.js';

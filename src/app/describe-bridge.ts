@@ -1,4 +1,4 @@
-import type { JoinedNetwork } from '../app/project-bridge.js';
+import type { JoinedNetwork } from './project-bridge.js';
 import type { BridgeCall } from '../bridge/call-log.js';
 import type { Sidecar } from '../bridge/sidecars.js';
 import { ago } from '../session/describe-session.js';
