@@ -2,6 +2,7 @@ import { bridgePolicyOf } from '../bridge/approved-bridge.js';
 import { bridgeCallLogPath, type BridgeCall } from '../bridge/call-log.js';
 import { readRecentCalls } from '../bridge/recent-calls.js';
 import { listSidecars, type SidecarView } from '../bridge/sidecars.js';
+import type { BridgePolicy } from '../config/bridge-policy.js';
 import type { DockerEngine, NetworkInspect } from '../docker/engine.js';
 import { COMPOSE_LABEL } from '../docker/labels.js';
 import { approvedPolicy } from '../policy/approved-config.js';
@@ -20,6 +21,8 @@ export interface JoinedNetwork {
 
 /** What the project reaches beside the internet: networks it joins, its sidecars, the bridge's calls. */
 export interface ProjectBridge {
+  /** The approved command bridge; undefined without one. */
+  policy: BridgePolicy | undefined;
   networks: JoinedNetwork[];
   /** Undefined when the approved policy has no command bridge. */
   sidecars: SidecarView | undefined;
@@ -54,7 +57,12 @@ export async function describeProjectBridge(
     bridge ? listSidecars(services.engine, bridge.composeProject, bridge) : Promise.resolve(undefined),
     readRecentCalls(bridgeCallLogPath(stateDir), callLimit),
   ]);
-  return { networks: names.map((name) => joinedNetwork(name, networks)), sidecars, calls };
+  return {
+    policy: bridge,
+    networks: names.map((name) => joinedNetwork(name, networks)),
+    sidecars,
+    calls,
+  };
 }
 
 /** Only the calls, for following them often without asking the Engine. */

@@ -158,6 +158,7 @@ export function fakeWorld(now = Date.now()) {
   ];
   const bridges: Record<string, Omit<ProjectBridge, 'calls'>> = {
     '/home/dev/alpha': {
+      policy: undefined,
       networks: [
         { name: 'shop_default', exists: true, composeProject: 'shop' },
         { name: 'old-net', exists: false, composeProject: undefined },
@@ -330,7 +331,7 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
     projectBridge: async (dir) => {
       calls.push(`bridge ${dir}`);
       return {
-        ...(world.bridges[dir] ?? { networks: [], sidecars: undefined }),
+        ...(world.bridges[dir] ?? { policy: undefined, networks: [], sidecars: undefined }),
         calls: world.bridgeCalls[dir] ?? [],
       };
     },

@@ -5,8 +5,6 @@ import { listed, secretShadowReport, type SecretShadowReport } from '../../app/s
 import type { BridgePolicy } from '../../config/bridge-policy.js';
 import { describeBridgeCommand } from '../../policy/bridge-changes.js';
 import { MARK } from '../../policy/describe-pending.js';
-import { approvedPolicy } from '../../policy/approved-config.js';
-import { projectStateDir } from '../../project/project-state-dir.js';
 import { projectStatus, type ContainerStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
@@ -14,11 +12,10 @@ import { pendingJson } from './shared.js';
 
 export const statusCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const [status, alerts, secrets, approved, bridge] = await Promise.all([
+  const [status, alerts, secrets, bridge] = await Promise.all([
     projectStatus(ctx.engine, project),
     projectAlerts(ctx, project),
     secretShadowReport(ctx, project),
-    approvedPolicy(project.dir, projectStateDir(project, ctx.env)),
     describeProjectBridge(ctx, project, STATUS_CALLS),
   ]);
   if (ctx.args.flags.json) {
@@ -27,7 +24,7 @@ export const statusCommand: CommandHandler = async (ctx) => {
       policy: { approvedAt: alerts.approvedAt, pending: pendingJson(alerts.pending) },
       hostRunChanged: alerts.hostRun,
       secrets,
-      bridge: approved.bridge ?? null,
+      bridge: bridge.policy ?? null,
       networks: bridge.networks,
       sidecars: bridge.sidecars ?? null,
       bridgeCalls: bridge.calls,
@@ -65,7 +62,7 @@ export const statusCommand: CommandHandler = async (ctx) => {
     );
   }
   for (const line of secretLines(secrets)) ctx.out.line(line);
-  for (const line of bridgeLines(approved.bridge)) ctx.out.line(line);
+  for (const line of bridgeLines(bridge.policy)) ctx.out.line(line);
   for (const line of reachLines(bridge, Date.now())) ctx.out.line(line);
   if (status.state === 'partial') {
     ctx.out.note('A container is missing or stopped; `claude-tui up` brings the project back.');
