@@ -1,6 +1,6 @@
 import type { BridgePolicy, BridgeTarget } from '../config/bridge-policy.js';
 import type { ContainerSummary, DockerEngine } from '../docker/engine.js';
-import { COMPOSE_LABEL, composeProjectFilter } from '../docker/labels.js';
+import { COMPOSE_LABEL, composeProjectFilter, LABEL } from '../docker/labels.js';
 
 /** One container of the compose project, and the bridge commands that run in it. */
 export interface Sidecar {
@@ -50,29 +50,33 @@ export function mapSidecars(
   containers: readonly ContainerSummary[],
   bridge?: BridgePolicy,
 ): SidecarView {
-  const sidecars: Sidecar[] = containers
+  const sidecars: (Sidecar & { number: number })[] = containers
     // The filter asked for these already; a second look costs nothing and keeps this function honest.
-    .filter((c) => c.Labels[COMPOSE_LABEL.project] === composeProject)
+    .filter((c) => c.Labels[COMPOSE_LABEL.project] === composeProject && !isOurs(c.Labels))
     .map((c) => ({
       service: c.Labels[COMPOSE_LABEL.service],
       container: containerName(c),
       state: c.State,
       status: c.Status,
       commands: [],
+      number: Number(c.Labels[COMPOSE_LABEL.containerNumber] ?? 0),
     }));
   const unreached: UnreachedTarget[] = [];
   for (const [name, commands] of commandsByTarget(bridge)) {
     const target = bridge?.containers[name];
-    const reached = target ? sidecars.filter(answersTo(target, sidecars)) : [];
-    for (const sidecar of reached) sidecar.commands.push(...commands);
-    if (!reached.length)
-      unreached.push({ name, target: target ? describeTarget(target) : 'not in containers', commands });
+    const reached = target ? containerFor(target, sidecars) : undefined;
+    if (reached) reached.commands.push(...commands);
+    else unreached.push({ name, target: target ? describeTarget(target) : 'not in containers', commands });
   }
   for (const sidecar of sidecars) sidecar.commands.sort();
   sidecars.sort(
     (a, b) => (a.service ?? '').localeCompare(b.service ?? '') || a.container.localeCompare(b.container),
   );
-  return { composeProject, sidecars, unreached: unreached.sort((a, b) => a.name.localeCompare(b.name)) };
+  return {
+    composeProject,
+    sidecars: sidecars.map(({ number: _, ...sidecar }) => sidecar),
+    unreached: unreached.sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }
 
 /** The bridge's command names grouped by the `containers` key each one runs in. */
@@ -85,14 +89,28 @@ function commandsByTarget(bridge: BridgePolicy | undefined): Map<string, string[
 }
 
 /**
- * Which containers a target stands for. The plain form is a service when the project has one of
- * that name, else a container of that name, the order the bridge resolves it in.
+ * The one container a target stands for, chosen as the bridge chooses it: a service's running
+ * container with the lowest compose number (a stopped one when none runs, so that the person sees
+ * why its commands fail), or the container of that name. The plain form is a service when the
+ * project has one of that name, else a container of that name.
  */
-function answersTo(target: BridgeTarget, all: readonly Sidecar[]): (sidecar: Sidecar) => boolean {
-  if ('service' in target) return (s) => s.service === target.service;
-  if ('containerName' in target) return (s) => s.container === target.containerName;
-  const name = target.serviceOrContainer;
-  return all.some((s) => s.service === name) ? (s) => s.service === name : (s) => s.container === name;
+function containerFor<T extends Sidecar & { number: number }>(
+  target: BridgeTarget,
+  all: readonly T[],
+): T | undefined {
+  const ofService = (service: string) => {
+    const found = all.filter((s) => s.service === service).sort((a, b) => a.number - b.number);
+    return found.find((s) => s.state === 'running') ?? found[0];
+  };
+  const named = (name: string) => all.find((s) => s.container === name);
+  if ('service' in target) return ofService(target.service);
+  if ('containerName' in target) return named(target.containerName);
+  return ofService(target.serviceOrContainer) ?? named(target.serviceOrContainer);
+}
+
+/** claude-tui's own containers (a compose export puts its gateway and agent in a compose project): never a sidecar. */
+function isOurs(labels: Record<string, string>): boolean {
+  return labels[LABEL.managed] !== undefined || labels[LABEL.role] !== undefined;
 }
 
 export function describeTarget(target: BridgeTarget): string {

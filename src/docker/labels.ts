@@ -71,6 +71,8 @@ export const everythingManaged: LabelFilter = { [LABEL.managed]: 'true' };
 export const COMPOSE_LABEL = {
   project: 'com.docker.compose.project',
   service: 'com.docker.compose.service',
+  /** Which of a scaled service's containers it is: 1, 2, ... */
+  containerNumber: 'com.docker.compose.container-number',
 } as const;
 
 export function composeProjectFilter(composeProject: string): LabelFilter {

@@ -98,15 +98,39 @@ describe('mapSidecars', () => {
     expect(view.sidecars.find((s) => s.container === 'node')?.commands).toEqual([]);
   });
 
-  it('maps a service to each of its containers (a scaled service)', () => {
+  it('maps a service to the container the bridge picks: the running one with the lowest number', () => {
+    const numbered = (name: string, n: number, state = 'running') =>
+      container(name, { ...compose('shop', 'php'), 'com.docker.compose.container-number': String(n) }, state);
     const scaled = [
-      container('shop-php-1', compose('shop', 'php')),
-      container('shop-php-2', compose('shop', 'php')),
+      numbered('shop-php-3', 3),
+      numbered('shop-php-1', 1, 'exited'),
+      numbered('shop-php-2', 2),
     ];
-    expect(mapSidecars('shop', scaled, bridge).sidecars.map((s) => s.commands)).toEqual([
-      ['composer', 'php'],
-      ['composer', 'php'],
-    ]);
+    const picked = (list: ContainerSummary[]) =>
+      mapSidecars('shop', list, bridge).sidecars.filter((s) => s.service === 'php' && s.commands.length);
+    expect(picked(scaled).map((s) => s.container)).toEqual(['shop-php-2']);
+    // None running: the stopped one carries its commands, so the person sees why they fail.
+    expect(
+      picked([numbered('shop-php-2', 2, 'exited'), numbered('shop-php-1', 1, 'exited')]).map(
+        (s) => s.container,
+      ),
+    ).toEqual(['shop-php-1']);
+  });
+
+  it('never counts claude-tui’s own containers as sidecars, whatever their compose labels', () => {
+    const exported = [
+      ...shop,
+      container('shop-gateway-1', { ...compose('shop', 'gateway'), 'dev.claude-tui.role': 'gateway' }),
+      container('node', { ...compose('shop', 'agent'), 'dev.claude-tui.managed': 'true' }),
+    ];
+    const view = mapSidecars('shop', exported, {
+      ...bridge,
+      containers: { ...bridge.containers, gw: { service: 'gateway' } },
+      commands: { ...bridge.commands, ip: command('gw') },
+    });
+    expect(view.sidecars.map((s) => s.container)).not.toContain('shop-gateway-1');
+    expect(view.sidecars.map((s) => s.container)).not.toContain('node');
+    expect(view.unreached.map((u) => u.name)).toContain('gw');
   });
 
   it('never shows a container of another compose project, even one the bridge names', () => {
