@@ -1,4 +1,3 @@
-import { bridgePolicyOf } from '../bridge/approved-bridge.js';
 import { bridgeCallLogPath, type BridgeCall } from '../bridge/call-log.js';
 import { readRecentCalls } from '../bridge/recent-calls.js';
 import { listSidecars, type SidecarView } from '../bridge/sidecars.js';
@@ -49,8 +48,7 @@ export async function describeProjectBridge(
 ): Promise<ProjectBridge> {
   const stateDir = projectStateDir(project, services.env);
   const policy = await approvedPolicy(project.dir, stateDir);
-  // While the bridge.yaml parser is not in, `bridge` is the file's text and this says undefined.
-  const bridge = bridgePolicyOf(policy.bridge);
+  const { bridge } = policy;
   const names = policy.config.networks ?? [];
   const [networks, sidecars, calls] = await Promise.all([
     names.length ? services.engine.listNetworks({}) : Promise.resolve([]),

@@ -1,10 +1,8 @@
 import { appendFileSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bridgePolicyOf } from '../../src/bridge/approved-bridge.js';
 import { bridgeCallLogPath, type BridgeCall } from '../../src/bridge/call-log.js';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
-import { interpretSnapshot } from '../../src/policy/interpret-policy.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { projectStateDir } from '../../src/project/project-state-dir.js';
 import { docker, dockerAvailable, makeProject, runCli, testEnv } from '../support/cli.js';
@@ -28,17 +26,6 @@ const BRIDGE_YAML = [
   '  composer: { exec: composer, workdir: /app }',
   '',
 ].join('\n');
-
-/**
- * Whether this tree reads bridge.yaml into a BridgePolicy yet. The parser is built beside the
- * dashboard; until it is in, the approved bridge is the file's text and the dashboard shows no
- * sidecars, so the sidecar test waits for it (it is skipped, and says so, rather than passing).
- */
-const bridgeParsed = await interpretSnapshot('/nowhere', {
-  files: { '.claude/bridge.yaml': BRIDGE_YAML },
-  caCertificates: {},
-  mountSources: {},
-}).then((read) => 'policy' in read && bridgePolicyOf(read.policy.bridge) !== undefined);
 
 /** A call as the relay appends it to the log. */
 const line = (call: BridgeCall) => `${JSON.stringify(call)}\n`;
@@ -120,18 +107,15 @@ describe.skipIf(!dockerAvailable())(
       await dash.waitFor('4 · newest first');
     });
 
-    it.skipIf(!bridgeParsed)(
-      'shows the compose project’s containers, those the bridge reaches, and follows their state',
-      async () => {
-        await dash.waitFor(`compose project ${compose} · 2 containers, 1 bridged`);
-        await dash.waitFor(new RegExp(`php\\s+${containers[0]}\\s+running\\s+composer, php`));
-        await dash.waitFor(new RegExp(`db\\s+${containers[1]}\\s+running\\s+not bridged`));
-        await engine.stopContainer(containers[1]!, 0);
-        // Docker's event stream says so at once (the screen test shows that the event is what reads
-        // the list again); the policy's reading every few seconds would catch it at the latest.
-        await dash.waitFor(new RegExp(`db\\s+${containers[1]}\\s+exited\\s+not bridged`), 6000);
-      },
-    );
+    it('shows the compose project’s containers, those the bridge reaches, and follows their state', async () => {
+      await dash.waitFor(`compose project ${compose} · 2 containers, 1 bridged`);
+      await dash.waitFor(new RegExp(`php\\s+${containers[0]}\\s+running\\s+composer, php`));
+      await dash.waitFor(new RegExp(`db\\s+${containers[1]}\\s+running\\s+not bridged`));
+      await engine.stopContainer(containers[1]!, 0);
+      // Docker's event stream says so at once (the screen test shows that the event is what reads
+      // the list again); the policy's reading every few seconds would catch it at the latest.
+      await dash.waitFor(new RegExp(`db\\s+${containers[1]}\\s+exited\\s+not bridged`), 6000);
+    });
 
     it('status says the same for scripts', async () => {
       const result = await runCli(['status', project.dir, '--json']);
@@ -148,11 +132,10 @@ describe.skipIf(!dockerAvailable())(
         ['nc', 'not a bridged command'],
         ['composer', 0],
       ]);
-      if (bridgeParsed)
-        expect(status.sidecars?.sidecars.map((s) => [s.service, s.commands])).toEqual([
-          ['db', []],
-          ['php', ['composer', 'php']],
-        ]);
+      expect(status.sidecars?.sidecars.map((s) => [s.service, s.commands])).toEqual([
+        ['db', []],
+        ['php', ['composer', 'php']],
+      ]);
     });
   },
 );

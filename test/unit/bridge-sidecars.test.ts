@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { bridgePolicyOf } from '../../src/bridge/approved-bridge.js';
 import { mapSidecars } from '../../src/bridge/sidecars.js';
 import type { BridgeCommand, BridgePolicy } from '../../src/config/bridge-policy.js';
 import type { ContainerSummary } from '../../src/docker/engine.js';
@@ -152,20 +151,5 @@ describe('mapSidecars', () => {
     expect(mapSidecars('shop', shop, broken).unreached).toEqual([
       { name: 'nowhere', target: 'not in containers', commands: ['go'] },
     ]);
-  });
-});
-
-describe('bridgePolicyOf', () => {
-  it('takes a BridgePolicy as it is', () => {
-    expect(bridgePolicyOf(bridge)).toBe(bridge);
-  });
-
-  it('gives nothing for the raw text of bridge.yaml, nothing, or a half-made shape', () => {
-    expect(bridgePolicyOf('version: "1"\ncommands: {}\n')).toBeUndefined();
-    expect(bridgePolicyOf(undefined)).toBeUndefined();
-    expect(
-      bridgePolicyOf({ composeProject: 'shop', containers: {}, commands: { php: 'app' } }),
-    ).toBeUndefined();
-    expect(bridgePolicyOf({ composeProject: '', containers: {}, commands: {} })).toBeUndefined();
   });
 });
