@@ -63,3 +63,18 @@ export function projectFilter(projectId: string): LabelFilter {
 }
 
 export const everythingManaged: LabelFilter = { [LABEL.managed]: 'true' };
+
+/**
+ * The labels Docker Compose (v1 and v2) puts on what it runs: the project a container belongs to
+ * and its service. Not ours: we read them to find a compose project's containers, never set them.
+ */
+export const COMPOSE_LABEL = {
+  project: 'com.docker.compose.project',
+  service: 'com.docker.compose.service',
+  /** Which of a scaled service's containers it is: 1, 2, ... */
+  containerNumber: 'com.docker.compose.container-number',
+} as const;
+
+export function composeProjectFilter(composeProject: string): LabelFilter {
+  return { [COMPOSE_LABEL.project]: composeProject };
+}

@@ -18,6 +18,7 @@ import {
   type OpenShell,
 } from './merge/merge-service.js';
 import { AllowlistScreen, type SubScreenProps } from './screens/allowlist-screen.js';
+import { BridgeScreen } from './screens/bridge-screen.js';
 import { CleanupScreen } from './screens/cleanup-screen.js';
 import { MergeScreen } from './screens/merge-screen.js';
 import { PolicyScreen } from './screens/policy-screen.js';
@@ -224,6 +225,9 @@ export function App({
       case 'screen.allowlist':
         if (!project) return say('error', 'Select a project first.');
         return dispatch({ type: 'open', screen: { name: 'allowlist', projectDir: project.dir } });
+      case 'screen.bridge':
+        if (!project) return say('error', 'Select a project first.');
+        return dispatch({ type: 'open', screen: { name: 'bridge', projectDir: project.dir } });
       case 'screen.cleanup':
         return dispatch({ type: 'open', screen: { name: 'cleanup' } });
       case 'screen.policy':
@@ -296,6 +300,8 @@ export function App({
           <HelpOverlay bindings={bindings} width={columns} height={bodyHeight} />
         ) : state.screen.name === 'allowlist' ? (
           <AllowlistScreen {...subScreen} projectDir={state.screen.projectDir} />
+        ) : state.screen.name === 'bridge' ? (
+          <BridgeScreen {...subScreen} projectDir={state.screen.projectDir} />
         ) : state.screen.name === 'policy' ? (
           <PolicyScreen {...subScreen} projectDir={state.screen.projectDir} />
         ) : state.screen.name === 'merge' && merging ? (

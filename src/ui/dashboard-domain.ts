@@ -1,5 +1,7 @@
 import type { AllowlistView } from '../app/describe-allowlist.js';
 import type { EditResult } from '../app/edit-project-allowlist.js';
+import type { ProjectBridge } from '../app/project-bridge.js';
+import type { BridgeCall } from '../bridge/call-log.js';
 import type { ProjectAlerts } from '../app/project-alerts.js';
 import type { PendingChange } from '../policy/review-policy.js';
 import type { RefusedEntry } from '../firewall/gateway-control.js';
@@ -64,6 +66,17 @@ export interface DashboardDomain {
     pending: PendingChange,
     onProgress: (line: string) => void,
   ): Promise<string>;
+
+  /** The networks the project joins, its compose sidecars and the bridge's recent calls, as approved. */
+  projectBridge(projectDir: string): Promise<ProjectBridge>;
+  /** Only the bridge's recent calls, newest first (a read of the end of a file on the host). */
+  bridgeCalls(projectDir: string): Promise<BridgeCall[]>;
+  /** Hears every change to the compose project's containers; `onEnd` when the stream breaks. */
+  followCompose(
+    composeProject: string,
+    onChange: () => void,
+    onEnd: (error?: Error) => void,
+  ): { close: () => void };
 
   /** Everything claude-tui made in Docker, with sizes, owners and what uses it. */
   inventory(): Promise<Inventory>;

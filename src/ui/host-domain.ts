@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { settingsDir } from '../config/settings-dir.js';
-import { everythingManaged } from '../docker/labels.js';
+import { composeProjectFilter, everythingManaged } from '../docker/labels.js';
+import { describeProjectBridge, recentBridgeCalls } from '../app/project-bridge.js';
 import { approveProjectPolicy } from '../app/approve-policy.js';
 import { describeAllowlist } from '../app/describe-allowlist.js';
 import { describeHostRunChanges, projectAlerts } from '../app/project-alerts.js';
@@ -155,6 +156,10 @@ export function createHostDomain(
       if (!(await engine.inspectContainer(gateway))?.State.Running) return [];
       return readRefused(engine, gateway);
     },
+    projectBridge: (dir) => describeProjectBridge(services, project(dir)),
+    bridgeCalls: (dir) => recentBridgeCalls(services, project(dir)),
+    followCompose: (name, onChange, onEnd) =>
+      engine.events(composeProjectFilter(name), () => onChange(), onEnd),
     inventory: () => listManagedResources(engine),
     removeResources: (resources, options) => removeManagedResources(engine, resources, options),
     followEngine: (onChange, onEnd) => engine.events(everythingManaged, () => onChange(), onEnd),

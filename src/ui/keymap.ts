@@ -4,7 +4,7 @@
  * so the two cannot drift. The person may rebind any command in the app settings (`keys`).
  */
 export type KeyScope =
-  'global' | 'projects' | 'allowlist' | 'policy' | 'cleanup' | 'merge' | 'merge-conflict';
+  'global' | 'projects' | 'allowlist' | 'bridge' | 'policy' | 'cleanup' | 'merge' | 'merge-conflict';
 
 export interface CommandInfo {
   scope: KeyScope;
@@ -42,6 +42,11 @@ export const COMMANDS = {
     description: 'review a change to the policy files, and host-run files that changed',
     keys: ['r'],
   },
+  'screen.bridge': {
+    scope: 'projects',
+    description: "the project's networks, compose sidecars and the command bridge's recent calls",
+    keys: ['b'],
+  },
   'allow.switch': { scope: 'allowlist', description: 'switch between allowlist and refused', keys: ['tab'] },
   'allow.add': { scope: 'allowlist', description: 'add an entry', keys: ['a'] },
   'allow.edit': { scope: 'allowlist', description: 'edit the entry', keys: ['e'] },
@@ -52,6 +57,11 @@ export const COMMANDS = {
     scope: 'allowlist',
     description: 'review an outside change (the diff of every policy file)',
     keys: ['y', 'r'],
+  },
+  'bridge.switch': {
+    scope: 'bridge',
+    description: 'switch between sidecars and recent calls',
+    keys: ['tab'],
   },
   'policy.approve': { scope: 'policy', description: 'approve the change and apply it', keys: ['y'] },
   'cleanup.toggle': { scope: 'cleanup', description: 'select or unselect', keys: ['space'] },
@@ -202,6 +212,7 @@ const SCOPE_TITLES: Record<KeyScope, string> = {
   global: 'Everywhere',
   projects: 'Projects and sessions',
   allowlist: 'Allowlist',
+  bridge: 'Networks, sidecars and bridge calls',
   policy: 'Policy review',
   cleanup: 'Cleanup',
   merge: 'Merging a session',

@@ -12,6 +12,7 @@ import type { SessionInfo } from '../session/session-state.js';
 export type Screen =
   | { name: 'projects' }
   | { name: 'allowlist'; projectDir: string }
+  | { name: 'bridge'; projectDir: string }
   | { name: 'policy'; projectDir: string }
   | { name: 'cleanup' }
   | { name: 'merge'; projectDir: string; session: string };

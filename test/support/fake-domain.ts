@@ -2,6 +2,8 @@
 import { UserError } from '../../src/errors.js';
 import type { AllowlistView } from '../../src/app/describe-allowlist.js';
 import type { ProjectAlerts } from '../../src/app/project-alerts.js';
+import type { ProjectBridge } from '../../src/app/project-bridge.js';
+import type { BridgeCall } from '../../src/bridge/call-log.js';
 import type { RefusedEntry } from '../../src/firewall/gateway-control.js';
 import type { ManagedResource } from '../../src/project/inventory.js';
 import type { ProjectStatus } from '../../src/project/status.js';
@@ -154,7 +156,43 @@ export function fakeWorld(now = Date.now()) {
       usedOnlyByGoneProjects: false,
     },
   ];
-  return { projects, sessions, allowlist, refused, resources, alerts };
+  const bridges: Record<string, Omit<ProjectBridge, 'calls'>> = {
+    '/home/dev/alpha': {
+      policy: undefined,
+      networks: [
+        { name: 'shop_default', exists: true, composeProject: 'shop' },
+        { name: 'old-net', exists: false, composeProject: undefined },
+      ],
+      sidecars: {
+        composeProject: 'shop',
+        sidecars: [
+          { service: 'db', container: 'shop-db-1', state: 'running', status: 'Up 2 hours', commands: [] },
+          {
+            service: 'php',
+            container: 'shop-php-1',
+            state: 'running',
+            status: 'Up 2 hours',
+            commands: ['composer', 'php'],
+          },
+        ],
+        unreached: [{ name: 'js', target: 'service node', commands: ['npm'] }],
+      },
+    },
+  };
+  const bridgeCalls: Record<string, BridgeCall[]> = {
+    '/home/dev/alpha': [
+      { at: now - 5_000, command: 'php', exitCode: 0, durationMs: 240 },
+      { at: now - 65_000, command: 'composer', exitCode: 2, durationMs: 12_400 },
+      {
+        at: now - 120_000,
+        command: 'curl',
+        exitCode: undefined,
+        durationMs: 0,
+        refused: 'not a bridged command',
+      },
+    ],
+  };
+  return { projects, sessions, allowlist, refused, resources, alerts, bridges, bridgeCalls };
 }
 
 export type FakeWorld = ReturnType<typeof fakeWorld>;
@@ -164,6 +202,8 @@ export interface FakeDomain extends DashboardDomain {
   calls: string[];
   /** Pushes a session change as the project's watcher would report it. */
   changeSession(projectDir: string, session: SessionInfo, from: SessionInfo['state']): void;
+  /** As if Docker reported a change to a compose project's containers. */
+  composeEvent(composeProject: string): void;
   /** As if Docker reported a change: the dashboard reads the projects again. */
   engineEvent(): void;
   /** As if the Engine stopped (the event stream breaks, pings fail) or came back. */
@@ -177,6 +217,7 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
     { onList: (s: SessionInfo[]) => void; onChange: (c: StateChange) => void }
   >();
   const listeners = new Set<{ onChange: () => void; onEnd: (error?: Error) => void }>();
+  const composeListeners = new Map<string, Set<{ onChange: () => void; onEnd: (error?: Error) => void }>>();
   let engineDown = false;
   const unreachable = () => new Error('Cannot connect to the Docker Engine at unix:///var/run/docker.sock.');
   const domain: FakeDomain = {
@@ -286,6 +327,23 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
       const ids = new Set(targets.map((t) => t.id));
       world.resources = world.resources.filter((r) => !ids.has(r.id));
       return { removed: targets, skipped: [] };
+    },
+    projectBridge: async (dir) => {
+      calls.push(`bridge ${dir}`);
+      return {
+        ...(world.bridges[dir] ?? { policy: undefined, networks: [], sidecars: undefined }),
+        calls: world.bridgeCalls[dir] ?? [],
+      };
+    },
+    bridgeCalls: async (dir) => world.bridgeCalls[dir] ?? [],
+    followCompose: (name, onChange, onEnd) => {
+      const listener = { onChange, onEnd };
+      const set = composeListeners.get(name) ?? new Set();
+      composeListeners.set(name, set.add(listener));
+      return { close: () => set.delete(listener) };
+    },
+    composeEvent(name) {
+      for (const listener of composeListeners.get(name) ?? []) listener.onChange();
     },
     followEngine: (onChange, onEnd) => {
       const listener = { onChange, onEnd };

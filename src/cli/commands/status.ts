@@ -1,10 +1,10 @@
+import { callLine, networkLine, sidecarCommands } from '../../app/describe-bridge.js';
 import { describeHostRunChanges, projectAlerts } from '../../app/project-alerts.js';
+import { describeProjectBridge, type ProjectBridge } from '../../app/project-bridge.js';
 import { listed, secretShadowReport, type SecretShadowReport } from '../../app/secret-shadow-report.js';
 import type { BridgePolicy } from '../../config/bridge-policy.js';
 import { describeBridgeCommand } from '../../policy/bridge-changes.js';
 import { MARK } from '../../policy/describe-pending.js';
-import { approvedPolicy } from '../../policy/approved-config.js';
-import { projectStateDir } from '../../project/project-state-dir.js';
 import { projectStatus, type ContainerStatus } from '../../project/status.js';
 import type { CommandHandler } from '../command-table.js';
 import { projectArgument } from './project-argument.js';
@@ -12,11 +12,11 @@ import { pendingJson } from './shared.js';
 
 export const statusCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
-  const [status, alerts, secrets, approved] = await Promise.all([
+  const [status, alerts, secrets, bridge] = await Promise.all([
     projectStatus(ctx.engine, project),
     projectAlerts(ctx, project),
     secretShadowReport(ctx, project),
-    approvedPolicy(project.dir, projectStateDir(project, ctx.env)),
+    describeProjectBridge(ctx, project, STATUS_CALLS),
   ]);
   if (ctx.args.flags.json) {
     ctx.out.json({
@@ -24,7 +24,10 @@ export const statusCommand: CommandHandler = async (ctx) => {
       policy: { approvedAt: alerts.approvedAt, pending: pendingJson(alerts.pending) },
       hostRunChanged: alerts.hostRun,
       secrets,
-      bridge: approved.bridge ?? null,
+      bridge: bridge.policy ?? null,
+      networks: bridge.networks,
+      sidecars: bridge.sidecars ?? null,
+      bridgeCalls: bridge.calls,
     });
     return;
   }
@@ -59,7 +62,8 @@ export const statusCommand: CommandHandler = async (ctx) => {
     );
   }
   for (const line of secretLines(secrets)) ctx.out.line(line);
-  for (const line of bridgeLines(approved.bridge)) ctx.out.line(line);
+  for (const line of bridgeLines(bridge.policy)) ctx.out.line(line);
+  for (const line of reachLines(bridge, Date.now())) ctx.out.line(line);
   if (status.state === 'partial') {
     ctx.out.note('A container is missing or stopped; `claude-tui up` brings the project back.');
   }
@@ -76,6 +80,35 @@ function bridgeLines(bridge: BridgePolicy | undefined): string[] {
     `bridge    into the compose project ${bridge.composeProject}: ${commands.length ? `${commands.length} command${commands.length === 1 ? '' : 's'}` : 'no commands'}`,
     ...commands.map(([name, command]) => `          ${describeBridgeCommand(name, command, bridge)}`),
   ];
+}
+
+/** How many of the bridge's calls `status` shows (its JSON has them all up to this many too). */
+const STATUS_CALLS = 10;
+
+/** Networks joined, sidecars and their commands, the bridge's last calls. */
+function reachLines(bridge: ProjectBridge, now: number): string[] {
+  const pad = '          ';
+  const lines = [
+    `networks  ${bridge.networks.length ? bridge.networks.map(networkLine).join(`\n${pad}`) : 'none besides its own'}`,
+  ];
+  const { sidecars } = bridge;
+  if (sidecars) {
+    lines.push(
+      `sidecars  compose project ${sidecars.composeProject}${sidecars.sidecars.length ? '' : ': no container'}`,
+    );
+    const width = Math.max(0, ...sidecars.sidecars.map((s) => (s.service ?? '-').length)) + 2;
+    for (const s of sidecars.sidecars)
+      lines.push(
+        `${pad}${(s.service ?? '-').padEnd(width)}${s.container}  ${s.state}  ${sidecarCommands(s)}`,
+      );
+    for (const u of sidecars.unreached)
+      lines.push(`${pad}${u.name} (${u.target}) has no container: ${u.commands.join(', ')} cannot run`);
+  }
+  if (bridge.calls.length) {
+    lines.push(`calls     ${callLine(bridge.calls[0]!, now)}`);
+    for (const call of bridge.calls.slice(1)) lines.push(`${pad}${callLine(call, now)}`);
+  }
+  return lines;
 }
 
 /** Secret files: what the agent sees empty, and what it can read because it came after. */

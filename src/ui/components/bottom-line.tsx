@@ -109,6 +109,7 @@ export function BottomLine({
           hint('screen.allowlist', 'allowlist'),
           hint('screen.cleanup', 'cleanup'),
           hint('list.filter', 'filter'),
+          hint('screen.bridge', 'sidecars'),
         ].join(' · ')
       : '';
   return <StatusLine status={state.status} hints={hints} />;
