@@ -38,12 +38,16 @@ export interface Frame {
   payload: Buffer;
 }
 
-export function encodeFrame(type: number, payload: Buffer | string = Buffer.alloc(0)): Buffer {
-  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+export function frameHeader(type: number, length: number): Buffer {
   const header = Buffer.allocUnsafe(HEADER_BYTES);
   header[0] = type;
-  header.writeUInt32BE(body.length, 1);
-  return Buffer.concat([header, body]);
+  header.writeUInt32BE(length, 1);
+  return header;
+}
+
+export function encodeFrame(type: number, payload: Buffer | string = Buffer.alloc(0)): Buffer {
+  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+  return Buffer.concat([frameHeader(type, body.length), body]);
 }
 
 export class FrameError extends Error {}

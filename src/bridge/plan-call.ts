@@ -86,7 +86,9 @@ export function planCall(
       user,
       workingDir,
       env: [
-        ...entry.env.filter((key) => ENV_NAME.test(key) && key in request.env).map((key) => `${key}=${request.env[key]}`),
+        ...entry.env
+          .filter((key) => ENV_NAME.test(key) && key in request.env)
+          .map((key) => `${key}=${request.env[key]}`),
         ...(request.tty ? [`TERM=${request.tty.term}`] : []),
       ],
       tty,

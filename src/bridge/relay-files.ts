@@ -56,8 +56,13 @@ export async function prepareBridgeDir(
  * link), and their environment names in `commands`; links of commands no longer approved go.
  * Each link is made beside its name and renamed over it: a caller never finds it missing.
  */
-export async function writeCommandLinks(paths: BridgeRelayPaths, policy: BridgePolicy | undefined): Promise<void> {
-  const wanted = Object.keys(policy?.commands ?? {}).filter((name) => /^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name));
+export async function writeCommandLinks(
+  paths: BridgeRelayPaths,
+  policy: BridgePolicy | undefined,
+): Promise<void> {
+  const wanted = Object.keys(policy?.commands ?? {}).filter((name) =>
+    /^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name),
+  );
   const lines = wanted.map((name) => [name, ...policy!.commands[name]!.env].join(' '));
   await writeFileAtomically(paths.commands, lines.map((line) => `${line}\n`).join(''), 0o644);
   for (const name of wanted) {

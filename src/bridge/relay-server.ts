@@ -82,7 +82,8 @@ export async function serveBridgeRelay(options: BridgeRelayOptions): Promise<voi
         else void links.refresh();
       });
     }, options.checkEveryMs ?? 2000);
-    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+      process.once(signal, () => resolve(signal));
   });
   clearInterval(timer);
   // Not close(): libuv would unlink the socket's path, which may be another relay's by now.

@@ -49,7 +49,9 @@ async function byService(
     .filter((c) => c.Labels[COMPOSE_PROJECT] === project && c.Labels[COMPOSE_SERVICE] === service)
     .filter((c) => !isOurs(c.Labels));
   if (!found.length) {
-    return required ? { problem: `the compose project ${project} has no container of service ${service}` } : undefined;
+    return required
+      ? { problem: `the compose project ${project} has no container of service ${service}` }
+      : undefined;
   }
   const running = found.filter((c) => c.State === 'running').sort(byNumber);
   const first = running[0];

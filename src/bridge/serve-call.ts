@@ -4,7 +4,15 @@ import type { DockerEngine } from '../docker/engine.js';
 import type { ExecProcess } from '../docker/exec-process.js';
 import { log } from '../log.js';
 import type { BridgeCall } from './call-log.js';
-import { CHUNK_BYTES, encodeFrame, FRAME, frameReader, STDIN_WINDOW_BYTES, type Frame } from './frames.js';
+import {
+  CHUNK_BYTES,
+  encodeFrame,
+  FRAME,
+  frameHeader,
+  frameReader,
+  STDIN_WINDOW_BYTES,
+  type Frame,
+} from './frames.js';
 import { planCall, printable, PID_MARK, type PlannedCall } from './plan-call.js';
 import { parseSize, requestCollector, type BridgeRequest } from './request.js';
 import { resolveContainer } from './resolve-container.js';
@@ -63,7 +71,10 @@ class BridgeCallServer {
     private readonly deps: CallDeps,
     private readonly done: () => void,
   ) {
-    this.timer = setTimeout(() => this.refuse('no complete request in time'), deps.requestTimeoutMs ?? 10_000);
+    this.timer = setTimeout(
+      () => this.refuse('no complete request in time'),
+      deps.requestTimeoutMs ?? 10_000,
+    );
   }
 
   begin(): void {
@@ -171,10 +182,16 @@ class BridgeCallServer {
 
   private send(type: number, data: Buffer): void {
     if (this.client.destroyed) return;
+    // Header and bytes written as they are (no copy into one buffer), sent together.
+    this.client.cork();
+    let more = true;
     for (let at = 0; at < data.length || at === 0; at += CHUNK_BYTES) {
-      const more = this.client.write(encodeFrame(type, data.subarray(at, at + CHUNK_BYTES)));
-      if (!more) this.exec?.pause();
+      const chunk = data.subarray(at, at + CHUNK_BYTES);
+      this.client.write(frameHeader(type, chunk.length));
+      more = this.client.write(chunk);
     }
+    this.client.uncork();
+    if (!more) this.exec?.pause();
   }
 
   private onInput(data: Buffer): void {

@@ -41,5 +41,7 @@ export async function lendBridge(
     ));
   if (started) return [];
   log.warn('the bridge relay did not start', { project: project.dir });
-  return ['The command bridge (bridge.yaml) did not start (see the log); its commands fail until the next up.'];
+  return [
+    'The command bridge (bridge.yaml) did not start (see the log); its commands fail until the next up.',
+  ];
 }

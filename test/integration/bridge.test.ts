@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +58,14 @@ const command = (
   container: string,
   exec: string,
   more: Partial<BridgePolicy['commands'][string]> = {},
-): BridgePolicy['commands'][string] => ({ container, exec, workdir: undefined, user: undefined, env: [], ...more });
+): BridgePolicy['commands'][string] => ({
+  container,
+  exec,
+  workdir: undefined,
+  user: undefined,
+  env: [],
+  ...more,
+});
 
 const approved: BridgePolicy = {
   composeProject: compose,
@@ -97,8 +105,13 @@ async function approveBridge(stateDir: string, bridge: BridgePolicy): Promise<vo
 }
 
 const sidecarProcesses = async (name: string) =>
-  (await execText(engine, name, ['sh', '-c', 'for p in /proc/[0-9]*; do tr "\\0" " " <"$p/cmdline"; echo; done']))
-    .stdout;
+  (
+    await execText(engine, name, [
+      'sh',
+      '-c',
+      'for p in /proc/[0-9]*; do tr "\\0" " " <"$p/cmdline"; echo; done',
+    ])
+  ).stdout;
 
 /** The raw client: bytes in (hex), what the relay answered (hex), as any program of the agent could. */
 const RAW_CLIENT = `
@@ -113,7 +126,7 @@ interface Reply {
 function decodeReply(hex: string): Reply {
   const bytes = Buffer.from(hex, 'hex');
   const reply: Reply = { failed: [], exit: undefined };
-  for (let at = 0; at + 5 <= bytes.length; ) {
+  for (let at = 0; at + 5 <= bytes.length;) {
     const size = bytes.readUInt32BE(at + 1);
     const payload = bytes.subarray(at + 5, at + 5 + size).toString();
     if (bytes[at] === FRAME.failed) reply.failed.push(payload);
@@ -130,14 +143,24 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
   const inAgent = (script: string, workingDir = '/workspace') =>
     execText(engine, project.names.agent, ['bash', '-c', script], { user: 'claude', workingDir });
   const raw = async (bytes: Buffer): Promise<Reply> => {
-    const result = await execText(engine, project.names.agent, ['perl', '-e', RAW_CLIENT, bytes.toString('hex')], {
-      user: 'claude',
-    });
+    const result = await execText(
+      engine,
+      project.names.agent,
+      ['perl', '-e', RAW_CLIENT, bytes.toString('hex')],
+      {
+        user: 'claude',
+      },
+    );
     expect(result.stderr).toBe('');
     return decodeReply(result.stdout);
   };
   const request = (name: string, ...extra: Buffer[]) =>
-    Buffer.concat([encodeFrame(FRAME.command, name), ...extra, encodeFrame(FRAME.go), encodeFrame(FRAME.stdin)]);
+    Buffer.concat([
+      encodeFrame(FRAME.command, name),
+      ...extra,
+      encodeFrame(FRAME.go),
+      encodeFrame(FRAME.stdin),
+    ]);
 
   beforeAll(async () => {
     // The other project first: were labels not asked, the list's order would not save us.
@@ -184,7 +207,9 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
   });
 
   it('puts each approved command on the agent’s PATH, in login shells too', async () => {
-    const found = await inAgent('command -v sh-a; bash -lc "command -v env-a"; ls /run/claude-tui/bridge/bin | sort');
+    const found = await inAgent(
+      'command -v sh-a; bash -lc "command -v env-a"; ls /run/claude-tui/bridge/bin | sort',
+    );
     expect(found.stdout.split('\n').slice(0, 2)).toEqual([
       '/run/claude-tui/bridge/bin/sh-a',
       '/run/claude-tui/bridge/bin/env-a',
@@ -193,20 +218,26 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
   });
 
   it('runs a mapped command in its service’s container, never the same-named service of another project', async () => {
-    const where = await inAgent('sh-a -c "cat /etc/hostname; echo \\$SIDECAR_OWN"; sh-b -c "cat /etc/hostname"; sh-either -c "cat /etc/hostname"');
+    const where = await inAgent(
+      'sh-a -c "cat /etc/hostname; echo \\$SIDECAR_OWN"; sh-b -c "cat /etc/hostname"; sh-either -c "cat /etc/hostname"',
+    );
     expect(where.stderr).toBe('');
     expect(where.stdout.split('\n')).toEqual([hostOf(names.a), 'kept', hostOf(names.b), hostOf(names.b), '']);
     const byName = await inAgent('sh-decoy -c "cat /etc/hostname"');
     expect(byName.exitCode).toBe(126);
     expect(byName.stdout).toBe('');
-    expect(byName.stderr).toContain(`the container ${names.decoy} is not one of the compose project ${compose}`);
+    expect(byName.stderr).toContain(
+      `the container ${names.decoy} is not one of the compose project ${compose}`,
+    );
     const stopped = await inAgent('sh-stopped -c true');
     expect(stopped.exitCode).toBe(126);
     expect(stopped.stderr).toMatch(/container .*_c_1 is not running \(exited\)/);
   });
 
   it('passes stdin, stdout and stderr both ways, the arguments as argv, and the exit code', async () => {
-    const piped = await inAgent(`printf 'hello\\nworld' | sh-a -c 'tr a-z A-Z; echo to-stderr >&2; exit 7'; echo "code=$?"`);
+    const piped = await inAgent(
+      `printf 'hello\\nworld' | sh-a -c 'tr a-z A-Z; echo to-stderr >&2; exit 7'; echo "code=$?"`,
+    );
     expect(piped.stdout).toBe('HELLO\nWORLDcode=7\n');
     expect(piped.stderr).toBe('to-stderr\n');
     const literal = await inAgent(`echo-a '$(id)' '; rm -rf /' '*' "a'b"`);
@@ -262,9 +293,15 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     expect(interrupted.stdout).toBe('code=130\n');
     expect(await sidecarProcesses(names.a)).not.toContain('sleep 301');
 
-    const dropped = await inAgent('sh-a -c "exec sleep 302" & pid=$!; sleep 2; kill -KILL $pid; wait $pid; echo "code=$?"');
+    const dropped = await inAgent(
+      'sh-a -c "exec sleep 302" & pid=$!; sleep 2; kill -KILL $pid; wait $pid; echo "code=$?"',
+    );
     expect(dropped.stdout).toBe('code=137\n');
-    await waitFor('the orphaned command to be ended', async () => !(await sidecarProcesses(names.a)).includes('sleep 302'), 10_000);
+    await waitFor(
+      'the orphaned command to be ended',
+      async () => !(await sidecarProcesses(names.a)).includes('sleep 302'),
+      10_000,
+    );
   });
 
   it('gives the command a terminal when the caller has one (real pty through claude-tui exec)', async () => {
@@ -282,7 +319,10 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
         });
         term.onExit(({ exitCode }) => resolve({ output, exitCode }));
       });
-    const tty = await run(['sh-a', '-c', '[ -t 0 ] && [ -t 1 ] && echo "tty:yes"; stty size; echo "term:$TERM"'], () => undefined);
+    const tty = await run(
+      ['sh-a', '-c', '[ -t 0 ] && [ -t 1 ] && echo "tty:yes"; stty size; echo "term:$TERM"'],
+      () => undefined,
+    );
     expect(tty.exitCode).toBe(0);
     expect(tty.output).toContain('tty:yes');
     expect(tty.output).toContain('30 100');
@@ -312,18 +352,36 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
       ['a name with ../', request('../sh-a'), /is not a command name/],
       ['a name that is a path', request('/var/run/docker.sock'), /is not a command name/],
       ['a workdir escape', request('sh-a', encodeFrame(FRAME.cwd, '../../etc')), /outside the workspace/],
-      ['a container in the request', Buffer.concat([encodeFrame(0x43, names.decoy), request('sh-a')]), /frame of type 67/],
+      [
+        'a container in the request',
+        Buffer.concat([encodeFrame(0x43, names.decoy), request('sh-a')]),
+        /frame of type 67/,
+      ],
       [
         'a Docker create in the request',
-        encodeFrame(0x70, JSON.stringify({ Image: 'debian', HostConfig: { Privileged: true, Binds: ['/:/host'] } })),
+        encodeFrame(
+          0x70,
+          JSON.stringify({ Image: 'debian', HostConfig: { Privileged: true, Binds: ['/:/host'] } }),
+        ),
         /frame of type 112/,
       ],
       ['an oversized frame', Buffer.from([FRAME.arg, 0xff, 0xff, 0xff, 0xff, 0x41]), /a frame of \d+ bytes/],
       ['a NUL in an argument', request('sh-a', encodeFrame(FRAME.arg, 'a\0b')), /NUL/],
-      ['an unknown signal', Buffer.concat([request('sh-a', encodeFrame(FRAME.arg, '-c'), encodeFrame(FRAME.arg, 'sleep 5')), encodeFrame(FRAME.signal, 'KILL')]), /the signal "KILL"/],
+      [
+        'an unknown signal',
+        Buffer.concat([
+          request('sh-a', encodeFrame(FRAME.arg, '-c'), encodeFrame(FRAME.arg, 'sleep 5')),
+          encodeFrame(FRAME.signal, 'KILL'),
+        ]),
+        /the signal "KILL"/,
+      ],
     ];
     for (const verb of ['exec', 'create', 'inspect', 'archive', 'export', 'logs', 'docker', 'containers']) {
-      refusals.push([`the verb ${verb}`, request(verb), new RegExp(`${verb} is not a command of the approved`)]);
+      refusals.push([
+        `the verb ${verb}`,
+        request(verb),
+        new RegExp(`${verb} is not a command of the approved`),
+      ]);
     }
     const http = [
       `POST /containers/${names.decoy}/exec HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n\r\n{"Cmd":["cat","/proc/1/environ"]}`,
@@ -333,7 +391,8 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
       `GET /containers/${names.decoy}/export HTTP/1.1\r\nHost: docker\r\n\r\n`,
       `GET /containers/${names.decoy}/logs?stdout=1 HTTP/1.1\r\nHost: docker\r\n\r\n`,
     ];
-    for (const text of http) refusals.push([text.split('\r\n')[0]!, Buffer.from(text), /malformed request: a frame of \d+ bytes/]);
+    for (const text of http)
+      refusals.push([text.split('\r\n')[0]!, Buffer.from(text), /malformed request: a frame of \d+ bytes/]);
 
     for (const [what, bytes, why] of refusals) {
       const reply = await raw(bytes);
@@ -355,31 +414,46 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
 
   it('acts on bridge.yaml only as approved: what the agent writes changes nothing until then', async () => {
     const evil = { ...approved, commands: { ...approved.commands, evil: command('b', 'cat', {}) } };
-    const wrote = await inAgent(`printf '%s' '${JSON.stringify(evil)}' >/workspace/.claude/bridge.yaml && echo wrote`);
+    const wrote = await inAgent(
+      `printf '%s' '${JSON.stringify(evil)}' >/workspace/.claude/bridge.yaml && echo wrote`,
+    );
     expect(wrote.stdout).toBe('wrote\n');
-    const before = await inAgent('/run/claude-tui/bridge/bin/evil /etc/hostname; /usr/local/lib/claude-tui/bridge-client evil /etc/hostname');
+    const before = await inAgent(
+      '/run/claude-tui/bridge/bin/evil /etc/hostname; /usr/local/lib/claude-tui/bridge-client evil /etc/hostname',
+    );
     expect(before.stdout).toBe('');
     expect(before.stderr).toContain('evil is not a command of the approved bridge.yaml');
     // The person approves it on the host: the running relay takes it at its next call.
     await approveBridge(stateDir, evil);
     const after = await inAgent('/usr/local/lib/claude-tui/bridge-client evil /etc/hostname');
     expect(after.stdout).toBe(`${hostOf(names.b)}\n`);
-    await waitFor('the new command on PATH', async () => (await inAgent('command -v evil')).exitCode === 0, 5000);
+    await waitFor(
+      'the new command on PATH',
+      async () => (await inAgent('command -v evil')).exitCode === 0,
+      5000,
+    );
     await approveBridge(stateDir, approved);
-    await waitFor('the command gone from PATH', async () => (await inAgent('command -v evil')).exitCode !== 0, 5000);
+    await waitFor(
+      'the command gone from PATH',
+      async () => (await inAgent('command -v evil')).exitCode !== 0,
+      5000,
+    );
   });
 
   it('logs one line per call: command, exit code, duration, why refused', async () => {
     await inAgent('sh-b -c "exit 3"; not-there 2>/dev/null; /usr/local/lib/claude-tui/bridge-client nope');
     const calls = await waitFor('the calls logged', async () => {
-      const lines = readFileSync(bridgeCallLogPath(stateDir), 'utf8').trim().split('\n');
+      const lines = (await readFile(bridgeCallLogPath(stateDir), 'utf8')).trim().split('\n');
       const parsed = lines.map((line) => JSON.parse(line) as BridgeCall);
       return parsed.at(-1)?.command === 'nope' && parsed;
     });
     const [exited, refused] = calls.slice(-2);
     expect(exited).toMatchObject({ command: 'sh-b', exitCode: 3 });
     expect(exited!.durationMs).toBeGreaterThanOrEqual(0);
-    expect(refused).toMatchObject({ command: 'nope', refused: 'nope is not a command of the approved bridge.yaml' });
+    expect(refused).toMatchObject({
+      command: 'nope',
+      refused: 'nope is not a command of the approved bridge.yaml',
+    });
     expect(refused!.exitCode).toBeUndefined();
   });
 });

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callLogWriter } from '../../src/bridge/call-log-writer.js';
 import type { BridgeCall } from '../../src/bridge/call-log.js';
-import { encodeFrame, FRAME, frameReader, FrameError, MAX_FRAME_BYTES, type Frame } from '../../src/bridge/frames.js';
+import {
+  encodeFrame,
+  FRAME,
+  frameReader,
+  FrameError,
+  MAX_FRAME_BYTES,
+  type Frame,
+} from '../../src/bridge/frames.js';
 import { belowWorkspace, planCall, printable, type PlannedCall } from '../../src/bridge/plan-call.js';
 import { requestCollector, RequestError, type BridgeRequest } from '../../src/bridge/request.js';
 import type { BridgePolicy } from '../../src/config/bridge-policy.js';
@@ -46,7 +53,11 @@ describe('bridge frames', () => {
   it('reads frames that straddle reads, in order', () => {
     const frames: Frame[] = [];
     const read = frameReader((f) => frames.push(f));
-    const bytes = Buffer.concat([encodeFrame(FRAME.command, 'php'), encodeFrame(FRAME.arg, '-v'), encodeFrame(FRAME.go)]);
+    const bytes = Buffer.concat([
+      encodeFrame(FRAME.command, 'php'),
+      encodeFrame(FRAME.arg, '-v'),
+      encodeFrame(FRAME.go),
+    ]);
     for (let at = 0; at < bytes.length; at += 3) read(bytes.subarray(at, at + 3));
     expect(frames.map((f) => [String.fromCharCode(f.type), f.payload.toString()])).toEqual([
       ['c', 'php'],
@@ -99,11 +110,22 @@ describe('bridge requests', () => {
     expect(() => collect([[FRAME.go, '']])).toThrow(/no command/);
     expect(() => collect([[FRAME.tty, 'big']])).toThrow(/rows cols/);
     expect(() => collect([[FRAME.env, '=x']])).toThrow(/NAME=/);
-    expect(() => collect([[FRAME.command, 'a'], [FRAME.command, 'b']])).toThrow(/second/);
+    expect(() =>
+      collect([
+        [FRAME.command, 'a'],
+        [FRAME.command, 'b'],
+      ]),
+    ).toThrow(/second/);
   });
 
   it('takes a safe terminal type only', () => {
-    expect(collect([[FRAME.command, 'php'], [FRAME.tty, '1 1 $(rm)'], [FRAME.go, '']])?.tty?.term).toBe('xterm');
+    expect(
+      collect([
+        [FRAME.command, 'php'],
+        [FRAME.tty, '1 1 $(rm)'],
+        [FRAME.go, ''],
+      ])?.tty?.term,
+    ).toBe('xterm');
   });
 });
 
@@ -111,7 +133,17 @@ describe('planning a bridged call from the approved policy', () => {
   it('runs the approved executable with the arguments as argv, behind the pid-reporting shell', () => {
     const call = planned(request('php', { args: ['-r', '; rm -rf / $(id)'] }));
     expect(call.argv.slice(0, 2)).toEqual(['sh', '-c']);
-    expect(call.argv.slice(3)).toEqual(['claude-tui-bridge', '2', '', '', '', '', 'php', '-r', '; rm -rf / $(id)']);
+    expect(call.argv.slice(3)).toEqual([
+      'claude-tui-bridge',
+      '2',
+      '',
+      '',
+      '',
+      '',
+      'php',
+      '-r',
+      '; rm -rf / $(id)',
+    ]);
     expect(call.target).toEqual({ service: 'php' });
     expect(call.user).toBe('1234:1234');
     expect(call.workingDir).toBe('/var/www/html');
@@ -120,7 +152,10 @@ describe('planning a bridged call from the approved policy', () => {
 
   it('passes only allowlisted environment names, and TERM with a terminal', () => {
     const call = planned(
-      request('php', { env: { APP_ENV: 'test', GH_TOKEN: 'x', PATH: '/evil' }, tty: { rows: 5, cols: 9, term: 'xterm' } }),
+      request('php', {
+        env: { APP_ENV: 'test', GH_TOKEN: 'x', PATH: '/evil' },
+        tty: { rows: 5, cols: 9, term: 'xterm' },
+      }),
     );
     expect(call.env).toEqual(['APP_ENV=test', 'TERM=xterm']);
     expect(call.argv.slice(4, 7)).toEqual(['1', '5', '9']);
@@ -158,7 +193,9 @@ describe('planning a bridged call from the approved policy', () => {
     expect(refusal(request('constructor'))).toMatch(/not a command of the approved/);
     expect(refusal(request('toString'))).toMatch(/not a command of the approved/);
     expect(refusal(request('lost'))).toMatch(/does not define/);
-    expect(planCall(undefined, request('php'), '1:1')).toEqual({ refused: 'no bridge is approved for this project' });
+    expect(planCall(undefined, request('php'), '1:1')).toEqual({
+      refused: 'no bridge is approved for this project',
+    });
   });
 
   it('shows what the agent sent without control characters', () => {
@@ -173,9 +210,16 @@ describe('the call log', () => {
     try {
       const file = join(dir, 'calls.jsonl');
       const record = callLogWriter(file);
-      const call = (n: number): BridgeCall => ({ at: n, command: `c${'x'.repeat(200)}`, exitCode: 0, durationMs: 1 });
+      const call = (n: number): BridgeCall => ({
+        at: n,
+        command: `c${'x'.repeat(200)}`,
+        exitCode: 0,
+        durationMs: 1,
+      });
       for (let n = 0; n < 3000; n++) record(call(n));
-      await expect.poll(() => readFileSync(file, 'utf8').includes('"at":2999'), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(() => readFileSync(file, 'utf8').includes('"at":2999'), { timeout: 10_000 })
+        .toBe(true);
       record(call(3000));
       await expect.poll(() => readFileSync(file, 'utf8').includes('"at":3000')).toBe(true);
       const lines = readFileSync(file, 'utf8').trim().split('\n');
