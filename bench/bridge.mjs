@@ -2,13 +2,9 @@
 // same sidecar in the same run: a `true` round trip (the caller's start to its exit, perl client
 // and relay included) and the output throughput of a large `cat`. The bridged side runs inside
 // the agent container, as the agent calls it; the direct side is the docker CLI on the host.
-// The relay runs with its policy given directly (bridge.yaml's parser is a change of its own).
 import { spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { benchProject, CLI, median, removeBenchProject, report, run } from './lib.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 20);
@@ -18,46 +14,12 @@ const { dir, env } = project;
 chownSync(dir, 1234, 1234);
 const compose = `ctuibench${process.pid}`;
 const sidecar = `${compose}_app_1`;
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** The relay as `claude-tui bridge-relay` runs it, bundled from src/ with a fixed policy. */
-async function startRelay(stateDir) {
-  const work = mkdtempSync(join(tmpdir(), 'claude-tui-bench-relay-'));
-  const entry = `
-    import { serveBridgeRelay } from './src/bridge/relay-server.ts';
-    import { bridgeRelayPaths } from './src/bridge/relay-files.ts';
-    import { callLogWriter } from './src/bridge/call-log-writer.ts';
-    import { bridgeCallLogPath } from './src/bridge/call-log.ts';
-    import { createDockerEngine } from './src/docker/engine-http.ts';
-    const [stateDir, policy] = process.argv.slice(2);
-    const parsed = JSON.parse(policy);
-    await serveBridgeRelay({
-      paths: bridgeRelayPaths(stateDir), engine: createDockerEngine(), policy: async () => parsed,
-      defaultUser: '1234:1234', record: callLogWriter(bridgeCallLogPath(stateDir)), owner: { uid: 1234, gid: 1234 },
-    });`;
-  await build({
-    stdin: { contents: entry, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    outfile: join(work, 'relay.mjs'),
-    // Loaded only for image builds, which the relay never makes.
-    external: ['dockerode'],
-    logLevel: 'warning',
-  });
-  const command = (exec) => ({ container: 'app', exec, workdir: undefined, user: undefined, env: [] });
-  const policy = {
-    composeProject: compose,
-    defaultContainer: 'app',
-    containers: { app: { service: 'app' } },
-    commands: { 'sidecar-true': command('true'), 'sidecar-cat': command('cat') },
-  };
-  const relay = spawn(process.execPath, [join(work, 'relay.mjs'), stateDir, JSON.stringify(policy)], {
-    stdio: 'inherit',
-    env,
-  });
-  return { stop: () => (relay.kill(), rmSync(work, { recursive: true, force: true })) };
-}
+mkdirSync(join(dir, '.claude'));
+writeFileSync(
+  join(dir, '.claude', 'bridge.yaml'),
+  `version: 1\ncompose_project: ${compose}\ncontainers: { app: app }\ndefault_container: app\n` +
+    'commands:\n  sidecar-true: { exec: "true" }\n  sidecar-cat: { exec: cat }\n',
+);
 
 /** Wall time of a command on the host, its output thrown away, without blocking this process. */
 function timed(command, args) {
@@ -87,7 +49,6 @@ function bridgedTimes(agent, script, times) {
   });
 }
 
-let relay;
 try {
   run('docker', ['rm', '-f', sidecar], { allowFailure: true });
   run('docker', [
@@ -116,13 +77,6 @@ try {
     '--filter',
     'label=dev.claude-tui.role=agent',
   ]);
-  const stateDir = join(
-    env.XDG_STATE_HOME,
-    'claude-tui',
-    'projects',
-    run(process.execPath, [CLI, 'status', dir, '--json'], { env }).match(/"id":\s*"([^"]+)"/)[1],
-  );
-  relay = await startRelay(stateDir);
   for (
     let i = 0;
     i < 50 &&
@@ -158,7 +112,6 @@ try {
   report(`bridge: output throughput (${bigMb} MB), direct`, dt, 'MB/s');
   report('bridge: throughput, bridged / direct', bt / dt, 'x', { text: '>= 0.9x', test: (v) => v >= 0.9 });
 } finally {
-  relay?.stop();
   run('docker', ['rm', '-f', sidecar], { allowFailure: true });
   removeBenchProject(dir, env);
 }

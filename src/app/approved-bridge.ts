@@ -2,8 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { BridgePolicy } from '../config/bridge-policy.js';
 import { log } from '../log.js';
 import { approvedPolicyPath } from '../policy/approved-policy-store.js';
-import type { EffectivePolicy } from '../policy/interpret-policy.js';
-import { approvedPolicy } from '../policy/review-policy.js';
+import { approvedPolicy } from '../policy/approved-config.js';
 
 /**
  * The approved bridge as the relay serves it: read from the record of what the person approved
@@ -14,7 +13,6 @@ import { approvedPolicy } from '../policy/review-policy.js';
 export function approvedBridgeSource(
   projectDir: string,
   stateDir: string,
-  bridgeOf: (approved: EffectivePolicy) => BridgePolicy | undefined = bridgeOfApproved,
 ): () => Promise<BridgePolicy | undefined> {
   const file = approvedPolicyPath(stateDir);
   let seen: string | undefined;
@@ -26,7 +24,7 @@ export function approvedBridgeSource(
     );
     if (now === seen) return current;
     try {
-      current = bridgeOf(await approvedPolicy(projectDir, stateDir));
+      current = (await approvedPolicy(projectDir, stateDir)).bridge;
     } catch (error) {
       // An approval that cannot be read serves nothing (fail closed) until it can.
       log.warn('bridge: the approved policy cannot be read', { error: String(error) });
@@ -35,14 +33,4 @@ export function approvedBridgeSource(
     seen = now;
     return current;
   };
-}
-
-/**
- * The bridge in an approved policy. bridge.yaml's parser (a change of its own) makes the approved
- * policy carry a BridgePolicy; until it does, the approval holds the file's text only, and that
- * serves nothing: the relay never acts on text it has not parsed and checked.
- */
-export function bridgeOfApproved(approved: EffectivePolicy): BridgePolicy | undefined {
-  const bridge: unknown = approved.bridge;
-  return typeof bridge === 'object' && bridge !== null ? (bridge as BridgePolicy) : undefined;
 }

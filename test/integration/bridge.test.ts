@@ -1,22 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvedBridgeSource } from '../../src/app/approved-bridge.js';
-import { callLogWriter } from '../../src/bridge/call-log-writer.js';
+import { stringify } from 'yaml';
 import { bridgeCallLogPath, type BridgeCall } from '../../src/bridge/call-log.js';
 import { encodeFrame, FRAME } from '../../src/bridge/frames.js';
 import { bridgeRelayPaths, runningBridgeRelay } from '../../src/bridge/relay-files.js';
-import { serveBridgeRelay } from '../../src/bridge/relay-server.js';
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from '../../src/bridge/resolve-container.js';
-import type { BridgePolicy } from '../../src/config/bridge-policy.js';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import { execText } from '../../src/docker/exec.js';
-import { readApprovedPolicy, writeApprovedPolicy } from '../../src/policy/approved-policy-store.js';
-import { BRIDGE_FILE } from '../../src/policy/policy-files.js';
-import type { EffectivePolicy } from '../../src/policy/interpret-policy.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { lendBridge } from '../../src/project/lend-bridge.js';
 import { projectStateDir } from '../../src/project/project-state-dir.js';
@@ -54,54 +48,36 @@ async function composeContainer(name: string, project: string, service: string, 
   await engine.startContainer(name);
 }
 
-const command = (
-  container: string,
-  exec: string,
-  more: Partial<BridgePolicy['commands'][string]> = {},
-): BridgePolicy['commands'][string] => ({
-  container,
-  exec,
-  workdir: undefined,
-  user: undefined,
-  env: [],
-  ...more,
-});
-
-const approved: BridgePolicy = {
-  composeProject: compose,
-  defaultContainer: 'a',
+/** The project's .claude/bridge.yaml, as a person writes it. */
+const bridgeYaml = (extra: Record<string, unknown> = {}) => ({
+  version: 1,
+  compose_project: compose,
+  default_container: 'a',
   containers: {
     a: { service: 'a' },
     b: { service: 'b' },
     c: { service: 'c' },
-    either: { serviceOrContainer: 'b' },
-    decoyByName: { containerName: names.decoy },
+    either: 'b',
+    decoyByName: { container: names.decoy },
   },
   commands: {
-    'sh-a': command('a', 'sh', { workdir: '/srv', env: ['ALLOWED'] }),
-    'sh-b': command('b', 'sh'),
-    'sh-either': command('either', 'sh'),
-    'echo-a': command('a', 'echo'),
-    'env-a': command('a', 'env', { env: ['ALLOWED'] }),
-    'root-a': command('a', 'id', { user: 'root' }),
-    'toor-a': command('a', 'id', { user: 'toor' }),
-    'sh-decoy': command('decoyByName', 'sh'),
-    'sh-stopped': command('c', 'sh'),
+    'sh-a': { exec: 'sh', workdir: '/srv', env: ['ALLOWED'] },
+    'sh-b': { container: 'b', exec: 'sh' },
+    'sh-either': { container: 'either', exec: 'sh' },
+    'echo-a': { exec: 'echo' },
+    'env-a': { exec: 'env', env: ['ALLOWED'] },
+    'toor-a': { exec: 'id', user: 'toor' },
+    'sh-decoy': { container: 'decoyByName', exec: 'sh' },
+    'sh-stopped': { container: 'c', exec: 'sh' },
+    ...extra,
   },
-};
+});
 
-/** This change's stand-in for bridge.yaml's parser (which lands on its own): the file holds JSON. */
-const bridgeOfTest = (policy: EffectivePolicy): BridgePolicy | undefined =>
-  policy.bridge === undefined ? undefined : (JSON.parse(String(policy.bridge)) as BridgePolicy);
-
-/** Approves a bridge the way `approve` does: a new record of what was approved, in the state folder. */
-async function approveBridge(stateDir: string, bridge: BridgePolicy): Promise<void> {
-  const current = await readApprovedPolicy(stateDir);
-  const snapshot = current!.snapshot;
-  await writeApprovedPolicy(stateDir, {
-    ...snapshot,
-    files: { ...snapshot.files, [BRIDGE_FILE]: JSON.stringify(bridge) },
-  });
+/** Writes bridge.yaml in the workspace as the project's owner: a proposal until approved. */
+function writeBridge(project: ProjectIdentity, bridge: object): void {
+  const file = join(project.dir, '.claude', 'bridge.yaml');
+  writeFileSync(file, stringify(bridge));
+  chownSync(file, 1234, 1234);
 }
 
 const sidecarProcesses = async (name: string) =>
@@ -139,7 +115,6 @@ function decodeReply(hex: string): Reply {
 describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-labelled sidecars)', () => {
   let project: ProjectIdentity;
   let stateDir: string;
-  let relay: Promise<void>;
   const inAgent = (script: string, workingDir = '/workspace') =>
     execText(engine, project.names.agent, ['bash', '-c', script], { user: 'claude', workingDir });
   const raw = async (bytes: Buffer): Promise<Reply> => {
@@ -181,27 +156,17 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
       config: ['firewall:', '  defaults: false', ...FAKE_AGENT_CONFIG, ''].join('\n'),
       allowlist: '# none\n',
     });
+    writeBridge(project, bridgeYaml());
+    // Approved with --yes, as a person does; `up` starts the relay.
     const up = await runCli(['up', project.dir, '--yes']);
     expect(up.exitCode, up.stderr).toBe(0);
     stateDir = projectStateDir(project, testEnv());
-    await approveBridge(stateDir, approved);
     const paths = bridgeRelayPaths(stateDir);
-    relay = serveBridgeRelay({
-      paths,
-      engine,
-      policy: approvedBridgeSource(project.dir, stateDir, bridgeOfTest),
-      defaultUser: '1234:1234',
-      record: callLogWriter(bridgeCallLogPath(stateDir)),
-      owner: { uid: 1234, gid: 1234 },
-      checkEveryMs: 200,
-      hangupGraceMs: 1000,
-    });
+    expect(await runningBridgeRelay(paths)).toBeGreaterThan(0);
     await waitFor('the relay to listen', () => Promise.resolve(existsSync(paths.socket)), 10_000);
   });
 
   afterAll(async () => {
-    if (stateDir) rmSync(bridgeRelayPaths(stateDir).socket, { force: true });
-    await relay;
     if (project) await runCli(['down', project.dir]);
     for (const name of Object.values(names)) await engine.removeContainer(name);
   });
@@ -214,7 +179,7 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
       '/run/claude-tui/bridge/bin/sh-a',
       '/run/claude-tui/bridge/bin/env-a',
     ]);
-    expect(found.stdout).toContain(['echo-a', 'env-a', 'root-a', 'sh-a', 'sh-b'].join('\n'));
+    expect(found.stdout).toContain(['echo-a', 'env-a', 'sh-a', 'sh-b'].join('\n'));
   });
 
   it('runs a mapped command in its service’s container, never the same-named service of another project', async () => {
@@ -276,10 +241,7 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     expect(env.stdout).not.toContain('ghp_x');
   });
 
-  it('never runs as root, by name or by a name that is uid 0 inside', async () => {
-    const root = await inAgent('root-a');
-    expect(root.exitCode).toBe(126);
-    expect(root.stderr).toContain('would run as root');
+  it('never runs as root, even as a name that is uid 0 inside', async () => {
     const toor = await inAgent('toor-a');
     expect(toor.exitCode).toBe(126);
     expect(toor.stdout).toBe('');
@@ -412,19 +374,22 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     expect(log).not.toContain('hunter2');
   });
 
-  it('acts on bridge.yaml only as approved: what the agent writes changes nothing until then', async () => {
-    const evil = { ...approved, commands: { ...approved.commands, evil: command('b', 'cat', {}) } };
-    const wrote = await inAgent(
-      `printf '%s' '${JSON.stringify(evil)}' >/workspace/.claude/bridge.yaml && echo wrote`,
+  it('acts on bridge.yaml only as approved: a change waits for the person’s yes', async () => {
+    const agentWrites = await inAgent(
+      'echo "commands: {evil: {exec: cat}}" >>/workspace/.claude/bridge.yaml',
     );
-    expect(wrote.stdout).toBe('wrote\n');
+    expect(agentWrites.stderr).toContain('Read-only file system');
+    // Changed all the same (from the host, or before the file existed): a proposal only.
+    writeBridge(project, bridgeYaml({ evil: { container: 'b', exec: 'cat' } }));
     const before = await inAgent(
-      '/run/claude-tui/bridge/bin/evil /etc/hostname; /usr/local/lib/claude-tui/bridge-client evil /etc/hostname',
+      '/usr/local/lib/claude-tui/bridge-client evil /etc/hostname; command -v evil',
     );
     expect(before.stdout).toBe('');
     expect(before.stderr).toContain('evil is not a command of the approved bridge.yaml');
     // The person approves it on the host: the running relay takes it at its next call.
-    await approveBridge(stateDir, evil);
+    const relayBefore = await runningBridgeRelay(bridgeRelayPaths(stateDir));
+    const approve = await runCli(['approve', project.dir, '--yes']);
+    expect(approve.exitCode, approve.stderr).toBe(0);
     const after = await inAgent('/usr/local/lib/claude-tui/bridge-client evil /etc/hostname');
     expect(after.stdout).toBe(`${hostOf(names.b)}\n`);
     await waitFor(
@@ -432,7 +397,9 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
       async () => (await inAgent('command -v evil')).exitCode === 0,
       5000,
     );
-    await approveBridge(stateDir, approved);
+    expect(await runningBridgeRelay(bridgeRelayPaths(stateDir))).toBe(relayBefore);
+    writeBridge(project, bridgeYaml());
+    expect((await runCli(['approve', project.dir, '--yes'])).exitCode).toBe(0);
     await waitFor(
       'the command gone from PATH',
       async () => (await inAgent('command -v evil')).exitCode !== 0,
