@@ -17,6 +17,7 @@ const scripts = [
   'git-session.mjs',
   'git-merge.mjs',
   'merge-screen.mjs',
+  'bridge.mjs',
 ];
 let failed = false;
 for (const script of scripts) {

@@ -6,6 +6,7 @@ import { mcpReachNotes } from '../policy/mcp-changes.js';
 import type { PolicyReview } from '../policy/review-policy.js';
 import type { HostServices } from '../project/host-services.js';
 import type { ProjectIdentity } from '../project/identity.js';
+import { lendBridge } from '../project/lend-bridge.js';
 import { lendHost, refreshGitIdentity } from '../project/lend-host.js';
 import { up, type UpDeps, type UpResult } from '../project/up.js';
 import { syncMcpSettings } from '../session/mcp-settings.js';
@@ -48,6 +49,14 @@ export async function upProject(
     },
   );
   for (const note of notes) progress.note(note);
+  // Before the containers: they mount its folder.
+  const bridgeNotes = await lendBridge(
+    services,
+    project,
+    plan.runtime.hostUser,
+    review.approved.bridge !== undefined,
+  );
+  for (const note of bridgeNotes) progress.note(note);
   const result = await up(
     { engine: services.engine, progress, npmRegistry: npmRegistryFor(services, review.approved.config) },
     project,

@@ -242,6 +242,13 @@ export const commands: CommandSpec[] = [
     load: async () => (await import('./commands/ssh-relay.js')).sshRelayCommand,
   },
   {
+    name: 'bridge-relay',
+    usage: 'bridge-relay [DIR]',
+    summary: "serve the project's command bridge to its agent (started by `up` when bridge.yaml is approved)",
+    flags: [],
+    load: async () => (await import('./commands/bridge-relay.js')).bridgeRelayCommand,
+  },
+  {
     name: 'shell',
     usage: 'shell [DIR]',
     summary: 'open a shell as `claude` in /workspace of the agent container',

@@ -126,18 +126,35 @@ function socketInput(socket: Socket): Writable {
 }
 
 /**
- * Splits Docker's multiplexed stdout/stderr stream (8-byte frame headers) as it arrives; a frame
- * may straddle reads. The one place that knows the framing.
+ * Splits Docker's multiplexed stdout/stderr stream (8-byte frame headers) as it arrives. A frame's
+ * bytes are handed on as they come, in as many pieces as the reads cut them into, so nothing is
+ * copied to join them (a bridged `cat` of a large file is mostly this); only a header that
+ * straddles two reads is joined. The one place that knows the framing.
  */
 export function demultiplexer(onFrame: ExecOutput): (chunk: Buffer) => void {
-  let pending: Buffer = Buffer.alloc(0);
+  let header: Buffer = Buffer.alloc(0);
+  let stream: 'stdout' | 'stderr' = 'stdout';
+  let remaining = 0;
   return (chunk) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    while (pending.length >= 8) {
-      const size = pending.readUInt32BE(4);
-      if (pending.length < 8 + size) break;
-      onFrame(pending[0] === 2 ? 'stderr' : 'stdout', pending.subarray(8, 8 + size));
-      pending = pending.subarray(8 + size);
+    let at = 0;
+    while (at < chunk.length) {
+      if (remaining > 0) {
+        const piece = chunk.subarray(at, at + remaining);
+        at += piece.length;
+        remaining -= piece.length;
+        onFrame(stream, piece);
+        continue;
+      }
+      const needed = 8 - header.length;
+      header = header.length
+        ? Buffer.concat([header, chunk.subarray(at, at + needed)])
+        : chunk.subarray(at, at + 8);
+      at += Math.min(needed, chunk.length - at);
+      if (header.length < 8) break;
+      stream = header[0] === 2 ? 'stderr' : 'stdout';
+      remaining = header.readUInt32BE(4);
+      header = Buffer.alloc(0);
+      // An empty frame says nothing; a consumer waiting on the stream sees no empty piece.
     }
   };
 }

@@ -52,7 +52,9 @@ async function buildImage(deps: EnsureImageDeps, inputs: ImageInputs): Promise<v
     for (const [name, content] of inputs.files) {
       const path = join(contextDir, name);
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, content, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+      // Scripts keep their exec bit: shell scripts by name, others (the bridge's perl client) by `#!`.
+      const script = name.endsWith('.sh') || content.subarray(0, 2).toString() === '#!';
+      await writeFile(path, content, { mode: script ? 0o755 : 0o644 });
     }
     const buildArgs = { ...inputs.buildArgs, NPM_REGISTRY: await deps.npmRegistry() };
     log.info('building image', { tag: inputs.tag, hash: inputs.hash });

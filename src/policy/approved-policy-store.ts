@@ -70,3 +70,8 @@ function unreadable(file: string, why: string): UserError {
     'Nothing was applied. Remove the file and approve the project again (claude-tui approve).',
   );
 }
+
+/** The approval's file, for a process that follows it (the bridge relay re-reads it on change). */
+export function approvedPolicyPath(projectStateDir: string): string {
+  return join(projectStateDir, FILE);
+}

@@ -1,3 +1,4 @@
+import { BRIDGE_DIR_IN_AGENT } from '../bridge/relay-files.js';
 import type { ContainerCreateBody } from '../docker/engine.js';
 import { LABEL, managedLabels } from '../docker/labels.js';
 import type { HostUser } from './host-user.js';
@@ -35,6 +36,8 @@ export interface ProjectRuntime {
   sshAgent?: SshAgentLend;
   /** Host file with the person's git identity (see lent-from-host.ts). */
   gitIdentity?: string;
+  /** Host folder of the command bridge: its socket and command links (see bridge/relay-files.ts). */
+  bridgeDir?: string;
 }
 
 /**
@@ -151,6 +154,10 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
           ? [{ Type: 'bind', Source: runtime.resolvConf, Target: '/etc/resolv.conf', ReadOnly: true }]
           : []),
         ...lentMounts(runtime),
+        // Read-only: the agent can put nothing of its own beside the relay's socket and links.
+        ...(runtime.bridgeDir
+          ? [{ Type: 'bind', Source: runtime.bridgeDir, Target: BRIDGE_DIR_IN_AGENT, ReadOnly: true }]
+          : []),
       ],
     },
   };

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { bridgeRelayPaths } from '../bridge/relay-files.js';
 import type { AppSettings } from '../config/app-settings.js';
 import { UserError } from '../errors.js';
 import { planFirewall } from '../firewall/firewall-plan.js';
@@ -93,6 +94,7 @@ export async function planProject(
       resolvConf: firewall.enabled ? resolvConfPath(stateDir) : undefined,
       networks: config.networks ?? [],
       secretShadows: secrets.shadows,
+      bridgeDir: bridgeRelayPaths(stateDir).dir,
     },
   };
 }

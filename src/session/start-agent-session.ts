@@ -9,6 +9,7 @@ import { approvedPolicy } from '../policy/approved-config.js';
 import type { HostServices } from '../project/host-services.js';
 import { hostUserFor } from '../project/host-user.js';
 import type { ProjectIdentity } from '../project/identity.js';
+import { lendBridge } from '../project/lend-bridge.js';
 import { lendHost, refreshGitIdentity } from '../project/lend-host.js';
 import { projectStateDir } from '../project/project-state-dir.js';
 import { agentCommand } from './agent-command.js';
@@ -55,7 +56,7 @@ export async function startAgentSession(
       log.warn('the git identity could not be refreshed for a new session', { error: String(error) }),
     );
   const identity = request.waitMaxBytes ? undefined : refreshIdentity();
-  const [, { config }, credentials] = inOrder(
+  const [, { config, bridge }, credentials] = inOrder(
     await Promise.allSettled([
       assertSessionCanStart(services, project),
       approvedPolicy(project.dir, stateDir),
@@ -68,6 +69,8 @@ export async function startAgentSession(
   const command = agentCommand(config, request.agentArgs, services.env);
   // The SSH agent as this shell has it (`up` told what is missing).
   await lendHost(services, project, hostUserFor(project.dir), config, { identity: 'if-missing' });
+  // A relay that died (or a host that restarted) is back for the new session.
+  await lendBridge(services, project, hostUserFor(project.dir), bridge !== undefined);
   const started = await startSession(
     services.engine,
     workspaceTarget(project),

@@ -15,6 +15,7 @@ import { projectIdentity } from '../project/identity.js';
 import { projectStateDir } from '../project/project-state-dir.js';
 import { locateProject } from '../project/locate.js';
 import { sshRelayPaths, stopRelay } from '../project/ssh-relay.js';
+import { bridgeRelayPaths, stopBridgeRelay } from '../bridge/relay-files.js';
 import { listManagedResources, removeManagedResources } from '../project/inventory.js';
 import { listProjects, type ProjectStatus } from '../project/status.js';
 import { upProject } from '../app/up-project.js';
@@ -84,6 +85,7 @@ export function createHostDomain(
     async downProject(dir) {
       await down(engine, project(dir));
       await stopRelay(sshRelayPaths(projectStateDir(project(dir), services.env)));
+      await stopBridgeRelay(bridgeRelayPaths(projectStateDir(project(dir), services.env)));
     },
     watchSessions(dir, onList, onChange, onEnd, onProblem) {
       const watcher = followSessions(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demultiplex, engineTimestamp } from '../../src/docker/engine-http.js';
+import { demultiplexer } from '../../src/docker/exec-process.js';
 
 /** One frame of Docker's multiplexed stream: [stream, 0, 0, 0, size (uint32 BE)] then the payload. */
 function frame(stream: 0 | 1 | 2, payload: string | Buffer): Buffer {
@@ -45,6 +46,27 @@ describe('demultiplex', () => {
   it('ignores a trailing partial header', () => {
     const buffer = Buffer.concat([frame(1, 'done'), Buffer.from([2, 0, 0])]);
     expect(demultiplex(buffer)).toEqual({ stdout: 'done', stderr: '' });
+  });
+});
+
+describe('demultiplexer (a stream as it arrives)', () => {
+  it('hands on the same bytes whatever the reads cut, headers included, with no empty piece', () => {
+    const whole = Buffer.concat([
+      frame(1, 'x'.repeat(40_000)),
+      frame(2, 'err'),
+      frame(1, ''),
+      frame(1, 'end'),
+    ]);
+    for (const step of [1, 7, 8, 9, 4096, 65_536]) {
+      const got = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+      const read = demultiplexer((stream, data) => {
+        expect(data.length).toBeGreaterThan(0);
+        got[stream].push(data);
+      });
+      for (let at = 0; at < whole.length; at += step) read(whole.subarray(at, at + step));
+      expect(Buffer.concat(got.stdout).toString(), `reads of ${step}`).toBe('x'.repeat(40_000) + 'end');
+      expect(Buffer.concat(got.stderr).toString(), `reads of ${step}`).toBe('err');
+    }
   });
 });
 

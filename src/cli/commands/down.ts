@@ -1,3 +1,4 @@
+import { bridgeRelayPaths, stopBridgeRelay } from '../../bridge/relay-files.js';
 import { down } from '../../project/down.js';
 import { projectStateDir } from '../../project/project-state-dir.js';
 import { sshRelayPaths, stopRelay } from '../../project/ssh-relay.js';
@@ -8,6 +9,7 @@ export const downCommand: CommandHandler = async (ctx) => {
   const project = projectArgument(ctx);
   const result = await down(ctx.engine, project);
   await stopRelay(sshRelayPaths(projectStateDir(project, ctx.env)));
+  await stopBridgeRelay(bridgeRelayPaths(projectStateDir(project, ctx.env)));
   if (ctx.args.flags.json) {
     ctx.out.json({ project: project.dir, name: project.name, slug: project.slug, ...result });
     return;

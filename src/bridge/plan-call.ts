@@ -1,0 +1,126 @@
+import { posix } from 'node:path';
+import type { BridgePolicy, BridgeTarget } from '../config/bridge-policy.js';
+import type { BridgeRequest } from './request.js';
+
+/**
+ * What the relay runs for a request, decided from the approved policy alone: the command's name
+ * picks an entry of the map, and everything Docker is told (container, executable, user, folder,
+ * environment names) comes from that entry. The request adds only arguments (as argv, never
+ * through a shell's parsing), values for allowlisted variables, a folder below the approved one
+ * and a terminal.
+ */
+export interface PlannedCall {
+  command: string;
+  target: BridgeTarget;
+  /** The argv Docker runs: the pid-reporting shell (see SHELL_SCRIPT), then exec and args. */
+  argv: string[];
+  user: string;
+  /** The approved folder; the caller's sub-folder is entered by the shell (see SHELL_SCRIPT). */
+  workingDir: string | undefined;
+  env: string[];
+  tty: { rows: number; cols: number } | undefined;
+}
+
+export type Planned = { call: PlannedCall } | { refused: string };
+
+/** The first line the shell writes: its pid, which is the command's once it execs. */
+export const PID_MARK = 'claude-tui-bridge-pid ';
+
+/**
+ * Docker has no call to signal an exec's process, so the command starts under a shell that says
+ * its pid first (on stderr, or on the terminal when there is one; the relay takes that line
+ * off), sets the terminal's size, enters the caller's sub-folder, refuses to go on as root, and
+ * then becomes the command (`exec`: the same pid, no shell left in between). Its arguments are
+ * "$@", never text of the agent's in the script.
+ *   $1 where the pid goes (1 or 2)   $2 rows, $3 cols ("" without a terminal)
+ *   $4 the sub-folder ("" for none)  $5 "id" to check the uid (a user given by name)
+ */
+const SHELL_SCRIPT = [
+  `printf '${PID_MARK}%s\\n' "$$" >&"$1"`,
+  '[ -z "$2" ] || stty rows "$2" cols "$3" 2>/dev/null',
+  '[ -z "$4" ] || cd -- "$4" 2>/dev/null || { printf "claude-tui bridge: no folder %s/%s in this container\\n" "$PWD" "$4" >&2; exit 125; }',
+  '[ -z "$5" ] || [ "$(id -u)" != 0 ] || { echo "claude-tui bridge: refused to run as root" >&2; exit 126; }',
+  'shift 5',
+  'exec "$@"',
+].join('\n');
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+export function planCall(
+  policy: BridgePolicy | undefined,
+  request: BridgeRequest,
+  defaultUser: string,
+): Planned {
+  const name = request.command;
+  if (!NAME.test(name)) return { refused: `"${printable(name)}" is not a command name` };
+  if (!policy) return { refused: 'no bridge is approved for this project' };
+  if (!Object.hasOwn(policy.commands, name)) {
+    return { refused: `${name} is not a command of the approved bridge.yaml` };
+  }
+  const entry = policy.commands[name]!;
+  if (!Object.hasOwn(policy.containers, entry.container)) {
+    return { refused: `${name} names the container ${entry.container}, which bridge.yaml does not define` };
+  }
+  const user = entry.user ?? defaultUser;
+  if (runsAsRoot(user)) return { refused: `${name} would run as root (${user}); the bridge never does` };
+  const workingDir = entry.workdir;
+  if (workingDir !== undefined && !isPlainAbsolute(workingDir)) {
+    return { refused: `${name}'s workdir ${workingDir} is not a plain absolute path` };
+  }
+  const subFolder = workingDir === undefined ? '' : belowWorkspace(request.cwd);
+  if (subFolder === undefined) return { refused: 'the caller’s folder leads outside the workspace' };
+  const tty = request.tty ? { rows: request.tty.rows, cols: request.tty.cols } : undefined;
+  const shellArgs = [
+    tty ? '1' : '2',
+    tty ? String(tty.rows) : '',
+    tty ? String(tty.cols) : '',
+    subFolder,
+    /^\d+(:\d+)?$/.test(user) ? '' : 'id',
+  ];
+  return {
+    call: {
+      command: name,
+      target: policy.containers[entry.container]!,
+      argv: ['sh', '-c', SHELL_SCRIPT, 'claude-tui-bridge', ...shellArgs, entry.exec, ...request.args],
+      user,
+      workingDir,
+      env: [
+        ...entry.env
+          .filter((key) => ENV_NAME.test(key) && key in request.env)
+          .map((key) => `${key}=${request.env[key]}`),
+        ...(request.tty ? [`TERM=${request.tty.term}`] : []),
+      ],
+      tty,
+    },
+  };
+}
+
+/** root by name, uid 0 with or without a group: refused whatever bridge.yaml says. */
+function runsAsRoot(user: string): boolean {
+  const uid = user.split(':')[0] ?? '';
+  return uid === 'root' || /^0+$/.test(uid) || uid === '';
+}
+
+function isPlainAbsolute(path: string): boolean {
+  return posix.isAbsolute(path) && !path.split('/').includes('..') && !path.includes('\0');
+}
+
+/**
+ * The caller's folder, relative to the top of the workspace, as a path that stays below the
+ * approved workdir: "" when it is not given, undefined when it would climb out.
+ */
+export function belowWorkspace(cwd: string | undefined): string | undefined {
+  if (cwd === undefined || cwd === '' || cwd === '.') return '';
+  if (cwd.length > 4096 || posix.isAbsolute(cwd)) return undefined;
+  const normal = posix.normalize(cwd);
+  if (normal === '..' || normal.startsWith('../')) return undefined;
+  return normal === '.' ? '' : normal.replace(/\/$/, '');
+}
+
+/** A name the agent sent, safe to show: no control characters, not too long. */
+export function printable(text: string, max = 64): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
