@@ -78,8 +78,14 @@ export async function exportCompose(
       'ssh.agent is on, but the export lends no SSH agent (its relay is a process of `claude-tui up`).',
     );
   }
-  // No host status file: the one `up` mounts is read as the project's own gateway's.
-  const runtime = { ...plan.runtime, firewallStatusFile: undefined, gitIdentity };
+  if (review.approved.bridge) {
+    notes.push(
+      'A command bridge is approved, but the export has none (its relay is a process of `claude-tui up`).',
+    );
+  }
+  // No host status file: the one `up` mounts is read as the project's own gateway's. No bridge
+  // folder: the relay that serves it belongs to the project `up` made.
+  const runtime = { ...plan.runtime, firewallStatusFile: undefined, bridgeDir: undefined, gitIdentity };
   const containers = projectContainers(project, { ...plan, runtime });
   const file = composeFileFor({
     services: { gateway: containers.gateway, agent: containers.agent },
