@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import { connect as connectNet, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type * as Tls from 'node:tls';
 import { connectionError, TIMED_OUT } from './connection-error.js';
 import type { DockerEndpoint } from './endpoint.js';
 import { openSshConnection } from './ssh-connection.js';
@@ -22,7 +24,8 @@ export async function openEngineConnection(
       const { tls } = endpoint;
       if (!tls)
         return whenOpen(endpoint, connectNet(endpoint.port, endpoint.host), 'connect', connectTimeoutMs);
-      const { connect: connectTls } = await import('node:tls');
+      // Loaded only here, and with require for the reason engine-transport.ts gives for node:http.
+      const { connect: connectTls } = createRequire(import.meta.url)('node:tls') as typeof Tls;
       const socket = connectTls({
         host: endpoint.host,
         port: endpoint.port,

@@ -1,11 +1,6 @@
-import {
-  Agent,
-  request as httpRequest,
-  type AgentOptions,
-  type ClientRequest,
-  type ClientRequestArgs,
-  type IncomingMessage,
-} from 'node:http';
+import type * as Http from 'node:http';
+import type { AgentOptions, ClientRequest, ClientRequestArgs, IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { DockerUnavailableError, EngineError } from '../errors.js';
 import { connectionError, TIMED_OUT, WANTS_TLS } from './connection-error.js';
@@ -15,10 +10,21 @@ import { openEngineConnection } from './engine-connection.js';
 /**
  * HTTP to the Engine over node:http, on whatever connection the endpoint needs (a unix socket,
  * TCP, TLS, an ssh child's stdio): node:http parses, an Agent of ours makes the connections.
- * node:http costs about 1 ms to load over node:net here (bench/engine-transport.mjs); node:tls
- * is loaded only for a TLS endpoint. Remote connections are kept alive between requests (an ssh
- * login or a TLS handshake per request would dominate every call); local ones are not, as before.
+ * Remote connections are kept alive between requests (an ssh login or a TLS handshake per request
+ * would dominate every call); local ones are not, as before.
  */
+/**
+ * node:http is loaded on the first request, and with require, not imported: an ES import of it
+ * builds its named exports by reading every property, and its lazy WebSocket ones load Node's
+ * whole fetch client (about 60 ms here, against about 2 ms for require; bench/engine-transport.mjs
+ * measures both). Commands that never reach the Engine do not load it at all.
+ */
+let http: typeof Http | undefined;
+function loadHttp(): typeof Http {
+  http ??= createRequire(import.meta.url)('node:http') as typeof Http;
+  return http;
+}
+
 export interface HttpResponse {
   statusCode: number;
   headers: Record<string, string>;
@@ -37,45 +43,46 @@ export interface TransportTimeouts {
 
 export const DEFAULT_TIMEOUTS: TransportTimeouts = { connectMs: 10_000, requestMs: 60_000 };
 
-class EngineAgent extends Agent {
-  constructor(
-    private readonly open: () => Promise<Duplex>,
-    options: AgentOptions,
-  ) {
-    super(options);
+/** An Agent whose connections are ours: node:http pools them and speaks HTTP over them. */
+function engineAgent(open: () => Promise<Duplex>, options: AgentOptions): Http.Agent {
+  class EngineAgent extends loadHttp().Agent {
+    override createConnection(
+      _options: ClientRequestArgs,
+      callback?: (error: Error | null, stream: Duplex) => void,
+    ): undefined {
+      open().then(
+        (connection) => callback?.(null, connection),
+        (error: Error) => callback?.(error, undefined as unknown as Duplex),
+      );
+      return undefined;
+    }
   }
-
-  override createConnection(
-    _options: ClientRequestArgs,
-    callback?: (error: Error | null, stream: Duplex) => void,
-  ): undefined {
-    this.open().then(
-      (connection) => callback?.(null, connection),
-      (error: Error) => callback?.(error, undefined as unknown as Duplex),
-    );
-    return undefined;
-  }
+  return new EngineAgent(options);
 }
 
 export class EngineTransport {
-  /** Also given to dockerode for the image build, so that it goes the same way. */
-  readonly agent: Agent;
+  private pool: Http.Agent | undefined;
   private readonly hostHeader: string;
 
   constructor(
     readonly endpoint: DockerEndpoint,
-    env: NodeJS.ProcessEnv,
+    private readonly env: NodeJS.ProcessEnv,
     readonly timeouts: TransportTimeouts = DEFAULT_TIMEOUTS,
   ) {
-    const remote = endpoint.kind !== 'socket';
-    this.agent = new EngineAgent(() => openEngineConnection(endpoint, env, timeouts.connectMs), {
-      keepAlive: remote,
-      maxFreeSockets: 4,
-    });
     this.hostHeader =
       endpoint.kind === 'tcp'
         ? `${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`
         : 'docker';
+  }
+
+  /** The connections to the Engine; also given to dockerode for the image build, so that it goes the same way. */
+  get agent(): Http.Agent {
+    const { endpoint, env, timeouts } = this;
+    this.pool ??= engineAgent(() => openEngineConnection(endpoint, env, timeouts.connectMs), {
+      keepAlive: endpoint.kind !== 'socket',
+      maxFreeSockets: 4,
+    });
+    return this.pool;
   }
 
   /** A request whose whole answer is read; a connection kept alive that the Engine closed meanwhile is retried once. */
@@ -202,17 +209,21 @@ export class EngineTransport {
     payload: Buffer | undefined,
     headers: Record<string, string>,
   ): ClientRequest {
-    const req = httpRequest({
+    const options: Http.RequestOptions & { servername: string } = {
       agent: this.agent,
       method,
       path,
+      // No TLS name for node:http to work out from the Host header: our own connection does TLS,
+      // and working it out compiles Node's IPv6 pattern, some 10 ms of every command's start.
+      servername: '',
       headers: {
         Host: this.hostHeader,
         ...(payload ? { 'Content-Type': 'application/json' } : {}),
         'Content-Length': String(payload?.length ?? 0),
         ...headers,
       },
-    });
+    };
+    const req = loadHttp().request(options);
     req.end(payload);
     return req;
   }

@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type * as ChildProcesses from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { Duplex } from 'node:stream';
 import { DockerUnavailableError } from '../errors.js';
 import { log } from '../log.js';
@@ -55,6 +57,8 @@ export function openSshConnection(
 ): Duplex {
   const args = sshArguments(endpoint, connectTimeoutMs);
   log.debug('ssh connection to the Docker Engine', { args });
+  // Loaded only for an ssh endpoint: importing it costs every command some 10 ms at start.
+  const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof ChildProcesses;
   // Its own session, as the CLI does: no terminal to ask on, and our Ctrl+C is not its signal.
   const child = spawn('ssh', args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   endChildrenOnExit();
