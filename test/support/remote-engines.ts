@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -137,13 +138,15 @@ export interface SecondEngine {
 
 /**
  * A second dockerd with state of its own (data root, exec root, pid file, socket in `dir`), on a
- * TCP port with --tlsverify, and no bridge or iptables of its own so it leaves the host's network
- * alone. Started as `dockerd-test` (a link), so that `pgrep -x dockerd` still finds only the
- * machine's own Engine.
+ * TCP port with --tlsverify, and no iptables rules, so it leaves the host's network alone. Its
+ * default network is a bridge of its own made here: `--bridge none` would make dockerd delete
+ * docker0, the machine's own Engine's bridge, at start. Started as `dockerd-test` (a link), so
+ * that `pgrep -x dockerd` still finds only the machine's own Engine.
  */
 export async function startSecondEngine(dir: string, certs: Certificates): Promise<SecondEngine> {
   const socket = join(dir, 'docker.sock');
   const tlsPort = await freePort();
+  const bridge = await makeBridge();
   const binary = join(dir, 'dockerd-test');
   symlinkSync('/usr/sbin/dockerd', binary);
   writeFileSync(join(dir, 'daemon.json'), '{}');
@@ -159,7 +162,7 @@ export async function startSecondEngine(dir: string, certs: Certificates): Promi
     ],
     ...['--pidfile', join(dir, 'dockerd.pid'), '-H', `unix://${socket}`, '-H', `tcp://127.0.0.1:${tlsPort}`],
     ...['--tlsverify', '--tlscacert', certs.ca, '--tlscert', certs.serverCert, '--tlskey', certs.serverKey],
-    ...['--bridge', 'none', '--iptables=false', '--ip6tables=false'],
+    ...['--bridge', bridge.name, '--iptables=false', '--ip6tables=false', '--ip-masq=false'],
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const output: string[] = [];
@@ -172,9 +175,29 @@ export async function startSecondEngine(dir: string, certs: Certificates): Promi
   } catch (error) {
     writeFileSync(log, output.join(''));
     await stopChild(child);
+    await bridge.remove();
     throw error;
   }
-  return { socket, tlsPort, stop: () => stopChild(child) };
+  return {
+    socket,
+    tlsPort,
+    stop: async () => {
+      await stopChild(child);
+      await bridge.remove();
+    },
+  };
+}
+
+/** A bridge interface for the second Engine, on a /24 of 10.213.0.0/16 that no interface uses yet. */
+async function makeBridge(): Promise<{ name: string; remove: () => Promise<void> }> {
+  const name = `ctuibr${randomBytes(3).toString('hex')}`;
+  const used = (await execa('ip', ['-4', '-o', 'addr', 'show'])).stdout;
+  const third = [...Array(254).keys()].map((i) => i + 1).find((i) => !used.includes(`10.213.${i}.`));
+  if (third === undefined) throw new Error('no free 10.213.x.0/24 for the second Engine');
+  await execa('ip', ['link', 'add', name, 'type', 'bridge']);
+  await execa('ip', ['addr', 'add', `10.213.${third}.1/24`, 'dev', name]);
+  await execa('ip', ['link', 'set', name, 'up']);
+  return { name, remove: () => execa('ip', ['link', 'del', name], { reject: false }).then(() => undefined) };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
