@@ -81,6 +81,16 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // The Engine's ssh transport: the connection is the ssh child's own stdio (see the file).
+    files: ['src/docker/ssh-connection.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: processModules.filter((m) => m.name !== 'node:child_process') },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },

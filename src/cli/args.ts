@@ -20,7 +20,30 @@ export interface ParsedArgs {
 export const globalFlags: FlagSpec[] = [
   { name: 'help', description: 'show help for the command' },
   { name: 'log-level', value: true, description: 'debug, info, warn or error (log file only)' },
+  {
+    name: 'context',
+    value: true,
+    description: 'the Docker context to use (outranks DOCKER_HOST and DOCKER_CONTEXT, as in docker)',
+  },
 ];
+
+/**
+ * Global options written before the command, as `docker --context NAME ps` has them: taken off
+ * the front of argv, to be parsed with the command's own (`claude-tui --context box ls`).
+ */
+export function leadingGlobalOptions(argv: readonly string[]): { options: string[]; rest: string[] } {
+  const options: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const [name, inline] = (argv[i] ?? '').replace(/^--/, '').split(/=(.*)/s, 2);
+    const spec = argv[i]!.startsWith('--') && globalFlags.find((f) => f.name === name && f.name !== 'help');
+    if (!spec) break;
+    const width = spec.value && inline === undefined ? 2 : 1;
+    options.push(...argv.slice(i, i + width));
+    i += width;
+  }
+  return { options, rest: argv.slice(i) };
+}
 
 export function parseArgs(argv: readonly string[], allowed: readonly FlagSpec[]): ParsedArgs {
   const specs = new Map([...globalFlags, ...allowed].map((f) => [f.name, f]));

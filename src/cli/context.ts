@@ -1,4 +1,5 @@
 import { createAppSettingsStore } from '../config/app-settings.js';
+import { environmentForContext } from '../docker/docker-context.js';
 import { createDockerEngine } from '../docker/engine-http.js';
 import type { Terminal } from '../docker/exec-on-terminal.js';
 import type { HostServices } from '../project/host-services.js';
@@ -15,13 +16,16 @@ export interface CommandContext extends HostServices {
 }
 
 export function createContext(args: ParsedArgs, out: Output): CommandContext {
+  const context = typeof args.flags.context === 'string' ? args.flags.context : undefined;
+  // What we start (the watcher, the SSH relay) reaches the Engine `--context` chose, too.
+  const env = environmentForContext(process.env, context);
   return {
     args,
     out,
-    env: process.env,
+    env,
     cwd: process.cwd(),
     // Creating the engine client opens nothing; the first call does.
-    engine: createDockerEngine(process.env),
+    engine: createDockerEngine(env, { context }),
     processes: systemProcessRunner,
     cliPath: process.argv[1],
     settings: createAppSettingsStore(process.env, { notice: (text) => out.note(text) }),

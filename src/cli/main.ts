@@ -2,7 +2,7 @@ import { UsageError, UserError } from '../errors.js';
 import { isLogLevel, setLogLevel } from '../log.js';
 import { realFolder } from '../project/enclosing-project.js';
 import { VERSION } from '../version.js';
-import { parseArgs } from './args.js';
+import { leadingGlobalOptions, parseArgs, type ParsedArgs } from './args.js';
 import { findCommand } from './command-table.js';
 import { createContext, type CommandContext } from './context.js';
 import { commandHelp, mainHelp } from './help.js';
@@ -13,8 +13,14 @@ import { reportError } from './report-error.js';
 export async function main(argv: readonly string[]): Promise<number> {
   const out = createOutput();
   try {
-    const [name, ...rest] = argv;
-    if (name === undefined) return await openDashboard(createContext(parseArgs([], []), out));
+    const { options, rest: commandLine } = leadingGlobalOptions(argv);
+    const [name, ...afterName] = commandLine;
+    const rest = [...options, ...afterName];
+    if (name === undefined) {
+      const args = parseArgs(options, []);
+      setLogLevelFrom(args);
+      return await openDashboard(createContext(args, out));
+    }
     if (name === '--help' || name === '-h' || name === 'help') {
       out.line(mainHelp());
       return 0;
@@ -31,18 +37,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       out.line(commandHelp(command));
       return 0;
     }
-    const level = args.flags['log-level'] ?? process.env.CLAUDE_TUI_LOG_LEVEL;
-    if (typeof level === 'string') {
-      if (!isLogLevel(level))
-        throw new UsageError(`--log-level must be debug, info, warn or error, not "${level}".`);
-      setLogLevel(level);
-    }
+    setLogLevelFrom(args);
     const handler = await command.load();
     const code = await handler(createContext(args, out));
     return code ?? 0;
   } catch (error) {
     out.progress.end();
     return reportError(error, process.stderr, out.color);
+  }
+}
+
+function setLogLevelFrom(args: ParsedArgs): void {
+  const level = args.flags['log-level'] ?? process.env.CLAUDE_TUI_LOG_LEVEL;
+  if (typeof level === 'string') {
+    if (!isLogLevel(level))
+      throw new UsageError(`--log-level must be debug, info, warn or error, not "${level}".`);
+    setLogLevel(level);
   }
 }
 

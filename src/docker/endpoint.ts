@@ -3,70 +3,105 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DockerUnavailableError } from '../errors.js';
 
-/** How to reach the Engine: a unix socket, or plain HTTP over TCP. */
-export type DockerEndpoint = { kind: 'socket'; path: string } | { kind: 'tcp'; host: string; port: number };
+/** What a TLS connection to the Engine proves and presents, read from the files named in `from`. */
+export interface TlsMaterial {
+  /** The CA the Engine's certificate must be signed by; the system's CAs when absent. */
+  ca?: Buffer;
+  /** Our client certificate and its key, when there are both. */
+  cert?: Buffer;
+  key?: Buffer;
+  /** False: any certificate is taken (DOCKER_TLS without DOCKER_TLS_VERIFY, or a context's SkipTLSVerify). */
+  verify: boolean;
+  /** Where the files came from, for messages ("/home/me/.docker", "context remote"). */
+  from: string;
+}
+
+/** How to reach the Engine: a unix socket, TCP with or without TLS, or `ssh … docker system dial-stdio`. */
+export type DockerEndpoint =
+  | { kind: 'socket'; path: string }
+  | { kind: 'tcp'; host: string; port: number; tls?: TlsMaterial }
+  | { kind: 'ssh'; host: string; user?: string; port?: number; socketPath?: string };
 
 const defaultSocket = '/var/run/docker.sock';
 
-/**
- * DOCKER_HOST first (as the docker CLI does), then the system socket, then Docker Desktop's
- * per-user socket.
- */
-export function resolveDockerEndpoint(env: NodeJS.ProcessEnv = process.env): DockerEndpoint {
-  const host = env.DOCKER_HOST?.trim();
-  if (host) {
-    if (host.startsWith('unix://')) return { kind: 'socket', path: host.slice('unix://'.length) };
-    if (host.startsWith('tcp://') || host.startsWith('http://')) {
-      if (env.DOCKER_TLS_VERIFY) {
-        throw new DockerUnavailableError(
-          `DOCKER_HOST=${host} asks for TLS, which claude-tui does not support yet.`,
-          'Use a local socket (unset DOCKER_HOST) or an SSH tunnel to the remote socket.',
-        );
-      }
-      const url = new URL(host.replace(/^tcp:/, 'http:'));
-      // An IPv6 host keeps its brackets in a URL; the socket wants the bare address.
-      return { kind: 'tcp', host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 2375) };
-    }
-    throw new DockerUnavailableError(
-      `DOCKER_HOST=${host} is not a unix:// or tcp:// address.`,
-      'Set DOCKER_HOST to unix:///path/to/docker.sock or tcp://host:port, or unset it.',
-    );
-  }
+/** The local Engine: the system socket, else Docker Desktop's per-user socket. */
+export function localSocket(home: string = homedir()): DockerEndpoint {
   if (!existsSync(defaultSocket)) {
-    const desktop = join(homedir(), '.docker', 'run', 'docker.sock');
+    const desktop = join(home, '.docker', 'run', 'docker.sock');
     if (existsSync(desktop)) return { kind: 'socket', path: desktop };
   }
   return { kind: 'socket', path: defaultSocket };
 }
 
-export function describeEndpoint(endpoint: DockerEndpoint): string {
-  return endpoint.kind === 'socket' ? endpoint.path : `tcp://${endpoint.host}:${endpoint.port}`;
+/**
+ * A host as DOCKER_HOST or a context spells it, read as the Docker CLI reads it: unix://PATH,
+ * tcp://HOST[:PORT] (2375 when left out; TLS when `tls` is given), HOST:PORT alone meaning tcp,
+ * and ssh://[USER@]HOST[:PORT][/SOCKET]. `origin` says where the value came from ("DOCKER_HOST").
+ */
+export function parseDockerHost(value: string, origin: string, tls?: TlsMaterial): DockerEndpoint {
+  const host = value.trim();
+  const scheme = host.includes('://') ? host.slice(0, host.indexOf('://')) : 'tcp';
+  if (scheme === 'unix') return { kind: 'socket', path: host.slice('unix://'.length) || defaultSocket };
+  if (scheme === 'tcp' || scheme === 'http') return tcpEndpoint(host, origin, tls);
+  if (scheme === 'ssh') return sshEndpoint(host, origin);
+  throw new DockerUnavailableError(
+    `${origin} names ${host}, which is not a unix://, tcp:// or ssh:// address.`,
+    'Use unix:///path/to/docker.sock, tcp://host:port (with DOCKER_TLS_VERIFY for TLS) or ssh://user@host.',
+  );
 }
 
-/** Turns a connection failure into the message for its cause. */
-export function connectionError(endpoint: DockerEndpoint, code: string | undefined): DockerUnavailableError {
-  const where = describeEndpoint(endpoint);
-  switch (code) {
-    case 'ENOENT':
-      return new DockerUnavailableError(
-        `Docker is not running: there is no Docker socket at ${where}.`,
-        'Start the Docker Engine (for example `sudo systemctl start docker`, or open Docker Desktop) and try again.',
-      );
-    case 'ECONNREFUSED':
-      return new DockerUnavailableError(
-        `Docker is not running: nothing answers at ${where}.`,
-        'Start the Docker Engine (for example `sudo systemctl start docker`, or open Docker Desktop) and try again.',
-      );
-    case 'EACCES':
-    case 'EPERM':
-      return new DockerUnavailableError(
-        `No permission to use the Docker socket at ${where}.`,
-        'Add your user to the docker group (`sudo usermod -aG docker $USER`), log out and in again, then retry.',
-      );
-    default:
-      return new DockerUnavailableError(
-        `Cannot reach the Docker Engine at ${where}${code ? ` (${code})` : ''}.`,
-        'Check that Docker is running (`docker info`) and try again.',
-      );
+function tcpEndpoint(value: string, origin: string, tls: TlsMaterial | undefined): DockerEndpoint {
+  // A scheme of no default port, so that every port is kept as written (http:// would drop :80).
+  const address = value.replace(/^(tcp|http):\/\//, '');
+  const url = parseUrl(`tcp://${address.startsWith(':') ? 'localhost' : ''}${address}`, value, origin);
+  // An IPv6 host keeps its brackets in a URL; the socket wants the bare address.
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
+  return { kind: 'tcp', host, port: Number(url.port || 2375), ...(tls ? { tls } : {}) };
+}
+
+function sshEndpoint(value: string, origin: string): DockerEndpoint {
+  const url = parseUrl(value, value, origin);
+  const refuse = (why: string) =>
+    new DockerUnavailableError(
+      `${origin} names ${value}, which is not an ssh address the Docker CLI takes: ${why}.`,
+      'Use ssh://[user@]host[:port], the form `docker -H` takes.',
+    );
+  if (!url.hostname) throw refuse('it names no host');
+  if (url.password) throw refuse('a password in it is not supported (use a key)');
+  if (url.search || url.hash) throw refuse('query parameters and fragments are not allowed');
+  const socketPath = decodeURIComponent(url.pathname);
+  return {
+    kind: 'ssh',
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
+    ...(url.port ? { port: Number(url.port) } : {}),
+    ...(socketPath.replace(/\//g, '') ? { socketPath } : {}),
+  };
+}
+
+function parseUrl(text: string, value: string, origin: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new DockerUnavailableError(
+      `${origin} names ${value}, which is not a valid address.`,
+      'Use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host.',
+    );
+  }
+}
+
+export function describeEndpoint(endpoint: DockerEndpoint): string {
+  switch (endpoint.kind) {
+    case 'socket':
+      return endpoint.path;
+    case 'tcp': {
+      const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
+      const tls = endpoint.tls ? (endpoint.tls.verify ? ' (TLS)' : ' (TLS, not verified)') : '';
+      return `tcp://${host}:${endpoint.port}${tls}`;
+    }
+    case 'ssh':
+      return `ssh://${endpoint.user ? `${endpoint.user}@` : ''}${endpoint.host}${
+        endpoint.port ? `:${endpoint.port}` : ''
+      }${endpoint.socketPath ?? ''}`;
   }
 }

@@ -1,10 +1,19 @@
 import { readdir } from 'node:fs/promises';
+import type { Agent } from 'node:http';
+import type { DockerOptions } from 'dockerode';
 import { join, relative } from 'node:path';
-import { BuildStepError, EngineError } from '../errors.js';
+import { BuildStepError, DockerUnavailableError, EngineError, UserError } from '../errors.js';
 import { log } from '../log.js';
-import { connectionError, describeEndpoint, resolveDockerEndpoint, type DockerEndpoint } from './endpoint.js';
+import { connectionError } from './connection-error.js';
+import { resolveEngineTarget, type EngineTarget } from './docker-context.js';
+import { describeEndpoint } from './endpoint.js';
+import {
+  DEFAULT_TIMEOUTS,
+  EngineTransport,
+  type HttpResponse,
+  type TransportTimeouts,
+} from './engine-transport.js';
 import { followEvents } from './event-stream.js';
-import { httpRequest, type HttpResponse } from './http-over-socket.js';
 import {
   demultiplexer,
   startExecProcess,
@@ -30,13 +39,31 @@ import type {
   VolumeInspect,
 } from './engine.js';
 
+export interface EngineOptions {
+  /** `--context NAME`: outranks DOCKER_HOST and DOCKER_CONTEXT, as in the Docker CLI. */
+  context?: string;
+  timeouts?: Partial<TransportTimeouts>;
+}
+
 /**
- * The Engine API for everyday calls, made directly (http-over-socket.ts) because loading dockerode
- * costs about a quarter of a second, more than a whole `up` that has nothing to do; dockerode is
- * loaded only for what it does best, the streamed image build.
+ * The Engine API for everyday calls, made over our own transport (engine-transport.ts) because
+ * loading dockerode costs about a quarter of a second, more than a whole `up` that has nothing to
+ * do; dockerode is loaded only for what it does best, the streamed image build, and is handed the
+ * same transport. Which Engine: as the Docker CLI decides (docker-context.ts). Creating it opens
+ * nothing; a context that cannot be used fails the first call, not the commands that need no Engine.
  */
-export function createDockerEngine(env: NodeJS.ProcessEnv = process.env): DockerEngine {
-  return new HttpDockerEngine(resolveDockerEndpoint(env));
+export function createDockerEngine(
+  env: NodeJS.ProcessEnv = process.env,
+  options: EngineOptions = {},
+): DockerEngine {
+  try {
+    const target = resolveEngineTarget(env, options.context);
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    return new HttpDockerEngine({ target, transport: new EngineTransport(target.endpoint, env, timeouts) });
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return new HttpDockerEngine({ error, context: options.context ?? env.DOCKER_CONTEXT });
+  }
 }
 
 /** Events that change what exists or runs; exec events (every `docker exec`) are left out. */
@@ -67,15 +94,32 @@ function enc(value: string): string {
   return encodeURIComponent(value);
 }
 
+type Resolution =
+  { target: EngineTarget; transport: EngineTransport } | { error: UserError; context?: string };
+
 class HttpDockerEngine implements DockerEngine {
   readonly endpoint: string;
+  readonly context: string;
 
-  constructor(private readonly target: DockerEndpoint) {
-    this.endpoint = describeEndpoint(target);
+  constructor(private readonly resolution: Resolution) {
+    if ('error' in resolution) {
+      this.endpoint = 'unknown (the Docker context could not be read)';
+      this.context = resolution.context ?? 'unknown';
+      return;
+    }
+    const { endpoint, context, chosenBy } = resolution.target;
+    this.endpoint = describeEndpoint(endpoint);
+    this.context = chosenBy === 'default' ? context : `${context} (chosen by ${chosenBy})`;
   }
 
-  private send(method: string, path: string, body?: unknown): Promise<HttpResponse> {
-    return httpRequest(this.target, method, path, body);
+  /** The way to the Engine, or why there is none (a context that does not exist, say). */
+  private get transport(): EngineTransport {
+    if ('error' in this.resolution) throw this.resolution.error;
+    return this.resolution.transport;
+  }
+
+  private send(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<HttpResponse> {
+    return this.transport.request(method, path, body, timeoutMs);
   }
 
   /** A call whose 404 means "absent" rather than an error. */
@@ -85,8 +129,14 @@ class HttpDockerEngine implements DockerEngine {
     return this.parse<T>(res, 'GET', path);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<T> {
-    const res = await this.send(method, path, body);
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    okStatuses: number[] = [],
+    timeoutMs?: number,
+  ): Promise<T> {
+    const res = await this.send(method, path, body, timeoutMs);
     if (okStatuses.includes(res.statusCode)) return undefined as T;
     return this.parse<T>(res, method, path);
   }
@@ -137,11 +187,18 @@ class HttpDockerEngine implements DockerEngine {
   }
 
   async stopContainer(nameOrId: string, timeoutSeconds: number): Promise<void> {
-    await this.call('POST', `/containers/${enc(nameOrId)}/stop?t=${timeoutSeconds}`, undefined, [204, 304]);
+    const path = `/containers/${enc(nameOrId)}/stop?t=${timeoutSeconds}`;
+    await this.call('POST', path, undefined, [204, 304], this.waitingFor(timeoutSeconds));
   }
 
   async restartContainer(nameOrId: string, timeoutSeconds: number): Promise<void> {
-    await this.call('POST', `/containers/${enc(nameOrId)}/restart?t=${timeoutSeconds}`, undefined, [204]);
+    const path = `/containers/${enc(nameOrId)}/restart?t=${timeoutSeconds}`;
+    await this.call('POST', path, undefined, [204], this.waitingFor(timeoutSeconds));
+  }
+
+  /** A call the Engine answers only after waiting so long itself (a stop's grace time). */
+  private waitingFor(seconds: number): number {
+    return this.transport.timeouts.requestMs + seconds * 1000;
   }
 
   async removeContainer(nameOrId: string): Promise<void> {
@@ -163,8 +220,8 @@ class HttpDockerEngine implements DockerEngine {
     return stdout + stderr;
   }
 
-  startExec(request: ExecRequest, onOutput: ExecOutput): Promise<ExecProcess> {
-    return startExecProcess(this.target, request, onOutput);
+  async startExec(request: ExecRequest, onOutput: ExecOutput): Promise<ExecProcess> {
+    return startExecProcess(this.transport, request, onOutput);
   }
 
   inspectNetwork(name: string): Promise<NetworkInspect | undefined> {
@@ -218,7 +275,8 @@ class HttpDockerEngine implements DockerEngine {
   }
 
   diskUsage(): Promise<DiskUsage> {
-    return this.call('GET', '/system/df');
+    // It walks every volume: minutes on a big Engine are not a dead one.
+    return this.call('GET', '/system/df', undefined, [], this.transport.timeouts.requestMs * 5);
   }
 
   events(labels: LabelFilter, onEvent: (event: EngineEvent) => void, onEnd: (error?: Error) => void) {
@@ -232,8 +290,15 @@ class HttpDockerEngine implements DockerEngine {
         const actual = event.Actor.Attributes?.[key];
         return value === true ? actual !== undefined : actual === value;
       });
+    let transport: EngineTransport;
+    try {
+      transport = this.transport;
+    } catch (error) {
+      queueMicrotask(() => onEnd(error as Error));
+      return { close: () => undefined };
+    }
     return followEvents(
-      this.target,
+      transport,
       { type: ['container', 'image', 'volume', 'network'], event: LIFECYCLE_EVENTS },
       (event) => wanted(event) && onEvent(event),
       onEnd,
@@ -253,11 +318,16 @@ class HttpDockerEngine implements DockerEngine {
   }
 
   async buildImage(options: BuildOptions): Promise<void> {
+    const transport = this.transport;
     const { default: Docker } = await import('dockerode');
-    const docker =
-      this.target.kind === 'socket'
-        ? new Docker({ socketPath: this.target.path })
-        : new Docker({ host: this.target.host, port: this.target.port, protocol: 'http' });
+    // Our agent makes the connection (TLS and ssh included); the host is only a name for the URL.
+    const connection: DockerOptions & { agent: Agent } = {
+      host: 'docker',
+      port: 80,
+      protocol: 'http',
+      agent: transport.agent,
+    };
+    const docker = new Docker(connection);
     const src = await listFiles(options.contextDir);
     let stream: NodeJS.ReadableStream;
     try {
@@ -267,7 +337,7 @@ class HttpDockerEngine implements DockerEngine {
       );
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code) throw connectionError(this.target, code);
+      if (code && !(error instanceof DockerUnavailableError)) throw connectionError(transport.endpoint, code);
       throw error;
     }
     await new Promise<void>((resolve, reject) => {

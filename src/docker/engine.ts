@@ -136,6 +136,8 @@ export interface BuildOptions {
 export interface DockerEngine {
   /** Where the engine is reached, for messages. */
   readonly endpoint: string;
+  /** The Docker context that chose it, and what chose the context ("box (chosen by DOCKER_CONTEXT)"). */
+  readonly context?: string;
   ping(): Promise<void>;
   version(): Promise<EngineVersion>;
   info(): Promise<EngineInfo>;

@@ -1,8 +1,5 @@
-import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import type { DockerEndpoint } from './endpoint.js';
-import { EngineError } from '../errors.js';
-import { httpRequest, httpUpgrade, type HttpResponse } from './http-over-socket.js';
+import { refusal as refused, type EngineTransport, type UpgradedConnection } from './engine-transport.js';
 
 /**
  * A command in a container, as one two-way stream and an exit code: the exec is created, its
@@ -42,24 +39,13 @@ export interface ExecProcess {
   close(): void;
 }
 
-function refused(response: HttpResponse): EngineError {
-  let message = response.body.toString('utf8').trim();
-  try {
-    message = (JSON.parse(message) as { message?: string }).message ?? message;
-  } catch {
-    // Plain text answer.
-  }
-  return new EngineError(response.statusCode, message);
-}
-
 export async function startExecProcess(
-  target: DockerEndpoint,
+  transport: EngineTransport,
   request: ExecRequest,
   onOutput: ExecOutput,
 ): Promise<ExecProcess> {
   const { tty } = request;
-  const created = await httpRequest(
-    target,
+  const created = await transport.request(
     'POST',
     `/containers/${encodeURIComponent(request.container)}/exec`,
     {
@@ -78,21 +64,23 @@ export async function startExecProcess(
   );
   if (created.statusCode !== 201) throw refused(created);
   const { Id: id } = JSON.parse(created.body.toString('utf8')) as { Id: string };
-  const started = await httpUpgrade(target, 'POST', `/exec/${id}/start`, {
+  const started = await transport.upgrade('POST', `/exec/${id}/start`, {
     Detach: false,
     Tty: Boolean(tty),
   });
   if (!('socket' in started)) throw refused(started);
   const { socket, head } = started;
   // Keystrokes are a few bytes each: send each at once (this matters over TCP only).
-  if (tty) socket.setNoDelay(true);
+  if (tty) socket.setNoDelay?.(true);
   const read = tty ? (chunk: Buffer) => onOutput('stdout', chunk) : demultiplexer(onOutput);
   if (head.length) read(head);
   socket.on('data', read);
   socket.on('error', () => socket.destroy());
+  // node:http hands the connection over as it left it, which may be paused.
+  socket.resume();
   const exit = new Promise<number | null>((resolve) => {
     socket.on('close', () => {
-      httpRequest(target, 'GET', `/exec/${id}/json`).then(
+      transport.request('GET', `/exec/${id}/json`).then(
         (inspect) =>
           resolve((JSON.parse(inspect.body.toString('utf8')) as { ExitCode: number | null }).ExitCode),
         () => resolve(null),
@@ -102,7 +90,7 @@ export async function startExecProcess(
   return {
     stdin: socketInput(socket),
     resize: ({ rows, cols }) => {
-      void httpRequest(target, 'POST', `/exec/${id}/resize?h=${rows}&w=${cols}`).catch(() => undefined);
+      void transport.request('POST', `/exec/${id}/resize?h=${rows}&w=${cols}`).catch(() => undefined);
     },
     pause: () => socket.pause(),
     resume: () => socket.resume(),
@@ -112,7 +100,7 @@ export async function startExecProcess(
 }
 
 /** The connection's writing half as a stream of its own: ending it half-closes the connection. */
-function socketInput(socket: Socket): Writable {
+function socketInput(socket: UpgradedConnection): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
       if (socket.destroyed) return callback();

@@ -54,12 +54,16 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
 
   results.push(await credentialCheck(deps));
 
+  // The endpoint and the Docker context that chose it, so a remote Engine is never a surprise.
+  const context = deps.engine.context;
   try {
     await deps.engine.ping();
-    results.push({ name: 'docker socket', outcome: 'ok', detail: `answers at ${deps.engine.endpoint}` });
+    const detail = `answers at ${deps.engine.endpoint}${context ? `; Docker context: ${context}` : ''}`;
+    results.push({ name: 'docker socket', outcome: 'ok', detail });
   } catch (error) {
     if (!(error instanceof DockerUnavailableError)) throw error;
-    results.push({ name: 'docker socket', outcome: 'fail', detail: error.message, fix: error.hint });
+    const detail = `${error.message}${context ? ` Docker context: ${context}.` : ''}`;
+    results.push({ name: 'docker socket', outcome: 'fail', detail, fix: error.hint });
     return results;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globalFlags, parseArgs, type FlagSpec } from '../../src/cli/args.js';
+import { globalFlags, leadingGlobalOptions, parseArgs, type FlagSpec } from '../../src/cli/args.js';
 import { ExitCode, UsageError } from '../../src/errors.js';
 
 const json: FlagSpec = { name: 'json', description: 'json' };
@@ -46,11 +46,28 @@ describe('parseArgs', () => {
   });
 
   it('knows the global flags for every command', () => {
-    expect(globalFlags.map((f) => f.name)).toEqual(['help', 'log-level']);
-    expect(parseArgs(['--help', '--log-level', 'warn'], []).flags).toEqual({
+    expect(globalFlags.map((f) => f.name)).toEqual(['help', 'log-level', 'context']);
+    expect(parseArgs(['--help', '--log-level', 'warn', '--context', 'box'], []).flags).toEqual({
       help: true,
       'log-level': 'warn',
+      context: 'box',
     });
+  });
+
+  it('takes global options written before the command, as docker does, and stops at the first other word', () => {
+    expect(leadingGlobalOptions(['--context', 'box', 'ls', '--json'])).toEqual({
+      options: ['--context', 'box'],
+      rest: ['ls', '--json'],
+    });
+    expect(leadingGlobalOptions(['--context=box', '--log-level', 'debug'])).toEqual({
+      options: ['--context=box', '--log-level', 'debug'],
+      rest: [],
+    });
+    expect(leadingGlobalOptions(['ls', '--context', 'box'])).toEqual({
+      options: [],
+      rest: ['ls', '--context', 'box'],
+    });
+    expect(leadingGlobalOptions(['--help', 'ls'])).toEqual({ options: [], rest: ['--help', 'ls'] });
   });
 
   it('treats -h as --help', () => {

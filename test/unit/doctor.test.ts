@@ -1,6 +1,6 @@
 import type { Credential } from '../../src/auth/credential.js';
 import { describe, expect, it } from 'vitest';
-import { connectionError } from '../../src/docker/endpoint.js';
+import { connectionError } from '../../src/docker/connection-error.js';
 import type { DockerEngine, EngineVersion, ImageSummary } from '../../src/docker/engine.js';
 import { LABEL } from '../../src/docker/labels.js';
 import { DockerUnavailableError, UserError } from '../../src/errors.js';
@@ -16,7 +16,7 @@ import type { ProjectPlan } from '../../src/project/project-runtime.js';
 /** A DockerEngine with only the given methods; any other call fails the test. */
 function fakeEngine(methods: Partial<DockerEngine>): DockerEngine & { calls: string[] } {
   const calls: string[] = [];
-  const base = { endpoint: '/var/run/docker.sock', calls, ...methods };
+  const base = { endpoint: '/var/run/docker.sock', context: undefined, calls, ...methods };
   return new Proxy(base, {
     get(target, property, receiver) {
       if (typeof property === 'string' && !(property in target)) {
@@ -146,6 +146,29 @@ describe('runDoctor', () => {
     expect(socket.fix).toContain('docker group');
     expect(engine.calls).toEqual(['ping']);
     expect(planned).toBe(false);
+  });
+
+  it('names the endpoint and the Docker context in use, whether it answers or not', async () => {
+    const context = 'box (chosen by --context)';
+    const answering = fakeEngine({
+      endpoint: 'tcp://box:2376 (TLS)',
+      context,
+      ping: () => Promise.resolve(),
+      info: () => Promise.resolve(linuxEngine),
+      version: () => Promise.resolve(engineVersion('1.41')),
+    });
+    expect(byName(await runDoctor(deps(answering)), 'docker socket')?.detail).toBe(
+      'answers at tcp://box:2376 (TLS); Docker context: box (chosen by --context)',
+    );
+    const down = fakeEngine({
+      context,
+      ping: () => Promise.reject(connectionError({ kind: 'tcp', host: 'box', port: 2376 }, 'ECONNREFUSED')),
+    });
+    const check = byName(await runDoctor(deps(down)), 'docker socket')!;
+    expect(check.detail).toBe(
+      'Nothing answers at tcp://box:2376. Docker context: box (chosen by --context).',
+    );
+    expect(check.fix).toContain('listens on port 2376');
   });
 
   it('rethrows a ping failure that is not a Docker-unavailable error (a bug)', async () => {
