@@ -227,6 +227,30 @@ describe.skipIf(!dockerAvailable())('remote projects (a TLS Engine and an ssh://
         expect(after.branches).toBe(before.branches.replace(headBefore, head));
       });
 
+      it('sends a policy change and a new git identity to the Engine, in place', async () => {
+        const add = await cli(['allow', 'add', 'far.test', '--project', project.dir]);
+        expect(add.exitCode, add.stderr).toBe(0);
+        const domains = await execText(engine, project.names.gateway, [
+          'cat',
+          '/etc/claude-tui/policy/domains.txt',
+        ]);
+        expect(domains.stdout).toContain('far.test');
+        const status = await execText(engine, project.names.gateway, [
+          '/usr/local/lib/claude-tui/firewall',
+          'status',
+        ]);
+        expect(status.stdout).toMatch(/^protected: 1 names/);
+
+        const identity = () => execText(engine, project.names.agent, ['cat', '/etc/claude-tui/git-identity']);
+        expect((await identity()).stdout).toContain('Host Person');
+        await hostGit(project.dir, ['config', 'user.name', 'Far Person']);
+        const start = await cli(['start', project.dir, '--git', '--name', 'g2']);
+        expect(start.exitCode, start.stderr).toBe(0);
+        // The project's agent, running all along, sees it too: the file was rewritten, not replaced.
+        expect((await identity()).stdout).toContain('Far Person');
+        expect((await cli(['stop', 'g2', '--project', project.dir])).exitCode).toBe(0);
+      });
+
       it('refuses ssh.agent before making anything', async () => {
         const other = await remoteTestProject('remote-ssh-agent', ['ssh:', '  agent: true']);
         const up = await cli(['up', other.dir, '--yes']);
