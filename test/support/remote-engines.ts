@@ -201,7 +201,11 @@ export async function startSecondEngine(
 async function makeBridge(outbound: boolean): Promise<{ name: string; remove: () => Promise<void> }> {
   const name = `ctuibr${randomBytes(3).toString('hex')}`;
   const used = (await execa('ip', ['-4', '-o', 'addr', 'show'])).stdout;
-  const third = [...Array(254).keys()].map((i) => i + 1).find((i) => !used.includes(`10.213.${i}.`));
+  // From a random point: runs started at the same moment would otherwise take the same one.
+  const offset = randomBytes(1)[0] ?? 0;
+  const third = [...Array(254).keys()]
+    .map((i) => ((i + offset) % 254) + 1)
+    .find((i) => !used.includes(`10.213.${i}.`));
   if (third === undefined) throw new Error('no free 10.213.x.0/24 for the second Engine');
   await execa('ip', ['link', 'add', name, 'type', 'bridge']);
   await execa('ip', ['addr', 'add', `10.213.${third}.1/24`, 'dev', name]);
