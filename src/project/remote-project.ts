@@ -57,6 +57,6 @@ export function placeOnEngine(runtime: ProjectRuntime, files: EngineFilesPlace):
     engineFiles: files,
     policyDir: `${files.dir}/policy`,
     resolvConf: runtime.resolvConf === undefined ? undefined : `${files.dir}/resolv.conf`,
-    gitIdentity: `${files.dir}/git-identity`,
+    ...(runtime.gitIdentity === undefined ? {} : { gitIdentity: `${files.dir}/git-identity` }),
   };
 }

@@ -251,6 +251,53 @@ describe.skipIf(!dockerAvailable())('remote projects (a TLS Engine and an ssh://
         expect((await cli(['stop', 'g2', '--project', project.dir])).exitCode).toBe(0);
       });
 
+      it('logs in through a pair on that Engine, which leaves nothing behind', async () => {
+        // The agent's `setup-token`, as the fake agent does it, written into the config itself:
+        // the login's pair has no clone to run it from.
+        const setupToken = [
+          'echo https://claude.ai/oauth/authorize?code=true',
+          'printf "Paste code here > "',
+          'read -r code',
+          't="sk-ant-oat01-$code"',
+          'while [ ${#t} -lt 108 ]; do t="${t}x"; done',
+          'echo',
+          'echo "Your OAuth token (valid for 1 year):"',
+          'echo',
+          'echo "$t"',
+        ].join('; ');
+        const base = await remoteTestProject('remote-login');
+        writeFileSync(
+          join(base.dir, '.claude', 'claude-tui.yaml'),
+          `agent:\n  command: [bash, -c, ${JSON.stringify(setupToken)}, agent]\n`,
+        );
+        // The login runs the agent command as approved.
+        const approve = await cli(['approve', base.dir, '--yes']);
+        expect(approve.exitCode, approve.stderr).toBe(0);
+        const term = new TerminalHarness(
+          ['login', '--project', base.dir],
+          { cols: 100, rows: 30 },
+          {
+            HOME: gitHome,
+            ...remote.env(),
+          },
+        );
+        await term.waitFor('Paste code here', 120_000);
+        // The login's pair is named after the process that made it (other runs may log in too).
+        const ours = (name: string) => name.includes(`claude-tui-login-${term.proc.pid}-`);
+        const pair = (await engine.listContainers({ [LABEL.managed]: 'true' }))
+          .flatMap((c) => c.Names)
+          .filter(ours);
+        expect(pair.length).toBe(2);
+        term.write('code-1234\r');
+        expect(await term.exitCode()).toBe(0);
+        expect(term.raw).toContain('sk-ant-oat01-…xxxx');
+        const left = [
+          ...(await engine.listContainers({ [LABEL.managed]: 'true' })).flatMap((c) => c.Names),
+          ...(await engine.listVolumes({ [LABEL.managed]: 'true' })).map((v) => v.Name),
+        ];
+        expect(left.filter(ours)).toEqual([]);
+      });
+
       it('refuses ssh.agent before making anything', async () => {
         const other = await remoteTestProject('remote-ssh-agent', ['ssh:', '  agent: true']);
         const up = await cli(['up', other.dir, '--yes']);
