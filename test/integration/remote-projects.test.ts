@@ -281,21 +281,29 @@ describe.skipIf(!dockerAvailable())('remote projects (a TLS Engine and an ssh://
             ...remote.env(),
           },
         );
-        await term.waitFor('Paste code here', 120_000);
-        // The login's pair is named after the process that made it (other runs may log in too).
-        const ours = (name: string) => name.includes(`claude-tui-login-${term.proc.pid}-`);
-        const pair = (await engine.listContainers({ [LABEL.managed]: 'true' }))
-          .flatMap((c) => c.Names)
-          .filter(ours);
-        expect(pair.length).toBe(2);
-        term.write('code-1234\r');
-        expect(await term.exitCode()).toBe(0);
-        expect(term.raw).toContain('sk-ant-oat01-…xxxx');
-        const left = [
-          ...(await engine.listContainers({ [LABEL.managed]: 'true' })).flatMap((c) => c.Names),
-          ...(await engine.listVolumes({ [LABEL.managed]: 'true' })).map((v) => v.Name),
-        ];
-        expect(left.filter(ours)).toEqual([]);
+        let exited = false;
+        void term.exit.then(() => (exited = true));
+        try {
+          await term.waitFor('Paste code here', 120_000);
+          // The login's pair is named after the process that made it (other runs may log in too).
+          const ours = (name: string) => name.includes(`claude-tui-login-${term.proc.pid}-`);
+          const pair = (await engine.listContainers({ [LABEL.managed]: 'true' }))
+            .flatMap((c) => c.Names)
+            .filter(ours);
+          expect(pair.length).toBe(2);
+          term.write('code-1234\r');
+          expect(await term.exitCode()).toBe(0);
+          expect(term.raw).toContain('sk-ant-oat01-…xxxx');
+          const left = [
+            ...(await engine.listContainers({ [LABEL.managed]: 'true' })).flatMap((c) => c.Names),
+            ...(await engine.listVolumes({ [LABEL.managed]: 'true' })).map((v) => v.Name),
+          ];
+          expect(left.filter(ours)).toEqual([]);
+        } finally {
+          // A login cut short by a failure here takes its pair down on SIGTERM, as a person's would.
+          if (!exited) term.proc.kill('SIGTERM');
+          await term.exit;
+        }
       });
 
       it('refuses ssh.agent before making anything', async () => {
