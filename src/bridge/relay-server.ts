@@ -1,10 +1,9 @@
-import { chown, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import type { BridgePolicy } from '../config/bridge-policy.js';
 import type { DockerEngine } from '../docker/engine.js';
 import { log } from '../log.js';
+import { serveSocketUntilGone } from '../system/socket-service.js';
 import type { BridgeCall } from './call-log.js';
-import { BRIDGE_SOCKET_NAME, writeCommandLinks, type BridgeRelayPaths } from './relay-files.js';
+import { writeCommandLinks, type BridgeRelayPaths } from './relay-files.js';
 import { serveCall } from './serve-call.js';
 
 /**
@@ -35,62 +34,29 @@ export async function serveBridgeRelay(options: BridgeRelayOptions): Promise<voi
   const { paths } = options;
   const links = commandLinks(options);
   await links.refresh();
-  // A socket's path may be only 107 bytes long; from inside its folder, ours is short.
-  const socket = paths.socket.length < 100 ? paths.socket : BRIDGE_SOCKET_NAME;
-  if (socket === BRIDGE_SOCKET_NAME) process.chdir(paths.dir);
-  await rm(socket, { force: true });
-  const open = new Set<Socket>();
   const policy = async () => {
     const now = await options.policy();
     await links.follow(now);
     return now;
   };
-  const server = createServer({ pauseOnConnect: true }, (client) => {
-    open.add(client);
-    client.on('close', () => open.delete(client));
-    void serveCall(client, {
-      engine: options.engine,
-      policy,
-      defaultUser: options.defaultUser,
-      record: options.record,
-      ...(options.hangupGraceMs !== undefined ? { hangupGraceMs: options.hangupGraceMs } : {}),
-    });
+  log.info('bridge relay starts', { dir: paths.dir });
+  const why = await serveSocketUntilGone({
+    socket: paths.socket,
+    pidFile: paths.pid,
+    owner: options.owner,
+    maxConnections: MAX_CONNECTIONS,
+    checkEveryMs: options.checkEveryMs,
+    // The approval may have changed with no call to notice it: the links follow it anyway.
+    onCheck: () => void links.refresh(),
+    serve: (client) =>
+      void serveCall(client, {
+        engine: options.engine,
+        policy,
+        defaultUser: options.defaultUser,
+        record: options.record,
+        ...(options.hangupGraceMs !== undefined ? { hangupGraceMs: options.hangupGraceMs } : {}),
+      }),
   });
-  server.maxConnections = MAX_CONNECTIONS;
-  // Made owner-only from the start: no moment in which another user could connect.
-  const umask = process.umask(0o177);
-  try {
-    await listen(server, socket);
-  } finally {
-    process.umask(umask);
-  }
-  if (options.owner) await chown(socket, options.owner.uid, options.owner.gid);
-  const ours = (await stat(socket)).ino;
-  await writeFile(paths.pid, String(process.pid));
-  log.info('bridge relay listening', { dir: paths.dir });
-
-  const stillOurs = () =>
-    stat(socket).then(
-      (now) => now.ino === ours,
-      () => false,
-    );
-  let timer: NodeJS.Timeout | undefined;
-  const why = await new Promise<string>((resolve) => {
-    timer = setInterval(() => {
-      void stillOurs().then((ok) => {
-        if (!ok) resolve('its socket was removed or taken over');
-        else void links.refresh();
-      });
-    }, options.checkEveryMs ?? 2000);
-    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
-      process.once(signal, () => resolve(signal));
-  });
-  clearInterval(timer);
-  // Not close(): libuv would unlink the socket's path, which may be another relay's by now.
-  server.unref();
-  for (const client of open) client.destroy();
-  if (await stillOurs()) await rm(socket, { force: true });
-  if ((await readFile(paths.pid, 'utf8').catch(() => '')) === String(process.pid)) await rm(paths.pid);
   log.info('bridge relay ends', { dir: paths.dir, why });
 }
 
@@ -108,14 +74,4 @@ function commandLinks(options: BridgeRelayOptions) {
     follow,
     refresh: async () => follow(await options.policy().catch(() => undefined)),
   };
-}
-
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
