@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
 import type { ProjectAlerts } from '../../app/project-alerts.js';
 import { summarizePending } from '../../policy/describe-pending.js';
 import type { ProjectStatus } from '../../project/status.js';
@@ -16,6 +15,7 @@ import {
   type DashboardState,
 } from '../state.js';
 import { stateColour, useTheme } from '../theme.js';
+import { useNow } from '../hooks/use-now.js';
 
 /** Wide enough for projects on the left and the sessions with their preview on the right. */
 const TWO_COLUMNS_FROM = 110;
@@ -246,15 +246,6 @@ function ProjectRow({
 
 /** Ages on screen move on by themselves; a redraw this often keeps them true at no real cost. */
 const AGES_EVERY_MS = 10_000;
-
-function useNow(everyMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
-}
 
 function SessionRow({ session, attention, now }: { session: SessionInfo; attention: boolean; now: number }) {
   const theme = useTheme();
