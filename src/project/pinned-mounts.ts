@@ -38,7 +38,9 @@ export function pinnedMounts(mounts: readonly SpecMount[]): PinnedMount[] {
   const binds = mounts.filter((m) => m.Type === 'bind' && m.Source);
   const writable = binds.filter((m) => !m.ReadOnly);
   return binds.flatMap((mount) => {
-    const base = writable.find((w) => w !== mount && mount.Source!.startsWith(`${w.Source!.replace(/\/+$/, '')}/`));
+    const base = writable.find(
+      (w) => w !== mount && mount.Source!.startsWith(`${w.Source!.replace(/\/+$/, '')}/`),
+    );
     if (!base) return [];
     const below = mount.Source!.slice(base.Source!.replace(/\/+$/, '').length + 1);
     return [{ target: mount.Target, base: base.Target, below }];

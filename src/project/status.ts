@@ -87,9 +87,12 @@ export async function projectStatus(engine: DockerEngine, project: ProjectIdenti
     inspectPair(engine, project),
   ]);
   const status = summarize(project, containers, volumes, firewall);
-  if (pair && (!pair.agent.State.Running || pair.agent.State.Restarting === true)) {
+  // The agent's own start checks refused it (Docker then restarts it in a loop, briefly running).
+  const { agent } = pair ?? {};
+  if (agent && (!agent.State.Running || agent.State.Restarting === true || agent.RestartCount > 0)) {
     const refused = await startRefusal(engine, project.names.agent);
-    if (refused) return { ...status, stateReason: refused };
+    if (refused)
+      return { ...status, state: status.state === 'up' ? 'partial' : status.state, stateReason: refused };
   }
   if (status.state === 'up' && pair && agentLeftBehind(pair.gateway, pair.agent)) {
     return {

@@ -36,7 +36,8 @@ const pinsOf = (env: readonly string[] | undefined) =>
 describe('pinned mounts: binds whose source a writable mount holds', () => {
   it('pins every bind inside the workspace or a writable mount, and nothing else', () => {
     const spec = agentSpec(project, runtime());
-    const mounts = (spec.HostConfig as { Mounts: { Type: string; Source?: string; Target: string }[] }).Mounts;
+    const mounts = (spec.HostConfig as { Mounts: { Type: string; Source?: string; Target: string }[] })
+      .Mounts;
     expect(pinnedMounts(mounts)).toEqual([
       { target: '/workspace/.git/hooks', base: '/workspace', below: '.git/hooks' },
       { target: '/workspace/.git/config', base: '/workspace', below: '.git/config' },
@@ -83,7 +84,9 @@ describe('lastRefusal: why the start checks refused, from the container log', ()
   });
 
   it('says nothing once a later start got past the checks, or when none refused', () => {
-    expect(lastRefusal([...refusal, 'claude-tui-entrypoint[agent]: ready as 1000:1000'].join('\n'))).toBeUndefined();
+    expect(
+      lastRefusal([...refusal, 'claude-tui-entrypoint[agent]: ready as 1000:1000'].join('\n')),
+    ).toBeUndefined();
     expect(lastRefusal('claude-tui-entrypoint[agent]: ready as 1000:1000\n')).toBeUndefined();
   });
 });
