@@ -2,8 +2,7 @@ import type { ParsedArgs } from './args.js';
 
 type Where = (args: ParsedArgs) => string | undefined | null;
 
-const flag = (args: ParsedArgs) =>
-  typeof args.flags.project === 'string' ? args.flags.project : undefined;
+const flag = (args: ParsedArgs) => (typeof args.flags.project === 'string' ? args.flags.project : undefined);
 /** `[DIR]`, or `--project DIR` where the command takes both. */
 const dirArgument: Where = (args) => args.positionals[0] ?? flag(args);
 /** A session's NAME first: the project is `--project DIR`, else the current folder. */

@@ -93,7 +93,11 @@ export function createAppSettingsStore(
       const known = conf.get('projects');
       const kept = engine ?? known.find((p) => p.dir === projectDir)?.engine;
       const others = known.filter((p) => p.dir !== projectDir);
-      const entry = { dir: projectDir, lastUsed: new Date().toISOString(), ...(kept ? { engine: kept } : {}) };
+      const entry = {
+        dir: projectDir,
+        lastUsed: new Date().toISOString(),
+        ...(kept ? { engine: kept } : {}),
+      };
       conf.set('projects', [...others, entry]);
     },
     async forgetProject(projectDir) {

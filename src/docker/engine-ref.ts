@@ -9,8 +9,7 @@ import { DEFAULT_CONTEXT, dockerConfigDir, type EngineTarget } from './docker-co
  * later (which is remembered as a host of its own).
  */
 export type EngineRef =
-  | { context: string }
-  | { host: string; tlsVerify?: boolean; tls?: boolean; certPath?: string };
+  { context: string } | { host: string; tlsVerify?: boolean; tls?: boolean; certPath?: string };
 
 /** The Engine's key: its context's name, or the address DOCKER_HOST gave. */
 export function engineId(ref: EngineRef): string {
@@ -32,7 +31,13 @@ export function engineRefOf(target: EngineTarget, env: NodeJS.ProcessEnv): Engin
   };
 }
 
-const ENGINE_VARIABLES = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH'];
+const ENGINE_VARIABLES = [
+  'DOCKER_HOST',
+  'DOCKER_CONTEXT',
+  'DOCKER_TLS_VERIFY',
+  'DOCKER_TLS',
+  'DOCKER_CERT_PATH',
+];
 
 /**
  * The environment that reaches the remembered Engine, for our client and for the processes we
@@ -45,7 +50,9 @@ export function environmentForEngine(env: NodeJS.ProcessEnv, ref: EngineRef): No
     const tls =
       ref.context === DEFAULT_CONTEXT
         ? Object.fromEntries(
-            ['DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH'].flatMap((k) => (env[k] ? [[k, env[k]]] : [])),
+            ['DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH'].flatMap((k) =>
+              env[k] ? [[k, env[k]]] : [],
+            ),
           )
         : {};
     return { ...rest, ...tls, DOCKER_CONTEXT: ref.context };

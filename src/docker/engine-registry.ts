@@ -67,7 +67,10 @@ function currentChoice(
     if (!(error instanceof UserError)) throw error;
     // A context that cannot be read: named all the same; its client says why at the first call.
     const named = contextOption ?? env.DOCKER_CONTEXT;
-    const target = { context: named ?? DEFAULT_CONTEXT, chosenBy: contextOption ? '--context' : 'DOCKER_CONTEXT' } as const;
+    const target = {
+      context: named ?? DEFAULT_CONTEXT,
+      chosenBy: contextOption ? '--context' : 'DOCKER_CONTEXT',
+    } as const;
     return { ref: { context: target.context }, chosenBy: named ? target.chosenBy : 'default' };
   }
 }

@@ -15,7 +15,10 @@ export interface EngineGroup {
  * The Engines to show: the current one first, then every other Engine a project remembers, by
  * name. Two names of one Engine (a context and DOCKER_HOST, say) are one group.
  */
-export function engineGroups(engines: EngineRegistry, settings: Pick<AppSettings, 'projects'>): EngineGroup[] {
+export function engineGroups(
+  engines: EngineRegistry,
+  settings: Pick<AppSettings, 'projects'>,
+): EngineGroup[] {
   const groups: EngineGroup[] = [{ handle: engines.current, current: true, known: [] }];
   for (const project of settings.projects) {
     const handle = project.engine ? engines.get(project.engine) : engines.current;

@@ -43,7 +43,13 @@ export const listCommand: CommandHandler = async (ctx) => {
 };
 
 function projectRow(p: ProjectStatus): string[] {
-  return [p.name, p.folderMissing ? 'folder missing' : p.state, containerState(p.gateway), containerState(p.agent), p.dir];
+  return [
+    p.name,
+    p.folderMissing ? 'folder missing' : p.state,
+    containerState(p.gateway),
+    containerState(p.agent),
+    p.dir,
+  ];
 }
 
 function engineJson(listing: EngineListing) {
