@@ -337,13 +337,17 @@ function withEngineProjects(
 
 /** The projects as shown, with a heading for each Engine before its projects (only with several Engines). */
 export type ProjectListRow =
-  { kind: 'engine'; engine: EngineView } | { kind: 'project'; project: ListedProject };
+  | { kind: 'engine'; engine: EngineView }
+  | { kind: 'engine-down'; engine: EngineView }
+  | { kind: 'project'; project: ListedProject };
 
 export function projectListRows(state: DashboardState): ProjectListRow[] {
   const projects = visibleProjects(state);
   if (state.engines.length < 2) return projects.map((project) => ({ kind: 'project', project }));
   return state.engines.flatMap((engine) => [
     { kind: 'engine' as const, engine },
+    // Why it cannot be reached gets a line of its own: the reason names the address, and is long.
+    ...(engine.down ? [{ kind: 'engine-down' as const, engine }] : []),
     ...projects
       .filter((p) => p.engine === engine.id)
       .map((project) => ({ kind: 'project' as const, project })),

@@ -44,7 +44,7 @@ describe('the dashboard groups projects by Engine', () => {
       { type: 'projects-loaded', engine: 'default', projects: [project('/l/near'), project('/l/other')] },
     );
     const rows = projectListRows(state).map((r) =>
-      r.kind === 'engine' ? `# ${r.engine.id}` : r.project.dir,
+      r.kind === 'project' ? r.project.dir : `# ${r.engine.id}`,
     );
     expect(rows).toEqual(['# default', '/l/near', '/l/other', '# box', '/r/far']);
     // A later answer never moves the selection.

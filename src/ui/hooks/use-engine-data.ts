@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, type Dispatch } from 'react';
+import { DockerUnavailableError } from '../../errors.js';
 import type { DashboardDomain } from '../dashboard-domain.js';
 import { describeError } from '../describe-error.js';
 import { retryDelay } from '../engine-backoff.js';
@@ -73,7 +74,8 @@ export function useEngineData(domain: DashboardDomain, dispatch: Dispatch<Action
           dispatch({ type: 'projects-loaded', engine, projects });
           await readFirewalls(projects.filter((p) => p.gateway?.state === 'running').map((p) => p.dir));
         } catch (error) {
-          if (alive.current)
+          // An Engine going away is said on its heading (or the banner), not in the status line.
+          if (alive.current && !(error instanceof DockerUnavailableError))
             dispatch({ type: 'status', status: { kind: 'error', text: describeError(error) } });
         }
       })();

@@ -80,6 +80,8 @@ export function ProjectsScreen({
         row={(r) =>
           r.kind === 'engine' ? (
             <EngineHeading engine={r.engine} />
+          ) : r.kind === 'engine-down' ? (
+            <Text color={theme.warn}>{`    ${r.engine.down?.reason ?? ''}`}</Text>
           ) : (
             <ProjectRow
               project={r.project}
@@ -216,17 +218,17 @@ function alertLine(alerts: ProjectAlerts | undefined): string | null {
 /** An Engine above its projects: its name, where it is, and whether it answers (why not, since when). */
 function EngineHeading({ engine }: { engine: EngineView }) {
   const theme = useTheme();
-  const where = `${engine.id}${engine.endpoint === engine.id ? '' : ` · ${engine.endpoint}`}`;
-  return (
+  const where = engine.endpoint === engine.id ? '' : ` · ${engine.endpoint}`;
+  // Unreachable: the reason, on the line below, names the address.
+  return engine.down ? (
     <>
-      <Text bold>{`ENGINE ${where}`}</Text>
-      {engine.down ? (
-        <Text
-          color={theme.warn}
-        >{` · unreachable since ${clock(engine.down.since)}: ${engine.down.reason}`}</Text>
-      ) : (
-        <Text dimColor={theme.dim}>{engine.read ? ' · reachable' : ' · reading…'}</Text>
-      )}
+      <Text bold>{`ENGINE ${engine.id}`}</Text>
+      <Text color={theme.warn}>{` · unreachable since ${clock(engine.down.since)}`}</Text>
+    </>
+  ) : (
+    <>
+      <Text bold>{`ENGINE ${engine.id}${where}`}</Text>
+      <Text dimColor={theme.dim}>{engine.read ? ' · reachable' : ' · reading…'}</Text>
     </>
   );
 }
