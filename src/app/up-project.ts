@@ -63,7 +63,7 @@ export async function upProject(
     { ...plan, runtime: { ...plan.runtime, ...lent } },
   );
   if (result.changed) await refreshGitIdentity(services, project);
-  if (result.changed) await services.settings.rememberProject(project.dir);
+  if (result.changed) await services.settings.rememberProject(project.dir, services.engineRef);
   const mcpNotes = await applyMcpServers(services, project, review.approved, plan.stateDir);
   // Told once, here, and measured from now on (a baseline that still holds is kept as it is).
   if (!measured || measured.length) await resetHostRunWatch(services, project, app);

@@ -143,12 +143,17 @@ export interface SecondEngine {
  * docker0, the machine's own Engine's bridge, at start. Started as `dockerd-test` (a link), so
  * that `pgrep -x dockerd` still finds only the machine's own Engine.
  */
-export async function startSecondEngine(dir: string, certs: Certificates): Promise<SecondEngine> {
+export async function startSecondEngine(
+  dir: string,
+  certs: Certificates,
+  /** To start it again after a stop, on the same state and port (its contexts still reach it). */
+  again?: { tlsPort: number },
+): Promise<SecondEngine> {
   const socket = join(dir, 'docker.sock');
-  const tlsPort = await freePort();
+  const tlsPort = again?.tlsPort ?? (await freePort());
   const bridge = await makeBridge();
   const binary = join(dir, 'dockerd-test');
-  symlinkSync('/usr/sbin/dockerd', binary);
+  if (!existsSync(binary)) symlinkSync('/usr/sbin/dockerd', binary);
   writeFileSync(join(dir, 'daemon.json'), '{}');
   const log = join(dir, 'dockerd.log');
   const args = [
