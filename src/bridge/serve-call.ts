@@ -13,7 +13,7 @@ import {
   STDIN_WINDOW_BYTES,
   type Frame,
 } from './frames.js';
-import { planCall, printable, PID_MARK, type PlannedCall } from './plan-call.js';
+import { planCall, printable, PID_MARK, SIDECAR_SHELL, type PlannedCall } from './plan-call.js';
 import { parseSize, requestCollector, type BridgeRequest } from './request.js';
 import { resolveContainer } from './resolve-container.js';
 
@@ -238,7 +238,7 @@ class BridgeCallServer {
       const kill = await this.deps.engine.startExec(
         {
           container: containerId,
-          command: ['sh', '-c', KILL_SCRIPT, 'claude-tui-bridge-kill', name, String(pid)],
+          command: [SIDECAR_SHELL, '-c', KILL_SCRIPT, 'claude-tui-bridge-kill', name, String(pid)],
           user: call.user,
           stdin: false,
         },

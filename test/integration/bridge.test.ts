@@ -67,6 +67,10 @@ const bridgeYaml = (extra: Record<string, unknown> = {}) => ({
     'echo-a': { exec: 'echo' },
     'env-a': { exec: 'env', env: ['ALLOWED'] },
     'toor-a': { exec: 'id', user: 'toor' },
+    // b has no `id` program: the root check must not need one.
+    'toor-b': { container: 'b', exec: 'sh', user: 'toor' },
+    // A uid with no passwd entry: Docker gives it group 0.
+    'gid0-a': { exec: 'sh', user: '1235' },
     'sh-decoy': { container: 'decoyByName', exec: 'sh' },
     'sh-stopped': { container: 'c', exec: 'sh' },
     ...extra,
@@ -150,6 +154,12 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
       'mkdir -p /srv/sub && chown -R 1234:1234 /srv && echo "toor:x:0:0::/root:/bin/sh" >>/etc/passwd && head -c 30000000 /dev/urandom >/big && chmod 644 /big',
     ]);
     expect(setup.exitCode, setup.stderr).toBe(0);
+    const noId = await execText(engine, names.b, [
+      'sh',
+      '-c',
+      'echo "toor:x:0:0::/root:/bin/sh" >>/etc/passwd && rm /usr/bin/id',
+    ]);
+    expect(noId.exitCode, noId.stderr).toBe(0);
 
     project = makeProject('bridge');
     writePolicyFiles(project, {
@@ -179,7 +189,7 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
       '/run/claude-tui/bridge/bin/sh-a',
       '/run/claude-tui/bridge/bin/env-a',
     ]);
-    expect(found.stdout).toContain(['echo-a', 'env-a', 'sh-a', 'sh-b'].join('\n'));
+    expect(found.stdout).toContain(['echo-a', 'env-a', 'gid0-a', 'sh-a', 'sh-b'].join('\n'));
   });
 
   it('runs a mapped command in its service’s container, never the same-named service of another project', async () => {
@@ -246,6 +256,14 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     expect(toor.exitCode).toBe(126);
     expect(toor.stdout).toBe('');
     expect(toor.stderr).toContain('refused to run as root');
+    const noId = await inAgent('toor-b -c "echo ran as \\$(cat /proc/self/status | grep ^Uid)"');
+    expect(noId.exitCode).toBe(126);
+    expect(noId.stdout).toBe('');
+    expect(noId.stderr).toContain('refused to run as root');
+    const group0 = await inAgent('gid0-a -c "echo ran"');
+    expect(group0.exitCode).toBe(126);
+    expect(group0.stdout).toBe('');
+    expect(group0.stderr).toContain('refused to run as root');
   });
 
   it('Ctrl+C without a terminal ends the command in the sidecar (130), as does the caller dying', async () => {
