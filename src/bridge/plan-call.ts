@@ -33,7 +33,8 @@ export const SIDECAR_SHELL = '/bin/sh';
 /**
  * Docker has no call to signal an exec's process, so the command starts under a shell that says
  * its pid first (on stderr, or on the terminal when there is one; the relay takes that line
- * off), sets the terminal's size, enters the caller's sub-folder, refuses to go on with any id of root's (read by builtins from
+ * off), sets the terminal's size, enters the caller's sub-folder (links resolved, and refused if
+ * that leaves the workdir), refuses to go on with any id of root's (read by builtins from
  * /proc/self/status: real, effective, saved and filesystem uid and gid, and the supplementary
  * groups; unreadable counts as root), exports the agent's allowlisted values only then, and
  * becomes the command (`exec`: the same pid, no shell left in between). Until that export the
@@ -45,7 +46,10 @@ export const SIDECAR_SHELL = '/bin/sh';
 const SHELL_SCRIPT = [
   `printf '${PID_MARK}%s\\n' "$$" >&"$1"`,
   '[ -z "$2" ] || stty rows "$2" cols "$3" 2>/dev/null',
-  '[ -z "$4" ] || cd -- "$4" 2>/dev/null || { printf "claude-tui bridge: no folder %s/%s in this container\\n" "$PWD" "$4" >&2; exit 125; }',
+  '[ -z "$4" ] || {',
+  '  cd -P . && top=$PWD && cd -P -- "$4" 2>/dev/null || { printf "claude-tui bridge: no folder %s/%s in this container\\n" "$PWD" "$4" >&2; exit 125; }',
+  '  case $PWD/ in "${top%/}"/*) ;; *) printf "claude-tui bridge: refused: %s leads outside %s\\n" "$4" "$top" >&2; exit 126 ;; esac',
+  '}',
   'ids=0 root=',
   'while read -r key a b c d more; do',
   '  case $key in',

@@ -242,6 +242,15 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     const missing = await inAgent('sh-a -c pwd', '/workspace/nothere');
     expect(missing.exitCode).toBe(125);
     expect(missing.stderr).toContain('no folder /srv/nothere in this container');
+    // A link below the workdir (the agent can make one: the command runs as the folder's owner)
+    // does not take the call out of it.
+    await inAgent('mkdir -p /workspace/esc; sh-a -c "ln -s / /srv/esc"');
+    const escaped = await inAgent('sh-a -c "pwd -P"', '/workspace/esc');
+    expect(escaped.stdout).toBe('');
+    expect(escaped.exitCode).toBe(126);
+    expect(escaped.stderr).toContain('esc leads outside /srv');
+    await inAgent('mkdir -p /workspace/in; sh-a -c "ln -s /srv/sub /srv/in"');
+    expect((await inAgent('sh-a -c "pwd -P"', '/workspace/in')).stdout).toBe('/srv/sub\n');
   });
 
   it('passes only allowlisted variables', async () => {
