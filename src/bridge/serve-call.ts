@@ -31,6 +31,13 @@ export interface CallDeps {
 
 /** The signals a caller may pass on; nothing else reaches `kill`. */
 const SIGNALS = new Set(['INT', 'TERM', 'HUP', 'QUIT']);
+/**
+ * Each signal costs an exec in the sidecar, and each resize a call to the Engine: a caller gets
+ * at most one kill exec in flight, one every SIGNAL_GAP_MS, with the signals sent meanwhile
+ * collapsed into a set of names; and the last terminal size only, once every RESIZE_GAP_MS.
+ */
+const SIGNAL_GAP_MS = 100;
+const RESIZE_GAP_MS = 50;
 
 /** Signals the command's process group (its pid: the exec made it a session leader) as its user. */
 const KILL_SCRIPT = 'kill -s "$1" -- "-$2" 2>/dev/null || kill -s "$1" -- "$2" 2>/dev/null';
@@ -56,9 +63,17 @@ class BridgeCallServer {
   /** The command's pid in its container, once the shell said it; null when it never will. */
   private pid: number | null | undefined;
   private markText = '';
-  /** Input and signals that came before the command could take them. */
+  /** Input that came before the command could take it. */
   private heldInput: Buffer[] = [];
-  private heldSignals: string[] = [];
+  /** The caller's signals not yet sent (sent once the pid is known, one kill exec at a time). */
+  private readonly queuedSignals = new Set<string>();
+  private signalling = false;
+  private lastSignalAt = 0;
+  /** The caller hung up before the pid was known: the hang-up goes out once it is. */
+  private hangUpWaiting = false;
+  private pendingSize: { rows: number; cols: number } | undefined;
+  private resizeTimer: NodeJS.Timeout | undefined;
+  private lastResizeAt = 0;
   private inputInFlight = 0;
   private inputEnded = false;
   /** No more frames are taken: the call ended, was refused, or the caller hung up. */
@@ -109,11 +124,8 @@ class BridgeCallServer {
         return this.onInput(frame.payload);
       case FRAME.signal:
         return this.onSignal(frame.payload.toString('latin1'));
-      case FRAME.resize: {
-        const size = parseSize(frame.payload.toString('latin1'));
-        if (size && this.call?.tty) this.exec?.resize(size);
-        return;
-      }
+      case FRAME.resize:
+        return this.onResize(frame.payload.toString('latin1'));
       default:
         this.refuse(`a frame of type ${frame.type} while the command runs`);
     }
@@ -220,14 +232,55 @@ class BridgeCallServer {
     for (const data of this.heldInput) this.writeInput(data);
     this.heldInput = [];
     if (this.inputEnded) this.exec?.stdin.end();
-    for (const signal of this.heldSignals) void this.signal(signal);
-    this.heldSignals = [];
+    if (this.hangUpWaiting) {
+      if (this.pid === null) this.exec?.close();
+      else void this.signal('HUP');
+    }
+    void this.sendQueuedSignals();
   }
 
   private onSignal(name: string): void {
     if (!SIGNALS.has(name)) return this.refuse(`the signal "${printable(name, 16)}"`);
-    if (this.pid === undefined) this.heldSignals.push(name);
-    else void this.signal(name);
+    this.queuedSignals.add(name);
+    void this.sendQueuedSignals();
+  }
+
+  /** The caller's signals, one kill exec at a time and no faster than SIGNAL_GAP_MS. */
+  private async sendQueuedSignals(): Promise<void> {
+    if (this.signalling || this.pid === undefined) return;
+    this.signalling = true;
+    try {
+      for (const name of this.queuedSignals) {
+        // A call that is over needs no more of the caller's signals (a hang-up goes its own way).
+        if (this.over) break;
+        const wait = this.lastSignalAt + SIGNAL_GAP_MS - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        this.queuedSignals.delete(name);
+        this.lastSignalAt = Date.now();
+        await this.signal(name);
+      }
+    } finally {
+      this.signalling = false;
+      this.queuedSignals.clear();
+    }
+  }
+
+  /** Only the newest size counts: one resize at most every RESIZE_GAP_MS. */
+  private onResize(text: string): void {
+    const size = parseSize(text);
+    if (!size || !this.call?.tty) return;
+    this.pendingSize = size;
+    if (this.resizeTimer) return;
+    const apply = () => {
+      this.resizeTimer = undefined;
+      if (!this.pendingSize || this.over) return;
+      this.exec?.resize(this.pendingSize);
+      this.pendingSize = undefined;
+      this.lastResizeAt = Date.now();
+    };
+    const wait = this.lastResizeAt + RESIZE_GAP_MS - Date.now();
+    if (wait <= 0) apply();
+    else this.resizeTimer = setTimeout(apply, wait);
   }
 
   /** Docker has no call to signal an exec: a second exec, as the same user, does it. */
@@ -260,10 +313,14 @@ class BridgeCallServer {
     else if (!this.requested) this.record(undefined, 'the caller left before asking');
   }
 
-  /** A command whose caller is gone is hung up on, as a terminal would, then killed. */
+  /**
+   * A command whose caller is gone is hung up on, as a terminal would, then killed. These two
+   * signals go out at once, never behind the caller's (which stop when the call is over).
+   */
   private hangUpCommand(why: string): void {
     const exec = this.exec!;
-    if (this.pid === undefined) this.heldSignals.push('HUP');
+    clearTimeout(this.resizeTimer);
+    if (this.pid === undefined) this.hangUpWaiting = true;
     else if (this.pid === null) exec.close();
     else void this.signal('HUP');
     const grace = setTimeout(() => {

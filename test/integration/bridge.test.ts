@@ -293,6 +293,45 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     );
   });
 
+  it('takes a flood of signals with one kill exec at a time, and the hang-up still ends the command', async () => {
+    const FLOOD_CLIENT = `
+socket(S, 1, 1, 0) or die; connect(S, pack("S Z*", 1, "/run/claude-tui/bridge/bridge.sock")) or die "connect: $!";
+binmode S; syswrite(S, pack("H*", $ARGV[0])); select(undef, undef, undef, 1);
+syswrite(S, pack("H*", $ARGV[1])); select(undef, undef, undef, 1); exit 0;`;
+    const ask = request('sh-a', ...['-c', 'trap "" INT; sleep 304'].map((a) => encodeFrame(FRAME.arg, a)));
+    const flood = Buffer.concat(Array.from({ length: 300 }, () => encodeFrame(FRAME.signal, 'INT')));
+    const execsInFlight = async () =>
+      ((await engine.inspectContainer(names.a)) as { ExecIDs?: string[] | null } | undefined)?.ExecIDs
+        ?.length ?? 0;
+    let most = 0;
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        most = Math.max(most, await execsInFlight());
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const sent = await execText(engine, project.names.agent, [
+      'perl',
+      '-e',
+      FLOOD_CLIENT,
+      ask.toString('hex'),
+      flood.toString('hex'),
+    ]);
+    expect(sent.stderr).toBe('');
+    // The caller hung up: SIGHUP ends `sh` and its sleep, under the flood as without it.
+    await waitFor(
+      'the hung-up command to end',
+      async () => !(await sidecarProcesses(names.a)).includes('sleep 304'),
+      8000,
+    );
+    watching = false;
+    await watch;
+    // The command's own exec, one kill exec of the caller's, the hang-up's; and the watch's own
+    // look at the sidecar's processes.
+    expect(most).toBeLessThanOrEqual(4);
+  });
+
   it('gives the command a terminal when the caller has one (real pty through claude-tui exec)', async () => {
     const run = (args: string[], onData: (all: string, write: (s: string) => void) => void) =>
       new Promise<{ output: string; exitCode: number }>((resolve) => {
