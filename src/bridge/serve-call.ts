@@ -16,11 +16,23 @@ import {
 import { planCall, printable, PID_MARK, SIDECAR_SHELL, type PlannedCall } from './plan-call.js';
 import { parseSize, requestCollector, type BridgeRequest } from './request.js';
 import { resolveContainer } from './resolve-container.js';
+import type { ServedBridge } from './served-bridge.js';
+
+/** A call whose command runs (or is starting), as the relay sees it to end it if need be. */
+export interface RunningCall {
+  command: string;
+  /** The policy it was planned from. */
+  policy: BridgePolicy;
+  /** Ends it: the caller is told why, the command is hung up on. */
+  stop(why: string): void;
+}
 
 export interface CallDeps {
   engine: DockerEngine;
-  /** The approved bridge as it is now (read again when the approval changed). */
-  policy: () => Promise<BridgePolicy | undefined>;
+  /** What is served now: the approved bridge as the live bridge.yaml narrows it. */
+  policy: () => Promise<ServedBridge>;
+  /** A call's command is about to run; the returned function is called when the call is over. */
+  register?: (call: RunningCall) => () => void;
   /** Who a command without its own `user` runs as: the agent's uid:gid. */
   defaultUser: string;
   record: (call: BridgeCall) => void;
@@ -79,6 +91,7 @@ class BridgeCallServer {
   /** No more frames are taken: the call ended, was refused, or the caller hung up. */
   private over = false;
   private recorded = false;
+  private unregister: (() => void) | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -133,9 +146,17 @@ class BridgeCallServer {
 
   private async run(request: BridgeRequest): Promise<void> {
     this.command = printable(request.command);
-    const policy = await this.deps.policy();
+    const served = await this.deps.policy();
+    const held = served.none ?? served.withheld.get(request.command);
+    if (held !== undefined) return this.refuse(held);
+    const policy = served.policy;
     const planned = planCall(policy, request, this.deps.defaultUser);
     if ('refused' in planned) return this.refuse(planned.refused);
+    this.unregister = this.deps.register?.({
+      command: planned.call.command,
+      policy: policy!,
+      stop: (why) => this.refuse(why),
+    });
     const call = planned.call;
     const found = await resolveContainer(this.deps.engine, policy!.composeProject, call.target);
     if ('problem' in found) return this.refuse(found.problem);
@@ -349,6 +370,7 @@ class BridgeCallServer {
   private record(exitCode: number | undefined, refused?: string): void {
     if (this.recorded) return;
     this.recorded = true;
+    this.unregister?.();
     this.deps.record({
       at: this.started,
       command: this.command || '(none)',

@@ -473,6 +473,47 @@ syswrite(S, pack("H*", $ARGV[1])); select(undef, undef, undef, 1); exit 0;`;
     );
   });
 
+  it('stops serving a command the person takes out of bridge.yaml at once, running calls too', async () => {
+    const running = inAgent('sh-a -c "exec sleep 305"; echo "code=$?"');
+    await waitFor('the call to run', async () => (await sidecarProcesses(names.a)).includes('sleep 305'));
+    const { 'sh-a': removed, ...rest } = bridgeYaml().commands;
+    expect(removed).toBeDefined();
+    writeBridge(project, { ...bridgeYaml(), commands: rest });
+    // No up, no approve: the relay serves only what the live file still has as approved.
+    const ended = await running;
+    expect(ended.stdout).toBe('code=126\n');
+    expect(ended.stderr).toContain('sh-a was taken out of .claude/bridge.yaml');
+    await waitFor(
+      'the ended call’s command to go',
+      async () => !(await sidecarProcesses(names.a)).includes('sleep 305'),
+      8000,
+    );
+    const refused = await inAgent('/usr/local/lib/claude-tui/bridge-client sh-a -c true');
+    expect(refused.exitCode).toBe(126);
+    expect(refused.stderr).toContain('sh-a was taken out of .claude/bridge.yaml');
+    expect((await inAgent('sh-b -c "echo still"')).stdout).toBe('still\n');
+
+    // Changed (here: another user) is not the approved command either; a broken file serves nothing.
+    writeBridge(project, bridgeYaml({ 'sh-b': { container: 'b', exec: 'sh', user: '4321' } }));
+    const changed = await inAgent('sh-b -c true');
+    expect(changed.stderr).toContain('sh-b was changed in .claude/bridge.yaml');
+    writeFileSync(join(project.dir, '.claude', 'bridge.yaml'), 'version: [');
+    const broken = await inAgent('sh-a -c true');
+    expect(broken.exitCode).toBe(126);
+    expect(broken.stderr).toMatch(/\.claude\/bridge\.yaml:1:\d+: .*nothing is served until it does/);
+
+    // Back as approved: served again, with nothing approved anew.
+    writeBridge(project, bridgeYaml());
+    expect((await inAgent('/usr/local/lib/claude-tui/bridge-client sh-a -c "echo back"')).stdout).toBe(
+      'back\n',
+    );
+    await waitFor(
+      'the links back on PATH',
+      async () => (await inAgent('command -v sh-a sh-b')).exitCode === 0,
+      5000,
+    );
+  });
+
   it('logs one line per call: command, exit code, duration, why refused', async () => {
     await inAgent('sh-b -c "exit 3"; not-there 2>/dev/null; /usr/local/lib/claude-tui/bridge-client nope');
     const calls = await waitFor('the calls logged', async () => {

@@ -86,7 +86,7 @@ async function connected(fake: FakeEngine, calls: BridgeCall[]): Promise<{ clien
   const server = createServer((socket) => {
     void serveCall(socket, {
       engine: fake.engine,
-      policy: () => Promise.resolve(policy),
+      policy: () => Promise.resolve({ policy, withheld: new Map<string, string>() }),
       defaultUser: '1000:1000',
       record: (call) => calls.push(call),
       hangupGraceMs: 200,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { approvedBridgeSource } from '../../app/approved-bridge.js';
+import { servedBridgeSource } from '../../app/approved-bridge.js';
 import { callLogWriter } from '../../bridge/call-log-writer.js';
 import { bridgeCallLogPath } from '../../bridge/call-log.js';
 import { bridgeRelayPaths } from '../../bridge/relay-files.js';
@@ -27,7 +27,7 @@ export const bridgeRelayCommand: CommandHandler = async (ctx) => {
   await serveBridgeRelay({
     paths,
     engine: ctx.engine,
-    policy: approvedBridgeSource(project.dir, stateDir),
+    policy: servedBridgeSource(project.dir, stateDir),
     defaultUser: `${agent.uid}:${agent.gid}`,
     record: callLogWriter(bridgeCallLogPath(stateDir)),
     // Running as root, the socket is made the agent's user's: root's is closed to it.
