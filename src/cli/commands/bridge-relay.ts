@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { servedBridgeSource } from '../../app/approved-bridge.js';
+import { servedBridgeSource } from '../../app/served-bridge-source.js';
 import { callLogWriter } from '../../bridge/call-log-writer.js';
 import { bridgeCallLogPath } from '../../bridge/call-log.js';
 import { bridgeRelayPaths } from '../../bridge/relay-files.js';
