@@ -21,7 +21,7 @@ export interface BridgeRelayOptions {
   policy: () => Promise<ServedBridge>;
   /** uid:gid a command without its own `user` runs as (the agent's). */
   defaultUser: string;
-  record: (call: BridgeCall) => void;
+  record: (call: BridgeCall, planned: boolean) => void;
   /** The agent's user, when this runs as root: the socket becomes theirs. */
   owner?: { uid: number; gid: number };
   /** How often to look whether the socket is still ours and what is served changed. */

@@ -35,7 +35,8 @@ export interface CallDeps {
   register?: (call: RunningCall) => () => void;
   /** Who a command without its own `user` runs as: the agent's uid:gid. */
   defaultUser: string;
-  record: (call: BridgeCall) => void;
+  /** One line per call; `planned`: it named an approved command (see CallLogFiles). */
+  record: (call: BridgeCall, planned: boolean) => void;
   requestTimeoutMs?: number;
   /** After the caller hung up: how long a command has to end on SIGHUP before SIGKILL. */
   hangupGraceMs?: number;
@@ -92,6 +93,7 @@ class BridgeCallServer {
   private over = false;
   private recorded = false;
   private unregister: (() => void) | undefined;
+  private planned = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -152,6 +154,7 @@ class BridgeCallServer {
     const policy = served.policy;
     const planned = planCall(policy, request, this.deps.defaultUser);
     if ('refused' in planned) return this.refuse(planned.refused);
+    this.planned = true;
     this.unregister = this.deps.register?.({
       command: planned.call.command,
       policy: policy!,
@@ -371,13 +374,16 @@ class BridgeCallServer {
     if (this.recorded) return;
     this.recorded = true;
     this.unregister?.();
-    this.deps.record({
-      at: this.started,
-      command: this.command || '(none)',
-      exitCode,
-      durationMs: Date.now() - this.started,
-      ...(refused && exitCode === undefined ? { refused } : {}),
-    });
+    this.deps.record(
+      {
+        at: this.started,
+        command: this.command || '(none)',
+        exitCode,
+        durationMs: Date.now() - this.started,
+        ...(refused && exitCode === undefined ? { refused } : {}),
+      },
+      this.planned,
+    );
     this.done();
   }
 }

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { bridgeCallLogPath, type BridgeCall } from '../../src/bridge/call-log.js';
+import { bridgeCallLogPath, bridgeRefusalLogPath, type BridgeCall } from '../../src/bridge/call-log.js';
 import { encodeFrame, FRAME } from '../../src/bridge/frames.js';
 import { bridgeRelayPaths, runningBridgeRelay } from '../../src/bridge/relay-files.js';
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from '../../src/bridge/resolve-container.js';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import { execText } from '../../src/docker/exec.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
+import { recentBridgeCalls } from '../../src/app/project-bridge.js';
 import { lendBridge } from '../../src/project/lend-bridge.js';
 import { projectStateDir } from '../../src/project/project-state-dir.js';
 import { systemProcessRunner } from '../../src/system/process.js';
@@ -436,8 +437,8 @@ syswrite(S, pack("H*", $ARGV[1])); select(undef, undef, undef, 1); exit 0;`;
     const still = await inAgent('sh-a -c "echo still serving"');
     expect(still.stdout).toBe('still serving\n');
     // The other compose project's secret reached nothing the agent saw.
-    const log = readFileSync(bridgeCallLogPath(stateDir), 'utf8');
-    expect(log).not.toContain('hunter2');
+    for (const file of [bridgeCallLogPath(stateDir), bridgeRefusalLogPath(stateDir)])
+      expect(readFileSync(file, 'utf8')).not.toContain('hunter2');
   });
 
   it('acts on bridge.yaml only as approved: a change waits for the person’s yes', async () => {
@@ -516,19 +517,52 @@ syswrite(S, pack("H*", $ARGV[1])); select(undef, undef, undef, 1); exit 0;`;
 
   it('logs one line per call: command, exit code, duration, why refused', async () => {
     await inAgent('sh-b -c "exit 3"; not-there 2>/dev/null; /usr/local/lib/claude-tui/bridge-client nope');
-    const calls = await waitFor('the calls logged', async () => {
-      const lines = (await readFile(bridgeCallLogPath(stateDir), 'utf8')).trim().split('\n');
-      const parsed = lines.map((line) => JSON.parse(line) as BridgeCall);
-      return parsed.at(-1)?.command === 'nope' && parsed;
-    });
-    const [exited, refused] = calls.slice(-2);
+    const lastOf = async (file: string, command: string) =>
+      waitFor(`${command} logged`, async () => {
+        const lines = (await readFile(file, 'utf8')).trim().split('\n');
+        const last = JSON.parse(lines.at(-1)!) as BridgeCall;
+        return last.command === command && last;
+      });
+    const exited = await lastOf(bridgeCallLogPath(stateDir), 'sh-b');
     expect(exited).toMatchObject({ command: 'sh-b', exitCode: 3 });
-    expect(exited!.durationMs).toBeGreaterThanOrEqual(0);
+    expect(exited.durationMs).toBeGreaterThanOrEqual(0);
+    // Refused before naming an approved command: in the refusal log, never among the calls that ran.
+    const refused = await lastOf(bridgeRefusalLogPath(stateDir), 'nope');
     expect(refused).toMatchObject({
       command: 'nope',
       refused: 'nope is not a command of the approved bridge.yaml',
     });
-    expect(refused!.exitCode).toBeUndefined();
+    expect(refused.exitCode).toBeUndefined();
+  });
+
+  it('keeps calls that ran when flooded with refused ones, and still shows the refusals', async () => {
+    await inAgent('sh-b -c "exit 4"');
+    const FLOOD = `
+my $req = pack("H*", $ARGV[0]);
+for (1..8000) { socket(S, 1, 1, 0) or die; connect(S, pack("S Z*", 1, "/run/claude-tui/bridge/bridge.sock")) or die "connect: $!";
+  syswrite(S, $req); while (sysread(S, my $b, 4096)) {} close S; }`;
+    const flood = await execText(
+      engine,
+      project.names.agent,
+      ['perl', '-e', FLOOD, request('nope').toString('hex')],
+      {
+        user: 'claude',
+      },
+    );
+    expect(flood.stderr).toBe('');
+    await inAgent('sh-b -c "exit 5"');
+    // The log is written in order: once the last call is there, every refusal was written before it.
+    const calls = await waitFor('the last call logged', async () => {
+      const text = await readFile(bridgeCallLogPath(stateDir), 'utf8');
+      return text.includes('"exitCode":5') && text;
+    });
+    expect(calls).toContain('"command":"sh-b","exitCode":4');
+    const shown = await recentBridgeCalls({ env: testEnv() }, project, 5);
+    expect(shown[0]).toMatchObject({ command: 'sh-b', exitCode: 5 });
+    expect(shown[1]!.refused).toMatch(
+      /^nope is not a command of the approved bridge\.yaml \(and \d+ more refused calls before it\)$/,
+    );
+    expect(shown[2]).toMatchObject({ command: 'sh-b', exitCode: 4 });
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -222,24 +222,50 @@ describe('the call log', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bridge-log-'));
     try {
       const file = join(dir, 'calls.jsonl');
-      const record = callLogWriter(file);
+      const record = callLogWriter({ calls: file, refusals: join(dir, 'refusals.jsonl') });
       const call = (n: number): BridgeCall => ({
         at: n,
         command: `c${'x'.repeat(200)}`,
         exitCode: 0,
         durationMs: 1,
       });
-      for (let n = 0; n < 3000; n++) record(call(n));
+      for (let n = 0; n < 3000; n++) record(call(n), true);
       await expect
         .poll(() => readFileSync(file, 'utf8').includes('"at":2999'), { timeout: 10_000 })
         .toBe(true);
-      record(call(3000));
+      record(call(3000), true);
       await expect.poll(() => readFileSync(file, 'utf8').includes('"at":3000')).toBe(true);
       const lines = readFileSync(file, 'utf8').trim().split('\n');
       expect(lines.length).toBeLessThan(2400);
       expect(lines.length).toBeGreaterThan(1000);
       expect((JSON.parse(lines.at(-1)!) as BridgeCall).at).toBe(3000);
       expect((JSON.parse(lines[0]!) as BridgeCall).at).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never lets refusals push out calls that ran: they have a small log of their own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-log-'));
+    try {
+      const files = { calls: join(dir, 'calls.jsonl'), refusals: join(dir, 'refusals.jsonl') };
+      const record = callLogWriter(files);
+      record({ at: 1, command: 'php', exitCode: 0, durationMs: 5 }, true);
+      const refused = (n: number): BridgeCall => ({
+        at: 2 + n,
+        command: 'nope',
+        exitCode: undefined,
+        durationMs: 0,
+        refused: 'nope is not a command of the approved bridge.yaml',
+      });
+      for (let n = 0; n < 20_000; n++) record(refused(n), false);
+      await expect
+        .poll(() => readFileSync(files.refusals, 'utf8').includes('"at":20001'), { timeout: 30_000 })
+        .toBe(true);
+      expect(readFileSync(files.calls, 'utf8')).toBe(
+        `${JSON.stringify({ at: 1, command: 'php', exitCode: 0, durationMs: 5 })}\n`,
+      );
+      expect(statSync(files.refusals).size).toBeLessThanOrEqual(64 * 1024);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
