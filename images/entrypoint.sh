@@ -93,7 +93,9 @@ case "$role" in
   agent)
     remap_claude_user
     prepare_home
-    # Refuses to start while a secret file of the project is not shadowed (moved since `up`).
+    # Refuses to start while a mount from the workspace shows something else (a link put on its
+    # way since `up`), or a secret file of the project is not shadowed (moved since `up`).
+    /usr/local/lib/claude-tui/check-mount-sources
     /usr/local/lib/claude-tui/check-secret-shadows
     hand_over_ssh_agent
     date -u +%FT%TZ >"$state_dir/ready"

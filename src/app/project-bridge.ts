@@ -1,5 +1,5 @@
-import { bridgeCallLogPath, type BridgeCall } from '../bridge/call-log.js';
-import { readRecentCalls } from '../bridge/recent-calls.js';
+import { bridgeCallLogPath, bridgeRefusalLogPath, type BridgeCall } from '../bridge/call-log.js';
+import { readRecentBridgeCalls } from '../bridge/recent-calls.js';
 import { listSidecars, type SidecarView } from '../bridge/sidecars.js';
 import type { BridgePolicy } from '../config/bridge-policy.js';
 import type { DockerEngine, NetworkInspect } from '../docker/engine.js';
@@ -53,7 +53,7 @@ export async function describeProjectBridge(
   const [networks, sidecars, calls] = await Promise.all([
     names.length ? services.engine.listNetworks({}) : Promise.resolve([]),
     bridge ? listSidecars(services.engine, bridge.composeProject, bridge) : Promise.resolve(undefined),
-    readRecentCalls(bridgeCallLogPath(stateDir), callLimit),
+    readRecentBridgeCalls(callLogFiles(stateDir), callLimit),
   ]);
   return {
     policy: bridge,
@@ -69,8 +69,13 @@ export function recentBridgeCalls(
   project: ProjectIdentity,
   callLimit = RECENT_CALLS,
 ): Promise<BridgeCall[]> {
-  return readRecentCalls(bridgeCallLogPath(projectStateDir(project, services.env)), callLimit);
+  return readRecentBridgeCalls(callLogFiles(projectStateDir(project, services.env)), callLimit);
 }
+
+const callLogFiles = (stateDir: string) => ({
+  calls: bridgeCallLogPath(stateDir),
+  refusals: bridgeRefusalLogPath(stateDir),
+});
 
 function joinedNetwork(name: string, networks: readonly NetworkInspect[]): JoinedNetwork {
   // Docker takes a network's name or its id (or a prefix of it) wherever it takes a network.

@@ -70,7 +70,7 @@ export async function upProject(
     await refreshGitIdentity(services, project);
     if (engine.remote) await publishEngineFiles(engine, project, plan.stateDir, runtime.image);
   }
-  if (result.changed) await services.settings.rememberProject(project.dir);
+  if (result.changed) await services.settings.rememberProject(project.dir, services.engineRef);
   const mcpNotes = await applyMcpServers(services, project, review.approved, plan.stateDir);
   // Told once, here, and measured from now on (a baseline that still holds is kept as it is).
   if (!measured || measured.length) await resetHostRunWatch(services, project, app);

@@ -17,7 +17,16 @@ export interface BridgeCall {
 }
 
 export const BRIDGE_CALL_LOG = 'bridge-calls.jsonl';
+/**
+ * Calls refused before they named an approved command (not a command, malformed, withheld) go to
+ * a small log of their own, in the same format: a flood of them never pushes out calls that ran.
+ */
+export const BRIDGE_REFUSAL_LOG = 'bridge-refusals.jsonl';
 
 export function bridgeCallLogPath(projectStateDir: string): string {
   return join(projectStateDir, BRIDGE_CALL_LOG);
+}
+
+export function bridgeRefusalLogPath(projectStateDir: string): string {
+  return join(projectStateDir, BRIDGE_REFUSAL_LOG);
 }

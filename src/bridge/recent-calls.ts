@@ -67,3 +67,43 @@ export function parseCall(line: string): BridgeCall[] {
   if (typeof refused === 'string') call.refused = visibleText(refused, { oneLine: true });
   return [call];
 }
+
+/**
+ * The bridge's recent calls as the dashboard and `status` show them: the call log and the refusal
+ * log (see CallLogFiles) merged newest first, each run of refusals with no call between them shown
+ * as one line that says how many there were, so that a flood of them takes one line, not the view.
+ */
+export async function readRecentBridgeCalls(
+  files: { calls: string; refusals: string },
+  limit: number,
+): Promise<BridgeCall[]> {
+  const [calls, refusals] = await Promise.all([
+    readRecentCalls(files.calls, limit),
+    readRecentCalls(files.refusals, REFUSALS_READ),
+  ]);
+  const merged = [
+    ...calls.map((c) => ({ c, refusal: false })),
+    ...refusals.map((c) => ({ c, refusal: true })),
+  ].sort((a, b) => b.c.at - a.c.at);
+  const shown: BridgeCall[] = [];
+  for (let at = 0; at < merged.length && shown.length < limit;) {
+    const first = merged[at]!;
+    let end = at + 1;
+    if (first.refusal) while (end < merged.length && merged[end]!.refusal) end++;
+    shown.push(end - at > 1 ? refusalRun(merged.slice(at, end).map((m) => m.c)) : first.c);
+    at = end;
+  }
+  return shown;
+}
+
+/** As many refusals as the refusal log keeps, or near it: a run's count is what is still there. */
+const REFUSALS_READ = 1000;
+
+function refusalRun(run: BridgeCall[]): BridgeCall {
+  const newest = run[0]!;
+  const more = run.length - 1;
+  return {
+    ...newest,
+    refused: `${newest.refused ?? 'refused'} (and ${more} more refused call${more === 1 ? '' : 's'} before it)`,
+  };
+}

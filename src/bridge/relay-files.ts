@@ -1,7 +1,8 @@
-import { chmod, chown, mkdir, readdir, readFile, rename, rm, symlink } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BridgePolicy } from '../config/bridge-policy.js';
+import { ensureService, runningService, stopService } from '../system/socket-service.js';
 import { writeFileAtomically } from '../system/write-file-atomically.js';
 
 /**
@@ -76,42 +77,24 @@ export async function writeCommandLinks(
   }
 }
 
+const relayProcess = (paths: BridgeRelayPaths) => ({ pidFile: paths.pid, subcommand: 'bridge-relay' });
+
 /** The relay's process id when one serves this project (its pid file names a live relay). */
-export async function runningBridgeRelay(paths: BridgeRelayPaths): Promise<number | undefined> {
-  const pid = Number(await readFile(paths.pid, 'utf8').catch(() => ''));
-  if (!(pid > 0)) return undefined;
-  // A pid file from before a reboot may name another program by now: only a relay counts.
-  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return command.split('\0').includes('bridge-relay') ? pid : undefined;
+export function runningBridgeRelay(paths: BridgeRelayPaths): Promise<number | undefined> {
+  return runningService(relayProcess(paths));
 }
 
 /** Starts the relay unless one runs (`start` spawns it), and waits until it listens. */
-export async function ensureBridgeRelay(
+export function ensureBridgeRelay(
   paths: BridgeRelayPaths,
   start: () => Promise<number>,
-  timeoutMs = 5000,
+  timeoutMs?: number,
 ): Promise<boolean> {
-  if (await runningBridgeRelay(paths)) return true;
-  const pid = await start();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await runningBridgeRelay(paths)) === pid) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return false;
+  return ensureService(relayProcess(paths), start, timeoutMs);
 }
 
-/** Ends the relay (its socket removed, it stops by itself; a signal makes it at once) and its links. */
+/** Ends the relay and its links: nothing left on the agent's PATH that leads nowhere. */
 export async function stopBridgeRelay(paths: BridgeRelayPaths): Promise<void> {
-  const pid = await runningBridgeRelay(paths);
-  await rm(paths.socket, { force: true });
-  if (pid) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  // Nothing left on the agent's PATH that leads nowhere.
+  await stopService(relayProcess(paths), paths.socket);
   if (existsSync(paths.bin)) await writeCommandLinks(paths, undefined);
 }

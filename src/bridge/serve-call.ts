@@ -13,17 +13,30 @@ import {
   STDIN_WINDOW_BYTES,
   type Frame,
 } from './frames.js';
-import { planCall, printable, PID_MARK, type PlannedCall } from './plan-call.js';
+import { planCall, printable, PID_MARK, SIDECAR_SHELL, type PlannedCall } from './plan-call.js';
 import { parseSize, requestCollector, type BridgeRequest } from './request.js';
 import { resolveContainer } from './resolve-container.js';
+import type { ServedBridge } from './served-bridge.js';
+
+/** A call whose command runs (or is starting), as the relay sees it to end it if need be. */
+export interface RunningCall {
+  command: string;
+  /** The policy it was planned from. */
+  policy: BridgePolicy;
+  /** Ends it: the caller is told why, the command is hung up on. */
+  stop(why: string): void;
+}
 
 export interface CallDeps {
   engine: DockerEngine;
-  /** The approved bridge as it is now (read again when the approval changed). */
-  policy: () => Promise<BridgePolicy | undefined>;
+  /** What is served now: the approved bridge as the live bridge.yaml narrows it. */
+  policy: () => Promise<ServedBridge>;
+  /** A call's command is about to run; the returned function is called when the call is over. */
+  register?: (call: RunningCall) => () => void;
   /** Who a command without its own `user` runs as: the agent's uid:gid. */
   defaultUser: string;
-  record: (call: BridgeCall) => void;
+  /** One line per call; `planned`: it named an approved command (see CallLogFiles). */
+  record: (call: BridgeCall, planned: boolean) => void;
   requestTimeoutMs?: number;
   /** After the caller hung up: how long a command has to end on SIGHUP before SIGKILL. */
   hangupGraceMs?: number;
@@ -31,6 +44,13 @@ export interface CallDeps {
 
 /** The signals a caller may pass on; nothing else reaches `kill`. */
 const SIGNALS = new Set(['INT', 'TERM', 'HUP', 'QUIT']);
+/**
+ * Each signal costs an exec in the sidecar, and each resize a call to the Engine: a caller gets
+ * at most one kill exec in flight, one every SIGNAL_GAP_MS, with the signals sent meanwhile
+ * collapsed into a set of names; and the last terminal size only, once every RESIZE_GAP_MS.
+ */
+const SIGNAL_GAP_MS = 100;
+const RESIZE_GAP_MS = 50;
 
 /** Signals the command's process group (its pid: the exec made it a session leader) as its user. */
 const KILL_SCRIPT = 'kill -s "$1" -- "-$2" 2>/dev/null || kill -s "$1" -- "$2" 2>/dev/null';
@@ -56,14 +76,24 @@ class BridgeCallServer {
   /** The command's pid in its container, once the shell said it; null when it never will. */
   private pid: number | null | undefined;
   private markText = '';
-  /** Input and signals that came before the command could take them. */
+  /** Input that came before the command could take it. */
   private heldInput: Buffer[] = [];
-  private heldSignals: string[] = [];
+  /** The caller's signals not yet sent (sent once the pid is known, one kill exec at a time). */
+  private readonly queuedSignals = new Set<string>();
+  private signalling = false;
+  private lastSignalAt = 0;
+  /** The caller hung up before the pid was known: the hang-up goes out once it is. */
+  private hangUpWaiting = false;
+  private pendingSize: { rows: number; cols: number } | undefined;
+  private resizeTimer: NodeJS.Timeout | undefined;
+  private lastResizeAt = 0;
   private inputInFlight = 0;
   private inputEnded = false;
   /** No more frames are taken: the call ended, was refused, or the caller hung up. */
   private over = false;
   private recorded = false;
+  private unregister: (() => void) | undefined;
+  private planned = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -109,11 +139,8 @@ class BridgeCallServer {
         return this.onInput(frame.payload);
       case FRAME.signal:
         return this.onSignal(frame.payload.toString('latin1'));
-      case FRAME.resize: {
-        const size = parseSize(frame.payload.toString('latin1'));
-        if (size && this.call?.tty) this.exec?.resize(size);
-        return;
-      }
+      case FRAME.resize:
+        return this.onResize(frame.payload.toString('latin1'));
       default:
         this.refuse(`a frame of type ${frame.type} while the command runs`);
     }
@@ -121,9 +148,18 @@ class BridgeCallServer {
 
   private async run(request: BridgeRequest): Promise<void> {
     this.command = printable(request.command);
-    const policy = await this.deps.policy();
+    const served = await this.deps.policy();
+    const held = served.none ?? served.withheld.get(request.command);
+    if (held !== undefined) return this.refuse(held);
+    const policy = served.policy;
     const planned = planCall(policy, request, this.deps.defaultUser);
     if ('refused' in planned) return this.refuse(planned.refused);
+    this.planned = true;
+    this.unregister = this.deps.register?.({
+      command: planned.call.command,
+      policy: policy!,
+      stop: (why) => this.refuse(why),
+    });
     const call = planned.call;
     const found = await resolveContainer(this.deps.engine, policy!.composeProject, call.target);
     if ('problem' in found) return this.refuse(found.problem);
@@ -220,14 +256,55 @@ class BridgeCallServer {
     for (const data of this.heldInput) this.writeInput(data);
     this.heldInput = [];
     if (this.inputEnded) this.exec?.stdin.end();
-    for (const signal of this.heldSignals) void this.signal(signal);
-    this.heldSignals = [];
+    if (this.hangUpWaiting) {
+      if (this.pid === null) this.exec?.close();
+      else void this.signal('HUP');
+    }
+    void this.sendQueuedSignals();
   }
 
   private onSignal(name: string): void {
     if (!SIGNALS.has(name)) return this.refuse(`the signal "${printable(name, 16)}"`);
-    if (this.pid === undefined) this.heldSignals.push(name);
-    else void this.signal(name);
+    this.queuedSignals.add(name);
+    void this.sendQueuedSignals();
+  }
+
+  /** The caller's signals, one kill exec at a time and no faster than SIGNAL_GAP_MS. */
+  private async sendQueuedSignals(): Promise<void> {
+    if (this.signalling || this.pid === undefined) return;
+    this.signalling = true;
+    try {
+      for (const name of this.queuedSignals) {
+        // A call that is over needs no more of the caller's signals (a hang-up goes its own way).
+        if (this.over) break;
+        const wait = this.lastSignalAt + SIGNAL_GAP_MS - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        this.queuedSignals.delete(name);
+        this.lastSignalAt = Date.now();
+        await this.signal(name);
+      }
+    } finally {
+      this.signalling = false;
+      this.queuedSignals.clear();
+    }
+  }
+
+  /** Only the newest size counts: one resize at most every RESIZE_GAP_MS. */
+  private onResize(text: string): void {
+    const size = parseSize(text);
+    if (!size || !this.call?.tty) return;
+    this.pendingSize = size;
+    if (this.resizeTimer) return;
+    const apply = () => {
+      this.resizeTimer = undefined;
+      if (!this.pendingSize || this.over) return;
+      this.exec?.resize(this.pendingSize);
+      this.pendingSize = undefined;
+      this.lastResizeAt = Date.now();
+    };
+    const wait = this.lastResizeAt + RESIZE_GAP_MS - Date.now();
+    if (wait <= 0) apply();
+    else this.resizeTimer = setTimeout(apply, wait);
   }
 
   /** Docker has no call to signal an exec: a second exec, as the same user, does it. */
@@ -238,7 +315,7 @@ class BridgeCallServer {
       const kill = await this.deps.engine.startExec(
         {
           container: containerId,
-          command: ['sh', '-c', KILL_SCRIPT, 'claude-tui-bridge-kill', name, String(pid)],
+          command: [SIDECAR_SHELL, '-c', KILL_SCRIPT, 'claude-tui-bridge-kill', name, String(pid)],
           user: call.user,
           stdin: false,
         },
@@ -260,10 +337,14 @@ class BridgeCallServer {
     else if (!this.requested) this.record(undefined, 'the caller left before asking');
   }
 
-  /** A command whose caller is gone is hung up on, as a terminal would, then killed. */
+  /**
+   * A command whose caller is gone is hung up on, as a terminal would, then killed. These two
+   * signals go out at once, never behind the caller's (which stop when the call is over).
+   */
   private hangUpCommand(why: string): void {
     const exec = this.exec!;
-    if (this.pid === undefined) this.heldSignals.push('HUP');
+    clearTimeout(this.resizeTimer);
+    if (this.pid === undefined) this.hangUpWaiting = true;
     else if (this.pid === null) exec.close();
     else void this.signal('HUP');
     const grace = setTimeout(() => {
@@ -292,13 +373,17 @@ class BridgeCallServer {
   private record(exitCode: number | undefined, refused?: string): void {
     if (this.recorded) return;
     this.recorded = true;
-    this.deps.record({
-      at: this.started,
-      command: this.command || '(none)',
-      exitCode,
-      durationMs: Date.now() - this.started,
-      ...(refused && exitCode === undefined ? { refused } : {}),
-    });
+    this.unregister?.();
+    this.deps.record(
+      {
+        at: this.started,
+        command: this.command || '(none)',
+        exitCode,
+        durationMs: Date.now() - this.started,
+        ...(refused && exitCode === undefined ? { refused } : {}),
+      },
+      this.planned,
+    );
     this.done();
   }
 }

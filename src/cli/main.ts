@@ -1,12 +1,15 @@
 import { UsageError, UserError } from '../errors.js';
 import { isLogLevel, setLogLevel } from '../log.js';
 import { realFolder } from '../project/enclosing-project.js';
+import { locateProject } from '../project/locate.js';
+import { servicesForProject } from '../project/project-engine.js';
 import { VERSION } from '../version.js';
 import { leadingGlobalOptions, parseArgs, type ParsedArgs } from './args.js';
 import { findCommand } from './command-table.js';
 import { createContext, type CommandContext } from './context.js';
 import { commandHelp, mainHelp } from './help.js';
 import { createOutput } from './output.js';
+import { projectOfCommand } from './project-of-command.js';
 import { reportError } from './report-error.js';
 
 /** argv (without node and script) → exit code. Prints every error itself, once. */
@@ -39,12 +42,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     setLogLevelFrom(args);
     const handler = await command.load();
-    const code = await handler(createContext(args, out));
+    const code = await handler(await onProjectEngine(createContext(args, out), name));
     return code ?? 0;
   } catch (error) {
     out.progress.end();
     return reportError(error, process.stderr, out.color);
   }
+}
+
+/** A command on one project runs on the Engine that project lives on (project-engine.ts). */
+async function onProjectEngine(ctx: CommandContext, name: string): Promise<CommandContext> {
+  const dir = projectOfCommand(name, ctx.args);
+  if (dir === null) return ctx;
+  let project;
+  try {
+    project = locateProject(dir, ctx.cwd);
+  } catch {
+    // The command says what is wrong with its folder (cleanup takes one that is gone).
+    return ctx;
+  }
+  return servicesForProject(ctx, project.dir);
 }
 
 function setLogLevelFrom(args: ParsedArgs): void {

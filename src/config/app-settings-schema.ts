@@ -23,9 +23,26 @@ const projectRelativePath = z.string().check(
   z.refine((path) => !path.split(/[/\\]/).includes('..'), 'a path inside the project, without .. in it'),
 );
 
+/**
+ * The Docker Engine a project lives on (src/docker/engine-ref.ts): a context's name, or the
+ * DOCKER_HOST address with its TLS settings. Absent: the Engine the environment chooses.
+ */
+const engineRef = z.union([
+  z.strictObject({ context: text }),
+  z.strictObject({
+    host: text,
+    tlsVerify: z.optional(z.boolean()),
+    tls: z.optional(z.boolean()),
+    certPath: z.optional(text),
+  }),
+]);
+
 export const appSettingsSchema = z.strictObject({
-  /** Written by claude-tui: the projects the person has used. */
-  projects: z._default(z.array(z.strictObject({ dir: text, lastUsed: z.string() })), []),
+  /** Written by claude-tui: the projects the person has used, and the Engine each lives on. */
+  projects: z._default(
+    z.array(z.strictObject({ dir: text, lastUsed: z.string(), engine: z.optional(engineRef) })),
+    [],
+  ),
   /** Extra CA certificates (PEM files) for every project's image and containers. */
   caCertificates: z._default(z.array(text), []),
   /** Fetch GitHub's address ranges for the default allowlist (default true). */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Conf from 'conf';
 import { ConfigError } from '../errors.js';
+import type { EngineRef } from '../docker/engine-ref.js';
 import type { AppSettings } from './app-settings-schema.js';
 import { holdsSecrets, moveSecretsOut } from './move-secrets-out.js';
 import { settingsDir } from './settings-dir.js';
@@ -19,7 +20,8 @@ export type { AppSettings, NotificationSettings } from './app-settings-schema.js
  */
 export interface AppSettingsStore {
   read(): Promise<AppSettings>;
-  rememberProject(dir: string): Promise<void>;
+  /** Records the project as used now, on `engine` (absent: the Engine it was remembered on, if any). */
+  rememberProject(dir: string, engine?: EngineRef): Promise<void>;
   forgetProject(dir: string): Promise<void>;
 }
 
@@ -84,12 +86,19 @@ export function createAppSettingsStore(
 
   return {
     read,
-    async rememberProject(projectDir) {
+    async rememberProject(projectDir, engine) {
       // conf would take a malformed file for a bug of ours; the read names the mistake instead.
       await read();
       const conf = await open();
-      const others = conf.get('projects').filter((p) => p.dir !== projectDir);
-      conf.set('projects', [...others, { dir: projectDir, lastUsed: new Date().toISOString() }]);
+      const known = conf.get('projects');
+      const kept = engine ?? known.find((p) => p.dir === projectDir)?.engine;
+      const others = known.filter((p) => p.dir !== projectDir);
+      const entry = {
+        dir: projectDir,
+        lastUsed: new Date().toISOString(),
+        ...(kept ? { engine: kept } : {}),
+      };
+      conf.set('projects', [...others, entry]);
     },
     async forgetProject(projectDir) {
       await read();

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { namesRoot, refusedEnvName } from './bridge-rules.js';
 
 /**
  * `.claude/bridge.yaml` as written: the origins' format (version, default_container, containers,
@@ -32,11 +33,6 @@ export function isCleanAbsolutePath(path: string, folder: boolean): boolean {
   const segments = path.slice(1).split('/');
   if (folder && segments.at(-1) === '') segments.pop();
   return segments.every((s) => s !== '.' && s !== '..' && PATH_SEGMENT.test(s));
-}
-
-/** root by name or id, as the user or as the group: the bridge runs nothing with root's rights. */
-export function namesRoot(user: string): boolean {
-  return user.split(':').some((part) => part === 'root' || /^0+$/.test(part));
 }
 
 /** A message for a value of the wrong kind only; other issues keep their own words. */
@@ -115,9 +111,19 @@ const command = z.strictObject(
     ),
     /** Names of the agent's environment variables passed through to the command. */
     env: z.optional(
-      z.array(z.string().check(z.regex(ENV_NAME, 'an environment variable name, such as APP_ENV')), {
-        error: ifWrongType('a list of environment variable names, such as [APP_ENV, COMPOSER_HOME]'),
-      }),
+      z.array(
+        z.string().check(
+          z.regex(ENV_NAME, 'an environment variable name, such as APP_ENV'),
+          z.superRefine((name, ctx) => {
+            const why = refusedEnvName(name);
+            if (why)
+              ctx.addIssue({ code: 'custom', input: name, message: `a name other than ${name}: ${why}` });
+          }),
+        ),
+        {
+          error: ifWrongType('a list of environment variable names, such as [APP_ENV, COMPOSER_HOME]'),
+        },
+      ),
     ),
   },
   { error: ifWrongType('a command: exec, and container, workdir, user or env as needed') },

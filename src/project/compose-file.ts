@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { ContainerCreateBody, Labels } from '../docker/engine.js';
 import { LABEL, MANAGED_BY_COMPOSE } from '../docker/labels.js';
 import { UserError } from '../errors.js';
+import { visibleText } from '../system/visible-text.js';
 import type { ProjectContainer } from './up.js';
 
 /**
@@ -220,9 +221,22 @@ function escapeInterpolation(value: unknown): unknown {
 
 /**
  * The file as text. Every string value is double-quoted: compose 1.x reads YAML 1.1, where a plain
- * `no` or `on` is a boolean.
+ * `no` or `on` is a boolean. Header lines (which name host paths, any of whose characters a folder
+ * name may hold) stay comments: every character that would end a line is shown as a mark.
  */
 export function renderComposeFile(file: ComposeFile, header: string[]): string {
   const body = stringify(file, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
-  return `${header.map((line) => `# ${line}`.trimEnd()).join('\n')}\n${body}`;
+  return `${header.map((line) => `# ${commentText(line)}`.trimEnd()).join('\n')}\n${body}`;
+}
+
+/**
+ * One line of comment text: control characters (newline, carriage return, and NEL, which YAML 1.1
+ * takes for a line break) as visible marks, and YAML 1.1's other line breaks, U+2028 and U+2029,
+ * too.
+ */
+function commentText(line: string): string {
+  return visibleText(line, { oneLine: true }).replace(
+    /[\u2028\u2029]/g,
+    (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase()}>`,
+  );
 }

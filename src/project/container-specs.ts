@@ -12,6 +12,7 @@ import {
 } from './secret-shadows.js';
 import { lentEnv, lentMounts, type SshAgentLend } from './lent-from-host.js';
 import type { EngineFilesPlace } from './engine-files.js';
+import { PINNED_MOUNTS_ENV, pinnedMountsEnv, type SpecMount } from './pinned-mounts.js';
 
 /**
  * What a project's containers look like, as pure data. The security-relevant choices live here,
@@ -135,6 +136,7 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
     HOST_GID: String(runtime.hostUser.gid),
     ...lentEnv(runtime),
   };
+  const mounts = agentMounts(project, runtime);
   return {
     Image: runtime.image,
     Cmd: ['agent'],
@@ -142,6 +144,7 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
     Env: [
       ...Object.entries(env).map(([key, value]) => `${key}=${value}`),
       ...secretCheckEnv(runtime.secretShadows),
+      ...pinnedMountsEnv(mounts),
     ],
     Labels: managedLabels('agent', project),
     HostConfig: {
@@ -155,36 +158,38 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
       RestartPolicy: restartPolicy,
       Tmpfs: { [RUNTIME_STATE_DIR]: 'mode=0755' },
       PidsLimit: 4096,
-      Mounts: [
-        // A remote project's Engine cannot see this folder: its sessions work on clones.
-        ...(runtime.remote && placed(runtime)
-          ? []
-          : [{ Type: 'bind', Source: project.dir, Target: WORKSPACE }]),
-        { Type: 'volume', Source: project.names.homeVolume, Target: AGENT_HOME },
-        ...runtime.protectedPaths.map((path) => ({
-          Type: 'bind',
-          Source: `${project.dir}/${path}`,
-          Target: `${WORKSPACE}/${path}`,
-          ReadOnly: true,
-        })),
-        ...secretShadowMounts(runtime.secretShadows, WORKSPACE),
-        ...runtime.mounts.map((m) => ({
-          Type: 'bind',
-          Source: m.source,
-          Target: m.target,
-          ReadOnly: m.readOnly,
-        })),
-        ...(runtime.resolvConf
-          ? [{ Type: 'bind', Source: runtime.resolvConf, Target: '/etc/resolv.conf', ReadOnly: true }]
-          : []),
-        ...lentMounts(runtime),
-        // Read-only: the agent can put nothing of its own beside the relay's socket and links.
-        ...(runtime.bridgeDir
-          ? [{ Type: 'bind', Source: runtime.bridgeDir, Target: BRIDGE_DIR_IN_AGENT, ReadOnly: true }]
-          : []),
-      ],
+      Mounts: mounts,
     },
   };
+}
+
+function agentMounts(project: ProjectIdentity, runtime: ProjectRuntime): SpecMount[] {
+  return [
+    // A remote project's Engine cannot see this folder: its sessions work on clones.
+    ...(runtime.remote && placed(runtime) ? [] : [{ Type: 'bind', Source: project.dir, Target: WORKSPACE }]),
+    { Type: 'volume', Source: project.names.homeVolume, Target: AGENT_HOME },
+    ...runtime.protectedPaths.map((path) => ({
+      Type: 'bind',
+      Source: `${project.dir}/${path}`,
+      Target: `${WORKSPACE}/${path}`,
+      ReadOnly: true,
+    })),
+    ...secretShadowMounts(runtime.secretShadows, WORKSPACE),
+    ...runtime.mounts.map((m) => ({
+      Type: 'bind',
+      Source: m.source,
+      Target: m.target,
+      ReadOnly: m.readOnly,
+    })),
+    ...(runtime.resolvConf
+      ? [{ Type: 'bind', Source: runtime.resolvConf, Target: '/etc/resolv.conf', ReadOnly: true }]
+      : []),
+    ...lentMounts(runtime),
+    // Read-only: the agent can put nothing of its own beside the relay's socket and links.
+    ...(runtime.bridgeDir
+      ? [{ Type: 'bind', Source: runtime.bridgeDir, Target: BRIDGE_DIR_IN_AGENT, ReadOnly: true }]
+      : []),
+  ];
 }
 
 /**
@@ -203,23 +208,23 @@ export function gitAgentSpec(
     ...runtime.protectedPaths.map((path) => `${WORKSPACE}/${path}`),
     ...secretShadowMounts(runtime.secretShadows, WORKSPACE).map((mount) => mount.Target),
   ]);
-  const hostConfig = agent.HostConfig as { Mounts: { Target: string }[] };
+  const hostConfig = agent.HostConfig as { Mounts: SpecMount[] };
+  const mounts = [
+    ...hostConfig.Mounts.filter((mount) => !projectMounts.has(mount.Target)),
+    { Type: 'volume', Source: session.volume, Target: session.workdir },
+  ];
+  const projectChecks = [`${SECRET_CHECK_ENV}=`, `${PINNED_MOUNTS_ENV}=`];
   return {
     ...agent,
     WorkingDir: session.workdir,
     Env: [
       // The clone is not the project: its secrets are the commits the person chose to hand over.
-      ...(agent.Env ?? []).filter((entry) => !entry.startsWith(`${SECRET_CHECK_ENV}=`)),
+      ...(agent.Env ?? []).filter((entry) => !projectChecks.some((check) => entry.startsWith(check))),
+      ...pinnedMountsEnv(mounts),
       `CLAUDE_TUI_GIT_SESSION=${session.name}`,
       `CLAUDE_TUI_GIT_WORKDIR=${session.workdir}`,
     ],
     Labels: { ...managedLabels('git-agent', project), [LABEL.session]: session.name },
-    HostConfig: {
-      ...agent.HostConfig,
-      Mounts: [
-        ...hostConfig.Mounts.filter((mount) => !projectMounts.has(mount.Target)),
-        { Type: 'volume', Source: session.volume, Target: session.workdir },
-      ],
-    },
+    HostConfig: { ...agent.HostConfig, Mounts: mounts },
   };
 }

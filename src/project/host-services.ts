@@ -1,6 +1,8 @@
 import type { CredentialStore } from '../auth/credential-store.js';
 import type { AppSettingsStore } from '../config/app-settings.js';
 import type { DockerEngine } from '../docker/engine.js';
+import type { EngineRef } from '../docker/engine-ref.js';
+import type { EngineRegistry } from '../docker/engine-registry.js';
 import type { ProcessRunner } from '../system/process.js';
 
 /**
@@ -9,6 +11,10 @@ import type { ProcessRunner } from '../system/process.js';
  */
 export interface HostServices {
   engine: DockerEngine;
+  /** Which Engine `engine` is, as a project remembers it (absent: not known, nothing is recorded). */
+  engineRef?: EngineRef;
+  /** Every Engine of this run, for what spans several (the dashboard, `ls`, a project's own). */
+  engines?: EngineRegistry;
   processes: ProcessRunner;
   settings: AppSettingsStore;
   env: NodeJS.ProcessEnv;

@@ -1,7 +1,8 @@
-import { chown, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
 import { log } from '../log.js';
-import { RELAY_SOCKET_NAME, type SshRelayPaths } from './ssh-relay.js';
+import { serveSocketUntilGone } from '../system/socket-service.js';
+import type { SshRelayPaths } from './ssh-relay.js';
 
 /**
  * The host side of a lent SSH agent: a socket in a folder of ours, which the agent containers
@@ -23,61 +24,15 @@ const MAX_CONNECTIONS = 64;
 /** Serves until the socket is removed or taken over, or a signal ends it; resolves then. */
 export async function serveSshRelay(options: RelayOptions): Promise<void> {
   const { paths } = options;
-  // A socket's path may be only 107 bytes long; from inside its folder, ours is short.
-  process.chdir(paths.dir);
-  await rm(RELAY_SOCKET_NAME, { force: true });
-  const open = new Set<Socket>();
-  const server = createServer({ pauseOnConnect: true }, (client) => {
-    open.add(client);
-    client.on('close', () => open.delete(client));
-    relay(client, paths.upstream);
+  const why = await serveSocketUntilGone({
+    socket: paths.socket,
+    pidFile: paths.pid,
+    owner: options.owner,
+    maxConnections: MAX_CONNECTIONS,
+    checkEveryMs: options.checkEveryMs,
+    serve: (client) => relay(client, paths.upstream),
   });
-  server.maxConnections = MAX_CONNECTIONS;
-  // Made owner-only from the start: no moment in which another user could connect.
-  const umask = process.umask(0o177);
-  try {
-    await listen(server, RELAY_SOCKET_NAME);
-  } finally {
-    process.umask(umask);
-  }
-  if (options.owner) await chown(RELAY_SOCKET_NAME, options.owner.uid, options.owner.gid);
-  const ours = (await stat(RELAY_SOCKET_NAME)).ino;
-  await writeFile(paths.pid, String(process.pid));
-  log.info('ssh relay listening', { dir: paths.dir });
-
-  const stillOurs = () =>
-    stat(RELAY_SOCKET_NAME).then(
-      (now) => now.ino === ours,
-      () => false,
-    );
-  let timer: NodeJS.Timeout | undefined;
-  const why = await new Promise<string>((resolve) => {
-    timer = setInterval(() => {
-      void stillOurs().then((ok) => {
-        if (!ok) resolve('its socket was removed or taken over');
-      });
-    }, options.checkEveryMs ?? 2000);
-    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
-      process.once(signal, () => resolve(signal));
-  });
-  clearInterval(timer);
-  // Not close(): libuv would unlink the socket's path, which may be another relay's by now. An
-  // unreferenced server lets the process end; the path is removed below only while it is ours.
-  server.unref();
-  for (const client of open) client.destroy();
-  if (await stillOurs()) await rm(RELAY_SOCKET_NAME, { force: true });
-  if ((await readFile(paths.pid, 'utf8').catch(() => '')) === String(process.pid)) await rm(paths.pid);
   log.info('ssh relay ends', { dir: paths.dir, why });
-}
-
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 function relay(client: Socket, upstreamFile: string): void {

@@ -1,5 +1,6 @@
 import { chmod, chown, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ensureService, runningService, stopService } from '../system/socket-service.js';
 import { writeFileAtomically } from '../system/write-file-atomically.js';
 import type { HostUser } from './host-user.js';
 
@@ -56,44 +57,24 @@ export async function pointRelayAt(paths: SshRelayPaths, hostSocket: string): Pr
   await writeFileAtomically(paths.upstream, text, 0o600);
 }
 
+const relayProcess = (paths: SshRelayPaths) => ({ pidFile: paths.pid, subcommand: 'ssh-relay' });
+
 /** The relay's process id when one serves this project (its pid file names a live relay). */
-export async function runningRelay(paths: SshRelayPaths): Promise<number | undefined> {
-  const pid = Number(await readFile(paths.pid, 'utf8').catch(() => ''));
-  if (!(pid > 0)) return undefined;
-  // A pid file from before a reboot may name another program by now: only a relay counts.
-  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return command.split('\0').includes('ssh-relay') ? pid : undefined;
+export function runningRelay(paths: SshRelayPaths): Promise<number | undefined> {
+  return runningService(relayProcess(paths));
 }
 
-/**
- * Starts the relay unless one runs, and waits until it listens. `start` spawns it (detached) and
- * says its pid. False when it did not come up in time (the log says why).
- */
-export async function ensureRelay(
+/** Starts the relay unless one runs (`start` spawns it), and waits until it listens. */
+export function ensureRelay(
   paths: SshRelayPaths,
   start: () => Promise<number>,
-  timeoutMs = 5000,
+  timeoutMs?: number,
 ): Promise<boolean> {
-  if (await runningRelay(paths)) return true;
-  const pid = await start();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await runningRelay(paths)) === pid) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return false;
+  return ensureService(relayProcess(paths), start, timeoutMs);
 }
 
-/** Ends the relay: its socket removed, it stops by itself; a signal makes it at once. */
+/** Ends the relay, and forgets the host's agent socket it passed connections on to. */
 export async function stopRelay(paths: SshRelayPaths): Promise<void> {
-  const pid = await runningRelay(paths);
-  await rm(paths.socket, { force: true });
+  await stopService(relayProcess(paths), paths.socket);
   await rm(paths.upstream, { force: true });
-  if (pid) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // Gone meanwhile.
-    }
-  }
 }

@@ -4,6 +4,7 @@ import { readFirewallStatus } from '../firewall/gateway-control.js';
 import { folderIsGone } from './folder-gone.js';
 import { projectIdentity, type ProjectIdentity } from './identity.js';
 import { agentLeftBehind, inspectPair } from './shared-namespace.js';
+import { startRefusal } from './start-refusal.js';
 
 export interface ContainerStatus {
   name: string;
@@ -86,6 +87,13 @@ export async function projectStatus(engine: DockerEngine, project: ProjectIdenti
     inspectPair(engine, project),
   ]);
   const status = summarize(project, containers, volumes, firewall);
+  // The agent's own start checks refused it (Docker then restarts it in a loop, briefly running).
+  const { agent } = pair ?? {};
+  if (agent && (!agent.State.Running || agent.State.Restarting === true || agent.RestartCount > 0)) {
+    const refused = await startRefusal(engine, project.names.agent);
+    if (refused)
+      return { ...status, state: status.state === 'up' ? 'partial' : status.state, stateReason: refused };
+  }
   if (status.state === 'up' && pair && agentLeftBehind(pair.gateway, pair.agent)) {
     return {
       ...status,

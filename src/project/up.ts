@@ -18,6 +18,7 @@ import type { ProjectPlan } from './project-runtime.js';
 import { writeInodeRecord } from './secret-inodes.js';
 import { ensureEmptyShadowFile } from './secret-shadows.js';
 import { publishEngineFiles } from './engine-files.js';
+import { startRefusal } from './start-refusal.js';
 import { agentLeftBehind, inspectPair } from './shared-namespace.js';
 import { UndoStack } from './undo-stack.js';
 import { waitUntilReady } from './wait-ready.js';
@@ -94,7 +95,10 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
       engine.listContainers(projectFilter(project.id)),
       inspectPair(engine, project),
     ]);
-    if (isCurrent(containers, project, specs)) {
+    // An agent its own start checks refused is running only between Docker's restarts: started again.
+    const refused =
+      pair && pair.agent.RestartCount > 0 ? await startRefusal(engine, project.names.agent) : undefined;
+    if (isCurrent(containers, project, specs) && !refused) {
       const rejoined = await rejoinGateway(deps, project, pair);
       const actions = rejoined ? [REJOINED] : [];
       if (!rejoined && replaced.length) actions.push(await reshadow(deps, project, replaced));
@@ -116,7 +120,7 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
         actions: [...actions, 'applied the firewall'],
       };
     }
-    const result = await bringUp(deps, project, plan, planned, replaced.length > 0);
+    const result = await bringUp(deps, project, plan, planned, replaced.length > 0 || refused !== undefined);
     let firewall = await readFirewallStatus(engine, project.names.gateway);
     if (result.gatewayKept && policy.changed) {
       firewall = await reloadOrRollBack(engine, project.names.gateway, policy);
@@ -140,7 +144,8 @@ async function bringUp(
   project: ProjectIdentity,
   plan: ProjectPlan,
   containers: { gateway: ProjectContainer; agent: ProjectContainer },
-  shadowReplaced: boolean,
+  /** A running agent starts again: a shadow was replaced on the host, or its last start was refused. */
+  restartAgent: boolean,
 ): Promise<{ imageBuilt: boolean; gatewayKept: boolean; actions: string[] }> {
   const { engine } = deps;
   const specs = { gateway: containers.gateway.spec, agent: containers.agent.spec };
@@ -201,7 +206,7 @@ async function bringUp(
     await ensureContainer(context, names.agent, agent, specs.agent, {
       replace:
         agent !== undefined && (specOf(agent.Config.Labels) !== specOf(specs.agent.Labels) || !joinsGateway),
-      restartIfRunning: gatewayResult.action !== 'kept' || leftBehind || shadowReplaced,
+      restartIfRunning: gatewayResult.action !== 'kept' || leftBehind || restartAgent,
       networks: containers.agent.extraNetworks,
     });
     if (gatewayResult.action === 'replaced' || gatewayResult.action === 'created') {

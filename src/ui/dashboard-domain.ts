@@ -16,13 +16,24 @@ import type { KeyBindings } from './keymap.js';
  * (host-domain.ts) calls the same domain operations the subcommands call; screen tests pass a
  * fake. Nothing here exists only for the dashboard.
  */
+/** A Docker Engine the dashboard shows projects of. */
+export interface EngineSummary {
+  /** Its context's name, or the DOCKER_HOST address. */
+  id: string;
+  endpoint: string;
+  /** The Engine this run chose; the first one, and the one the banner speaks of. */
+  current: boolean;
+}
+
 export interface DashboardDomain {
+  /** The Engines to show, the current one first, then those a project remembers. */
+  engines(): Promise<EngineSummary[]>;
   /**
-   * Projects found by label in Docker and those the person has used (those whose folder is gone
-   * last), and the folder the dashboard was started in when it looks like a project none of them
-   * holds.
+   * One Engine's projects: found by label there and those the person has used that live there
+   * (those whose folder is gone last), and, on the current Engine, the folder the dashboard was
+   * started in when it looks like a project none of them holds.
    */
-  listProjects(): Promise<ProjectStatus[]>;
+  listProjects(engineId: string): Promise<ProjectStatus[]>;
   /** The firewall's status line from a running gateway. */
   firewallStatus(projectDir: string): Promise<string>;
   /** Adds a project by path (it must be a directory); returns its absolute path. */
@@ -73,6 +84,7 @@ export interface DashboardDomain {
   bridgeCalls(projectDir: string): Promise<BridgeCall[]>;
   /** Hears every change to the compose project's containers; `onEnd` when the stream breaks. */
   followCompose(
+    projectDir: string,
     composeProject: string,
     onChange: () => void,
     onEnd: (error?: Error) => void,
@@ -85,10 +97,10 @@ export interface DashboardDomain {
     options: { discardUnmerged: boolean },
   ): Promise<{ removed: ManagedResource[]; skipped: { resource: ManagedResource; reason: string }[] }>;
 
-  /** Hears every change to what claude-tui owns in Docker; `onEnd` when the stream breaks. */
-  followEngine(onChange: () => void, onEnd: (error?: Error) => void): { close: () => void };
-  /** Resolves when the Docker Engine answers; rejects with the reason it does not. */
-  ping(): Promise<void>;
+  /** Hears every change to what claude-tui owns on that Engine; `onEnd` when the stream breaks. */
+  followEngine(engineId: string, onChange: () => void, onEnd: (error?: Error) => void): { close: () => void };
+  /** Resolves when the Engine answers (within a few seconds); rejects with the reason it does not. */
+  ping(engineId: string): Promise<void>;
 
   keyBindings(): Promise<{ bindings: KeyBindings; problems: string[] }>;
 }

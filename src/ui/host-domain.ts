@@ -10,6 +10,9 @@ import { applyProjectAllowlist, editProjectAllowlist } from '../app/edit-project
 import { peekFirewallStatus, readRefused } from '../firewall/gateway-control.js';
 import { down } from '../project/down.js';
 import type { HostServices } from '../project/host-services.js';
+import { engineGroups, groupOf, reach, type EngineGroup } from '../project/engine-projects.js';
+import { onEngine } from '../project/project-engine.js';
+import type { EngineRegistry } from '../docker/engine-registry.js';
 import { deepestContaining, projectFolderAround } from '../project/enclosing-project.js';
 import { projectIdentity } from '../project/identity.js';
 import { projectStateDir } from '../project/project-state-dir.js';
@@ -50,21 +53,60 @@ export function createHostDomain(
   paths: { cliPath: string; cwd: string; startDir?: string },
 ): DashboardDomain {
   const { cliPath, cwd, startDir } = paths;
-  const { engine, settings } = services;
+  const { settings } = services;
+  const registry = services.engines ?? singleEngine(services);
   const project = (dir: string) => projectIdentity(dir);
   // Looked for once, on disk only: a few stat calls, no Docker.
   const here = startDir ? projectFolderAround(startDir, services.env.HOME) : null;
-  const readProjects = async () => {
-    const known = (await settings.read()).projects.map((p) => p.dir);
-    if (!startDir || !here || known.includes(here)) return listProjects(engine, known);
-    return withoutNeedlessGuess(await listProjects(engine, [...known, here]), here, startDir);
+  // Which Engine each project is on, from the app settings: read at once, and again with every
+  // list (a project added meanwhile is listed on the current Engine).
+  let known: EngineGroup[] = [];
+  const readGroups = () => {
+    const read = settings.read().then((settingsNow) => (known = engineGroups(registry, settingsNow)));
+    read.catch(() => undefined);
+    return read;
   };
-  const firstPing = askedAhead(() => engine.ping());
-  const firstProjects = askedAhead(readProjects);
+  const groups = readGroups();
+  /** A project's operations run on the Engine it lives on (where it is remembered, else the current one). */
+  const on = (dir: string): HostServices =>
+    onEngine(services, known.length ? groupOf(known, dir).handle : registry.current);
+  const engineOf = (dir: string) => on(dir).engine;
+  const readProjects = async (id: string) => {
+    const group = (await readGroups()).find((g) => g.handle.id === id);
+    // No project remembers that Engine any more (moved since the dashboard opened): nothing there.
+    if (!group) return [];
+    const { handle, known: dirs, current } = group;
+    if (!current || !startDir || !here || dirs.includes(here)) return listProjects(handle.engine, dirs);
+    return withoutNeedlessGuess(await listProjects(handle.engine, [...dirs, here]), here, startDir);
+  };
+  // The first look at every Engine is asked for now, each on its own: a slow one delays no other.
+  const ahead = new Map<
+    string,
+    { ping: () => Promise<void> | undefined; list: () => Promise<ProjectStatus[]> | undefined }
+  >();
+  void groups.then(
+    (all) => {
+      for (const g of all) {
+        ahead.set(g.handle.id, {
+          ping: askedAhead(() => reach(g.handle)),
+          list: askedAhead(() => readProjects(g.handle.id)),
+        });
+      }
+    },
+    () => undefined,
+  );
   return {
-    listProjects: () => firstProjects() ?? readProjects(),
-    ping: () => firstPing() ?? engine.ping(),
-    firewallStatus: (dir) => peekFirewallStatus(engine, project(dir).names.gateway),
+    async engines() {
+      // A settings file that cannot be read: the current Engine all the same (its list says why).
+      const all = await groups.catch(() => [{ handle: registry.current, current: true, known: [] }]);
+      return all.map((g) => ({ id: g.handle.id, endpoint: g.handle.endpoint, current: g.current }));
+    },
+    listProjects: (id) => ahead.get(id)?.list() ?? readProjects(id),
+    ping: async (id) => {
+      const handle = (await groups).find((g) => g.handle.id === id)?.handle ?? registry.current;
+      return ahead.get(id)?.ping() ?? reach(handle);
+    },
+    firewallStatus: (dir) => peekFirewallStatus(engineOf(dir), project(dir).names.gateway),
     async addProject(path) {
       const expanded = path.replace(/^~(?=$|\/)/, services.env.HOME ?? '~');
       const { dir } = locateProject(expanded, cwd);
@@ -73,7 +115,7 @@ export function createHostDomain(
     },
     async upProject(dir, onProgress) {
       const progress = { step: onProgress, output: () => undefined, note: onProgress };
-      const result = await upProject(services, project(dir), progress);
+      const result = await upProject(on(dir), project(dir), progress);
       const waiting = summarizePending(result.review.pending);
       const hostRun = result.hostRunChanged.length
         ? ` · changed since the last up (look before running them): ${describeHostRunChanges(result.hostRunChanged)}`
@@ -83,13 +125,13 @@ export function createHostDomain(
       return `${project(dir).name} is ${result.changed ? 'up' : 'already up'}${firewall}${waiting ? ` · ${waiting} (r reviews it)` : ''}${hostRun}${mcp}`;
     },
     async downProject(dir) {
-      await down(engine, project(dir));
+      await down(engineOf(dir), project(dir));
       await stopRelay(sshRelayPaths(projectStateDir(project(dir), services.env)));
       await stopBridgeRelay(bridgeRelayPaths(projectStateDir(project(dir), services.env)));
     },
     watchSessions(dir, onList, onChange, onEnd, onProblem) {
       const watcher = followSessions(
-        engine,
+        engineOf(dir),
         project(dir),
         projectStateDir(project(dir), services.env),
         onChange,
@@ -106,6 +148,7 @@ export function createHostDomain(
       // A git session's screen is read in its own container: where it runs is looked up first.
       let stopped = false;
       let follower: { stop: () => void } | undefined;
+      const engine = engineOf(dir);
       void sessionTarget(engine, project(dir), name).then((target) => {
         if (!stopped) follower = followScreen(engine, target, name, onScreen);
       });
@@ -119,19 +162,21 @@ export function createHostDomain(
     async startSession(dir, { git, ...request }) {
       const size = { cols: terminal.stdout.columns || 120, rows: terminal.stdout.rows || 40 };
       const { name } = git
-        ? await startGitSession(services, project(dir), { ...request, includeChanges: false, size, cliPath })
-        : await startAgentSession(services, project(dir), { ...request, size, cliPath });
+        ? await startGitSession(on(dir), project(dir), { ...request, includeChanges: false, size, cliPath })
+        : await startAgentSession(on(dir), project(dir), { ...request, size, cliPath });
       return name;
     },
-    stopSession: (dir, name) => stopSession(engine, project(dir), name),
+    stopSession: (dir, name) => stopSession(engineOf(dir), project(dir), name),
     async gitCounts(dir, names) {
-      const counts = await Promise.all(names.map((name) => gitSessionCounts(engine, project(dir), name)));
+      const counts = await Promise.all(
+        names.map((name) => gitSessionCounts(engineOf(dir), project(dir), name)),
+      );
       return Object.fromEntries(names.flatMap((name, i) => (counts[i] ? [[name, counts[i]]] : [])));
     },
     async attachSession(dir, session) {
       // The list says where the session runs: no lookup on the way to its screen.
       const report = await attachSession(
-        { engine, env: services.env },
+        { engine: engineOf(dir), env: on(dir).env },
         project(dir),
         session.name,
         terminal,
@@ -140,37 +185,59 @@ export function createHostDomain(
       );
       return report.message;
     },
-    describeAllowlist: (dir) => describeAllowlist(services, project(dir)),
-    editAllowlist: (dir, action, values) => editProjectAllowlist(services, project(dir), action, values),
+    describeAllowlist: (dir) => describeAllowlist(on(dir), project(dir)),
+    editAllowlist: (dir, action, values) => editProjectAllowlist(on(dir), project(dir), action, values),
     async applyAllowlist(dir) {
-      const result = await applyProjectAllowlist(services, project(dir));
+      const result = await applyProjectAllowlist(on(dir), project(dir));
       return { status: result.status, waiting: summarizePending(result.review.pending) };
     },
-    projectAlerts: (dir) => projectAlerts(services, project(dir)),
+    projectAlerts: (dir) => projectAlerts(on(dir), project(dir)),
     async approvePolicy(dir, pending, onProgress) {
       const progress = { step: onProgress, output: () => undefined, note: onProgress };
-      const { applied } = await approveProjectPolicy(services, project(dir), pending, progress);
+      const { applied } = await approveProjectPolicy(on(dir), project(dir), pending, progress);
       if (!applied) return 'Approved; the project takes it when it comes up.';
       return `Approved and applied${applied.firewall ? ` · firewall: ${applied.firewall}` : ''}`;
     },
     async refused(dir) {
       const gateway = project(dir).names.gateway;
+      const engine = engineOf(dir);
       if (!(await engine.inspectContainer(gateway))?.State.Running) return [];
       return readRefused(engine, gateway);
     },
-    projectBridge: (dir) => describeProjectBridge(services, project(dir)),
-    bridgeCalls: (dir) => recentBridgeCalls(services, project(dir)),
-    followCompose: (name, onChange, onEnd) =>
-      engine.events(composeProjectFilter(name), () => onChange(), onEnd),
-    inventory: () => listManagedResources(engine),
-    removeResources: (resources, options) => removeManagedResources(engine, resources, options),
-    followEngine: (onChange, onEnd) => engine.events(everythingManaged, () => onChange(), onEnd),
+    projectBridge: (dir) => describeProjectBridge(on(dir), project(dir)),
+    bridgeCalls: (dir) => recentBridgeCalls(on(dir), project(dir)),
+    followCompose: (dir, name, onChange, onEnd) =>
+      engineOf(dir).events(composeProjectFilter(name), () => onChange(), onEnd),
+    // The cleanup screen works on the current Engine.
+    inventory: () => listManagedResources(registry.current.engine),
+    removeResources: (resources, options) =>
+      removeManagedResources(registry.current.engine, resources, options),
+    followEngine(id, onChange, onEnd) {
+      const handle = known.find((g) => g.handle.id === id)?.handle;
+      if (!handle) {
+        queueMicrotask(() => onEnd(new Error(`no Engine "${id}" is shown`)));
+        return { close: () => undefined };
+      }
+      return handle.engine.events(everythingManaged, () => onChange(), onEnd);
+    },
     async keyBindings() {
       const { bindings, problems } = applyOverrides((await settings.read()).keys);
       const file = join(settingsDir(services.env), 'config.json');
       return { bindings, problems: problems.map((problem) => `${file}: ${problem}`) };
     },
   };
+}
+
+/** Services made without a registry (tests): their one Engine, under the name `default`. */
+function singleEngine(services: HostServices): EngineRegistry {
+  const current = {
+    id: 'default',
+    ref: { context: 'default' },
+    endpoint: services.engine.endpoint,
+    engine: services.engine,
+    env: services.env,
+  };
+  return { current, chosenBy: 'default', explicit: false, get: () => current };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ProjectAlerts } from '../app/project-alerts.js';
 import { deepestContaining } from '../project/enclosing-project.js';
 import type { ProjectStatus } from '../project/status.js';
+import type { EngineSummary } from './dashboard-domain.js';
 import type { SessionInfo } from '../session/session-state.js';
 
 /**
@@ -35,10 +36,22 @@ export interface StatusMessage {
   kind: 'info' | 'error' | 'busy' | 'notice';
 }
 
+/** A project as listed, with the Engine it was listed under. */
+export type ListedProject = ProjectStatus & { engine?: string };
+
+/** An Engine on screen: where it is, and since when and why it cannot be reached, if it cannot. */
+export interface EngineView extends EngineSummary {
+  down: { reason: string; since: number } | null;
+  /** Its projects have been read at least once. */
+  read: boolean;
+}
+
 export interface DashboardState {
   screen: Screen;
   overlay: Overlay | null;
-  projects: ProjectStatus[];
+  /** Every Engine's projects, Engine after Engine in the order of `engines`. */
+  projects: ListedProject[];
+  engines: EngineView[];
   loaded: boolean;
   /** Firewall status per project dir, read from running gateways. */
   firewall: Record<string, string>;
@@ -52,14 +65,16 @@ export interface DashboardState {
   status: StatusMessage | null;
   /** Sessions that changed to waiting or done since the person last looked at them. */
   attention: string[];
-  /** Shown across the top while the Docker Engine cannot be reached. */
+  /** Shown across the top while the current Docker Engine cannot be reached. */
   engineDown: string | null;
   /** The folder the dashboard was started in, until the person picks a project themselves. */
   startDir: string | null;
 }
 
 export type Action =
-  | { type: 'projects-loaded'; projects: ProjectStatus[] }
+  | { type: 'engines'; engines: EngineSummary[] }
+  /** One Engine's projects (`engine` absent: the only one). */
+  | { type: 'projects-loaded'; projects: ProjectStatus[]; engine?: string }
   | { type: 'firewall-read'; projectDir: string; status: string }
   | { type: 'alerts-read'; projectDir: string; alerts: ProjectAlerts }
   | { type: 'sessions-listed'; projectDir: string; sessions: SessionInfo[] }
@@ -74,13 +89,14 @@ export type Action =
   | { type: 'filter'; filter: string }
   | { type: 'status'; status: StatusMessage | null }
   | { type: 'attention'; key: string }
-  | { type: 'engine'; down: string | null };
+  | { type: 'engine'; down: string | null; engine?: string; current?: boolean; since?: number };
 
 export function initialState(startDir: string | null = null): DashboardState {
   return {
     screen: { name: 'projects' },
     overlay: null,
     projects: [],
+    engines: [],
     loaded: false,
     firewall: {},
     alerts: {},
@@ -97,7 +113,7 @@ export function initialState(startDir: string | null = null): DashboardState {
 }
 
 /** The projects the filter lets through (matched against name and path). */
-export function visibleProjects(state: DashboardState): ProjectStatus[] {
+export function visibleProjects(state: Pick<DashboardState, 'filter' | 'projects'>): ListedProject[] {
   const filter = state.filter.toLowerCase();
   if (!filter) return state.projects;
   return state.projects.filter(
@@ -176,8 +192,20 @@ function seen(state: DashboardState): DashboardState {
 
 export function reduce(state: DashboardState, action: Action): DashboardState {
   switch (action.type) {
+    case 'engines':
+      return {
+        ...state,
+        engines: action.engines.map(
+          (e) => state.engines.find((v) => v.id === e.id) ?? { ...e, down: null, read: false },
+        ),
+      };
     case 'projects-loaded': {
-      const next = { ...state, projects: action.projects, loaded: true };
+      const next = {
+        ...state,
+        projects: withEngineProjects(state, action.engine, action.projects),
+        engines: state.engines.map((e) => (e.id === action.engine ? { ...e, read: true } : e)),
+        loaded: true,
+      };
       const visible = visibleProjects(next);
       const here = state.startDir === null ? undefined : deepestContaining(visible, state.startDir);
       return withSessionSelection({
@@ -261,7 +289,67 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
       return state.attention.includes(action.key)
         ? state
         : { ...state, attention: [...state.attention, action.key] };
-    case 'engine':
-      return { ...state, engineDown: action.down };
+    case 'engine': {
+      const engines = state.engines.map((e) =>
+        e.id === action.engine
+          ? {
+              ...e,
+              down: action.down === null ? null : { reason: action.down, since: action.since ?? Date.now() },
+            }
+          : e,
+      );
+      // The banner speaks of the current Engine; the others say it on their own heading.
+      const engineDown = action.current === false ? state.engineDown : action.down;
+      // An Engine that went away takes its projects with it until it is back.
+      const projects =
+        action.down !== null && action.current === false && action.engine !== undefined
+          ? withEngineProjects(state, action.engine, [])
+          : state.projects;
+      if (projects === state.projects) return { ...state, engines, engineDown };
+      return withSessionSelection({
+        ...state,
+        engines,
+        engineDown,
+        projects,
+        selectedProject: keep(visibleProjects({ ...state, projects }), state.selectedProject, (p) => p.dir),
+      });
+    }
   }
+}
+
+/** The whole list with one Engine's projects replaced, Engines kept in their order. */
+function withEngineProjects(
+  state: DashboardState,
+  engine: string | undefined,
+  projects: ProjectStatus[],
+): ListedProject[] {
+  if (engine === undefined) return projects;
+  const tagged = projects.map((p) => ({ ...p, engine }));
+  const order = state.engines.map((e) => e.id);
+  const rank = (id: string | undefined) => {
+    const at = order.indexOf(id ?? '');
+    return at < 0 ? order.length : at;
+  };
+  return [...state.projects.filter((p) => p.engine !== engine), ...tagged].sort(
+    (a, b) => rank(a.engine) - rank(b.engine),
+  );
+}
+
+/** The projects as shown, with a heading for each Engine before its projects (only with several Engines). */
+export type ProjectListRow =
+  | { kind: 'engine'; engine: EngineView }
+  | { kind: 'engine-down'; engine: EngineView }
+  | { kind: 'project'; project: ListedProject };
+
+export function projectListRows(state: DashboardState): ProjectListRow[] {
+  const projects = visibleProjects(state);
+  if (state.engines.length < 2) return projects.map((project) => ({ kind: 'project', project }));
+  return state.engines.flatMap((engine) => [
+    { kind: 'engine' as const, engine },
+    // Why it cannot be reached gets a line of its own: the reason names the address, and is long.
+    ...(engine.down ? [{ kind: 'engine-down' as const, engine }] : []),
+    ...projects
+      .filter((p) => p.engine === engine.id)
+      .map((project) => ({ kind: 'project' as const, project })),
+  ]);
 }

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { bridgeCallLogPath, type BridgeCall } from '../../src/bridge/call-log.js';
+import { bridgeCallLogPath, bridgeRefusalLogPath, type BridgeCall } from '../../src/bridge/call-log.js';
 import { encodeFrame, FRAME } from '../../src/bridge/frames.js';
 import { bridgeRelayPaths, runningBridgeRelay } from '../../src/bridge/relay-files.js';
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from '../../src/bridge/resolve-container.js';
 import { createDockerEngine } from '../../src/docker/engine-http.js';
 import { execText } from '../../src/docker/exec.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
+import { recentBridgeCalls } from '../../src/app/project-bridge.js';
 import { lendBridge } from '../../src/project/lend-bridge.js';
 import { projectStateDir } from '../../src/project/project-state-dir.js';
 import { systemProcessRunner } from '../../src/system/process.js';
@@ -67,6 +68,10 @@ const bridgeYaml = (extra: Record<string, unknown> = {}) => ({
     'echo-a': { exec: 'echo' },
     'env-a': { exec: 'env', env: ['ALLOWED'] },
     'toor-a': { exec: 'id', user: 'toor' },
+    // b has no `id` program: the root check must not need one.
+    'toor-b': { container: 'b', exec: 'sh', user: 'toor' },
+    // A uid with no passwd entry: Docker gives it group 0.
+    'gid0-a': { exec: 'sh', user: '1235' },
     'sh-decoy': { container: 'decoyByName', exec: 'sh' },
     'sh-stopped': { container: 'c', exec: 'sh' },
     ...extra,
@@ -150,6 +155,12 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
       'mkdir -p /srv/sub && chown -R 1234:1234 /srv && echo "toor:x:0:0::/root:/bin/sh" >>/etc/passwd && head -c 30000000 /dev/urandom >/big && chmod 644 /big',
     ]);
     expect(setup.exitCode, setup.stderr).toBe(0);
+    const noId = await execText(engine, names.b, [
+      'sh',
+      '-c',
+      'echo "toor:x:0:0::/root:/bin/sh" >>/etc/passwd && rm /usr/bin/id',
+    ]);
+    expect(noId.exitCode, noId.stderr).toBe(0);
 
     project = makeProject('bridge');
     writePolicyFiles(project, {
@@ -179,7 +190,7 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
       '/run/claude-tui/bridge/bin/sh-a',
       '/run/claude-tui/bridge/bin/env-a',
     ]);
-    expect(found.stdout).toContain(['echo-a', 'env-a', 'sh-a', 'sh-b'].join('\n'));
+    expect(found.stdout).toContain(['echo-a', 'env-a', 'gid0-a', 'sh-a', 'sh-b'].join('\n'));
   });
 
   it('runs a mapped command in its service’s container, never the same-named service of another project', async () => {
@@ -232,6 +243,15 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     const missing = await inAgent('sh-a -c pwd', '/workspace/nothere');
     expect(missing.exitCode).toBe(125);
     expect(missing.stderr).toContain('no folder /srv/nothere in this container');
+    // A link below the workdir (the agent can make one: the command runs as the folder's owner)
+    // does not take the call out of it.
+    await inAgent('mkdir -p /workspace/esc; sh-a -c "ln -s / /srv/esc"');
+    const escaped = await inAgent('sh-a -c "pwd -P"', '/workspace/esc');
+    expect(escaped.stdout).toBe('');
+    expect(escaped.exitCode).toBe(126);
+    expect(escaped.stderr).toContain('esc leads outside /srv');
+    await inAgent('mkdir -p /workspace/in; sh-a -c "ln -s /srv/sub /srv/in"');
+    expect((await inAgent('sh-a -c "pwd -P"', '/workspace/in')).stdout).toBe('/srv/sub\n');
   });
 
   it('passes only allowlisted variables', async () => {
@@ -246,6 +266,14 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     expect(toor.exitCode).toBe(126);
     expect(toor.stdout).toBe('');
     expect(toor.stderr).toContain('refused to run as root');
+    const noId = await inAgent('toor-b -c "echo ran as \\$(cat /proc/self/status | grep ^Uid)"');
+    expect(noId.exitCode).toBe(126);
+    expect(noId.stdout).toBe('');
+    expect(noId.stderr).toContain('refused to run as root');
+    const group0 = await inAgent('gid0-a -c "echo ran"');
+    expect(group0.exitCode).toBe(126);
+    expect(group0.stdout).toBe('');
+    expect(group0.stderr).toContain('refused to run as root');
   });
 
   it('Ctrl+C without a terminal ends the command in the sidecar (130), as does the caller dying', async () => {
@@ -264,6 +292,45 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
       async () => !(await sidecarProcesses(names.a)).includes('sleep 302'),
       10_000,
     );
+  });
+
+  it('takes a flood of signals with one kill exec at a time, and the hang-up still ends the command', async () => {
+    const FLOOD_CLIENT = `
+socket(S, 1, 1, 0) or die; connect(S, pack("S Z*", 1, "/run/claude-tui/bridge/bridge.sock")) or die "connect: $!";
+binmode S; syswrite(S, pack("H*", $ARGV[0])); select(undef, undef, undef, 1);
+syswrite(S, pack("H*", $ARGV[1])); select(undef, undef, undef, 1); exit 0;`;
+    const ask = request('sh-a', ...['-c', 'trap "" INT; sleep 304'].map((a) => encodeFrame(FRAME.arg, a)));
+    const flood = Buffer.concat(Array.from({ length: 300 }, () => encodeFrame(FRAME.signal, 'INT')));
+    const execsInFlight = async () =>
+      ((await engine.inspectContainer(names.a)) as { ExecIDs?: string[] | null } | undefined)?.ExecIDs
+        ?.length ?? 0;
+    let most = 0;
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        most = Math.max(most, await execsInFlight());
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const sent = await execText(engine, project.names.agent, [
+      'perl',
+      '-e',
+      FLOOD_CLIENT,
+      ask.toString('hex'),
+      flood.toString('hex'),
+    ]);
+    expect(sent.stderr).toBe('');
+    // The caller hung up: SIGHUP ends `sh` and its sleep, under the flood as without it.
+    await waitFor(
+      'the hung-up command to end',
+      async () => !(await sidecarProcesses(names.a)).includes('sleep 304'),
+      8000,
+    );
+    watching = false;
+    await watch;
+    // The command's own exec, one kill exec of the caller's, the hang-up's; and the watch's own
+    // look at the sidecar's processes.
+    expect(most).toBeLessThanOrEqual(4);
   });
 
   it('gives the command a terminal when the caller has one (real pty through claude-tui exec)', async () => {
@@ -370,8 +437,8 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     const still = await inAgent('sh-a -c "echo still serving"');
     expect(still.stdout).toBe('still serving\n');
     // The other compose project's secret reached nothing the agent saw.
-    const log = readFileSync(bridgeCallLogPath(stateDir), 'utf8');
-    expect(log).not.toContain('hunter2');
+    for (const file of [bridgeCallLogPath(stateDir), bridgeRefusalLogPath(stateDir)])
+      expect(readFileSync(file, 'utf8')).not.toContain('hunter2');
   });
 
   it('acts on bridge.yaml only as approved: a change waits for the person’s yes', async () => {
@@ -407,21 +474,95 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     );
   });
 
+  it('stops serving a command the person takes out of bridge.yaml at once, running calls too', async () => {
+    const running = inAgent('sh-a -c "exec sleep 305"; echo "code=$?"');
+    await waitFor('the call to run', async () => (await sidecarProcesses(names.a)).includes('sleep 305'));
+    const { 'sh-a': removed, ...rest } = bridgeYaml().commands;
+    expect(removed).toBeDefined();
+    writeBridge(project, { ...bridgeYaml(), commands: rest });
+    // No up, no approve: the relay serves only what the live file still has as approved.
+    const ended = await running;
+    expect(ended.stdout).toBe('code=126\n');
+    expect(ended.stderr).toContain('sh-a was taken out of .claude/bridge.yaml');
+    await waitFor(
+      'the ended call’s command to go',
+      async () => !(await sidecarProcesses(names.a)).includes('sleep 305'),
+      8000,
+    );
+    const refused = await inAgent('/usr/local/lib/claude-tui/bridge-client sh-a -c true');
+    expect(refused.exitCode).toBe(126);
+    expect(refused.stderr).toContain('sh-a was taken out of .claude/bridge.yaml');
+    expect((await inAgent('sh-b -c "echo still"')).stdout).toBe('still\n');
+
+    // Changed (here: another user) is not the approved command either; a broken file serves nothing.
+    writeBridge(project, bridgeYaml({ 'sh-b': { container: 'b', exec: 'sh', user: '4321' } }));
+    const changed = await inAgent('sh-b -c true');
+    expect(changed.stderr).toContain('sh-b was changed in .claude/bridge.yaml');
+    writeFileSync(join(project.dir, '.claude', 'bridge.yaml'), 'version: [');
+    const broken = await inAgent('sh-a -c true');
+    expect(broken.exitCode).toBe(126);
+    expect(broken.stderr).toMatch(/\.claude\/bridge\.yaml:1:\d+: .*nothing is served until it does/);
+
+    // Back as approved: served again, with nothing approved anew.
+    writeBridge(project, bridgeYaml());
+    expect((await inAgent('/usr/local/lib/claude-tui/bridge-client sh-a -c "echo back"')).stdout).toBe(
+      'back\n',
+    );
+    await waitFor(
+      'the links back on PATH',
+      async () => (await inAgent('command -v sh-a sh-b')).exitCode === 0,
+      5000,
+    );
+  });
+
   it('logs one line per call: command, exit code, duration, why refused', async () => {
     await inAgent('sh-b -c "exit 3"; not-there 2>/dev/null; /usr/local/lib/claude-tui/bridge-client nope');
-    const calls = await waitFor('the calls logged', async () => {
-      const lines = (await readFile(bridgeCallLogPath(stateDir), 'utf8')).trim().split('\n');
-      const parsed = lines.map((line) => JSON.parse(line) as BridgeCall);
-      return parsed.at(-1)?.command === 'nope' && parsed;
-    });
-    const [exited, refused] = calls.slice(-2);
+    const lastOf = async (file: string, command: string) =>
+      waitFor(`${command} logged`, async () => {
+        const lines = (await readFile(file, 'utf8')).trim().split('\n');
+        const last = JSON.parse(lines.at(-1)!) as BridgeCall;
+        return last.command === command && last;
+      });
+    const exited = await lastOf(bridgeCallLogPath(stateDir), 'sh-b');
     expect(exited).toMatchObject({ command: 'sh-b', exitCode: 3 });
-    expect(exited!.durationMs).toBeGreaterThanOrEqual(0);
+    expect(exited.durationMs).toBeGreaterThanOrEqual(0);
+    // Refused before naming an approved command: in the refusal log, never among the calls that ran.
+    const refused = await lastOf(bridgeRefusalLogPath(stateDir), 'nope');
     expect(refused).toMatchObject({
       command: 'nope',
       refused: 'nope is not a command of the approved bridge.yaml',
     });
-    expect(refused!.exitCode).toBeUndefined();
+    expect(refused.exitCode).toBeUndefined();
+  });
+
+  it('keeps calls that ran when flooded with refused ones, and still shows the refusals', async () => {
+    await inAgent('sh-b -c "exit 4"');
+    const FLOOD = `
+my $req = pack("H*", $ARGV[0]);
+for (1..8000) { socket(S, 1, 1, 0) or die; connect(S, pack("S Z*", 1, "/run/claude-tui/bridge/bridge.sock")) or die "connect: $!";
+  syswrite(S, $req); while (sysread(S, my $b, 4096)) {} close S; }`;
+    const flood = await execText(
+      engine,
+      project.names.agent,
+      ['perl', '-e', FLOOD, request('nope').toString('hex')],
+      {
+        user: 'claude',
+      },
+    );
+    expect(flood.stderr).toBe('');
+    await inAgent('sh-b -c "exit 5"');
+    // The log is written in order: once the last call is there, every refusal was written before it.
+    const calls = await waitFor('the last call logged', async () => {
+      const text = await readFile(bridgeCallLogPath(stateDir), 'utf8');
+      return text.includes('"exitCode":5') && text;
+    });
+    expect(calls).toContain('"command":"sh-b","exitCode":4');
+    const shown = await recentBridgeCalls({ env: testEnv() }, project, 5);
+    expect(shown[0]).toMatchObject({ command: 'sh-b', exitCode: 5 });
+    expect(shown[1]!.refused).toMatch(
+      /^nope is not a command of the approved bridge\.yaml \(and \d+ more refused calls before it\)$/,
+    );
+    expect(shown[2]).toMatchObject({ command: 'sh-b', exitCode: 4 });
   });
 });
 

@@ -233,7 +233,9 @@ describe.skipIf(!dockerAvailable())('the dashboard, end to end (built binary in 
       await here.exitCode().catch(() => here.proc.kill());
     }
     // Only listed: opening the dashboard in it remembers nothing.
-    const list = JSON.parse((await runCli(['ls', '--json'])).stdout) as { dir: string }[];
+    const list = (
+      JSON.parse((await runCli(['ls', '--json'])).stdout) as { engines: { projects: { dir: string }[] }[] }
+    ).engines[0]!.projects;
     expect(list.some((p) => p.dir === repo.dir)).toBe(false);
   });
 });

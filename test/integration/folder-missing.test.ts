@@ -40,7 +40,9 @@ describe.skipIf(!dockerAvailable())('a project whose folder was removed (real Do
     expect(row).toMatch(new RegExp(`^${basename(project.dir)}\\s+folder missing\\s+running\\s+running`));
     expect(text.stderr).toContain('`claude-tui cleanup` offers them');
 
-    const list = JSON.parse((await runCli(['ls', '--json'])).stdout) as ListedProject[];
+    const list = (
+      JSON.parse((await runCli(['ls', '--json'])).stdout) as { engines: { projects: ListedProject[] }[] }
+    ).engines[0]!.projects;
     const mine = list.findIndex((p) => p.dir === project.dir);
     expect(list[mine]).toMatchObject({
       name: basename(project.dir),
@@ -73,7 +75,9 @@ describe.skipIf(!dockerAvailable())('a project whose folder was removed (real Do
     expect(done.stdout).toContain('Deleted 4');
     expect(await engine.inspectVolume(project.names.homeVolume)).toBeUndefined();
     expect(await engine.inspectContainer(project.names.agent)).toBeUndefined();
-    const list = JSON.parse((await runCli(['ls', '--json'])).stdout) as ListedProject[];
+    const list = (
+      JSON.parse((await runCli(['ls', '--json'])).stdout) as { engines: { projects: ListedProject[] }[] }
+    ).engines[0]!.projects;
     // Still remembered in the settings, with nothing left in Docker.
     expect(list.find((p) => p.dir === project.dir)).toMatchObject({ state: 'down', folderMissing: true });
   });

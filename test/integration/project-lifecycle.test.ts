@@ -68,7 +68,9 @@ describe.skipIf(!dockerAvailable())('a project: up, down, status, exec (real Doc
     expect(parsed.volumes).toEqual([project.names.homeVolume]);
 
     const list = await runCli(['ls', '--json']);
-    const projects = JSON.parse(list.stdout) as { dir: string; state: string }[];
+    const projects = (
+      JSON.parse(list.stdout) as { engines: { projects: { dir: string; state: string }[] }[] }
+    ).engines[0]!.projects;
     expect(projects.find((p) => p.dir === project.dir)?.state).toBe('up');
   });
 

@@ -116,7 +116,7 @@ describe.skipIf(!dockerAvailable())('remote projects (a TLS Engine and an ssh://
     dir = tempDir('ctui-rp-');
     certs = await makeCertificates(dir);
     // Its containers reach out as this machine: the image build downloads its packages.
-    second = await startSecondEngine(dir, certs, { outbound: true });
+    second = await startSecondEngine(dir, certs, undefined, { outbound: true });
     ssh = await startSshServer(dir);
     // The second Engine starts empty and reaches no registry: it gets the base image from ours.
     await execa('sh', [

@@ -223,6 +223,7 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
   const domain: FakeDomain = {
     world,
     calls,
+    engines: async () => [{ id: 'default', endpoint: '/var/run/docker.sock', current: true }],
     listProjects: async () => {
       if (engineDown) throw unreachable();
       return world.projects.map((p) => ({ ...p }));
@@ -336,7 +337,7 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
       };
     },
     bridgeCalls: async (dir) => world.bridgeCalls[dir] ?? [],
-    followCompose: (name, onChange, onEnd) => {
+    followCompose: (_dir, name, onChange, onEnd) => {
       const listener = { onChange, onEnd };
       const set = composeListeners.get(name) ?? new Set();
       composeListeners.set(name, set.add(listener));
@@ -345,7 +346,7 @@ export function createFakeDomain(world: FakeWorld = fakeWorld()): FakeDomain {
     composeEvent(name) {
       for (const listener of composeListeners.get(name) ?? []) listener.onChange();
     },
-    followEngine: (onChange, onEnd) => {
+    followEngine: (_engine, onChange, onEnd) => {
       const listener = { onChange, onEnd };
       listeners.add(listener);
       return { close: () => listeners.delete(listener) };

@@ -146,13 +146,15 @@ export interface SecondEngine {
 export async function startSecondEngine(
   dir: string,
   certs: Certificates,
+  /** To start it again after a stop, on the same state and port (its contexts still reach it). */
+  again?: { tlsPort: number },
   options: { outbound?: boolean } = {},
 ): Promise<SecondEngine> {
   const socket = join(dir, 'docker.sock');
-  const tlsPort = await freePort();
+  const tlsPort = again?.tlsPort ?? (await freePort());
   const bridge = await makeBridge(options.outbound === true);
   const binary = join(dir, 'dockerd-test');
-  symlinkSync('/usr/sbin/dockerd', binary);
+  if (!existsSync(binary)) symlinkSync('/usr/sbin/dockerd', binary);
   writeFileSync(join(dir, 'daemon.json'), '{}');
   const log = join(dir, 'dockerd.log');
   const args = [

@@ -104,7 +104,7 @@ describe('app settings: mistakes name the file, line:col, key path and what was 
 
   it('a typo inside a list item', async () => {
     const error = await configError('{"projects": [{"dir": "/p", "lastUsed": "x", "last": 1}]}');
-    expect(error.message).toContain('projects.0.last: unknown key (expected one of: dir, lastUsed)');
+    expect(error.message).toContain('projects.0.last: unknown key (expected one of: dir, lastUsed, engine)');
   });
 
   it('wrong types, in plain words, at the value', async () => {

@@ -219,6 +219,17 @@ describe('bridge.yaml (parseBridgeConfig)', () => {
     expect(policy.commands.php?.env).toEqual(['B', 'A']);
   });
 
+  it('refuses env names that would steer which program runs, the loader or the shell', async () => {
+    expect(await problem(withCommand('container: php', 'exec: php', 'env: [APP_ENV, PATH]'))).toBe(
+      '8:20: commands.php.env.1: a name other than PATH: it would choose which program the approved exec names',
+    );
+    for (const name of ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'BASH_ENV', 'ENV', 'IFS', 'SHELLOPTS', 'UID']) {
+      expect(await problem(withCommand('container: php', 'exec: php', `env: [${name}]`))).toMatch(
+        new RegExp(`^8:11: commands\\.php\\.env\\.0: a name other than ${name}: `),
+      );
+    }
+  });
+
   it('refuses a command whose container is not under containers, or that has none', async () => {
     expect(await problem(withCommand('container: node', 'exec: npm'))).toBe(
       '6:16: commands.php.container: one of the names under containers (php)',

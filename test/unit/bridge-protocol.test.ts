@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,8 +43,12 @@ function planned(req: BridgeRequest): PlannedCall {
   return result.call;
 }
 
-function refusal(req: BridgeRequest, p: BridgePolicy | undefined = policy): string {
-  const result = planCall(p, req, '1234:1234');
+function refusal(
+  req: BridgeRequest,
+  p: BridgePolicy | undefined = policy,
+  defaultUser = '1234:1234',
+): string {
+  const result = planCall(p, req, defaultUser);
   if (!('refused' in result)) throw new Error('not refused');
   return result.refused;
 }
@@ -132,14 +136,14 @@ describe('bridge requests', () => {
 describe('planning a bridged call from the approved policy', () => {
   it('runs the approved executable with the arguments as argv, behind the pid-reporting shell', () => {
     const call = planned(request('php', { args: ['-r', '; rm -rf / $(id)'] }));
-    expect(call.argv.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(call.argv.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(call.argv.slice(3)).toEqual([
       'claude-tui-bridge',
       '2',
       '',
       '',
       '',
-      '',
+      '--',
       'php',
       '-r',
       '; rm -rf / $(id)',
@@ -150,15 +154,25 @@ describe('planning a bridged call from the approved policy', () => {
     expect(call.tty).toBeUndefined();
   });
 
-  it('passes only allowlisted environment names, and TERM with a terminal', () => {
+  it('passes only allowlisted values, as arguments exported after the checks; TERM with a terminal', () => {
     const call = planned(
       request('php', {
         env: { APP_ENV: 'test', GH_TOKEN: 'x', PATH: '/evil' },
         tty: { rows: 5, cols: 9, term: 'xterm' },
       }),
     );
-    expect(call.env).toEqual(['APP_ENV=test', 'TERM=xterm']);
-    expect(call.argv.slice(4, 7)).toEqual(['1', '5', '9']);
+    expect(call.env).toEqual(['TERM=xterm']);
+    expect(call.argv.slice(4)).toEqual(['1', '5', '9', '', 'APP_ENV=test', '--', 'php']);
+  });
+
+  it('refuses an approved entry passing on a name that steers the shell or the loader', () => {
+    for (const name of ['PATH', 'LD_PRELOAD', 'BASH_ENV', 'ENV', 'IFS', 'BASH_FUNC_x%%', 'no-name']) {
+      const withEnv: BridgePolicy = {
+        ...policy,
+        commands: { x: { container: 'app', exec: 'id', workdir: undefined, user: undefined, env: [name] } },
+      };
+      expect(refusal(request('x', { env: { [name]: 'v' } }), withEnv)).toMatch(/passes on .* never does/);
+    }
   });
 
   it('maps the caller’s folder below the workspace under workdir, never above it', () => {
@@ -172,11 +186,10 @@ describe('planning a bridged call from the approved policy', () => {
     expect(planned(request('psql', { cwd: 'deep/sub' })).argv[7]).toBe('');
   });
 
-  it('checks a user given by name for root inside; refuses root outright', () => {
-    expect(planned(request('psql')).argv[8]).toBe('id');
-    expect(planned(request('php')).argv[8]).toBe('');
+  it('refuses root by uid or gid outright (the shell checks the ids inside too)', () => {
     expect(refusal(request('asroot'))).toMatch(/never does/);
-    for (const user of ['root', '0', '00:0', 'root:www', ':33']) {
+    expect(refusal(request('php'), policy, '1000:0')).toMatch(/uid or gid 0/);
+    for (const user of ['root', '0', '00:0', 'root:www', ':33', 'www:0', 'www:root', '']) {
       const withUser: BridgePolicy = {
         ...policy,
         commands: { x: { container: 'app', exec: 'id', workdir: undefined, user, env: [] } },
@@ -209,24 +222,50 @@ describe('the call log', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bridge-log-'));
     try {
       const file = join(dir, 'calls.jsonl');
-      const record = callLogWriter(file);
+      const record = callLogWriter({ calls: file, refusals: join(dir, 'refusals.jsonl') });
       const call = (n: number): BridgeCall => ({
         at: n,
         command: `c${'x'.repeat(200)}`,
         exitCode: 0,
         durationMs: 1,
       });
-      for (let n = 0; n < 3000; n++) record(call(n));
+      for (let n = 0; n < 3000; n++) record(call(n), true);
       await expect
         .poll(() => readFileSync(file, 'utf8').includes('"at":2999'), { timeout: 10_000 })
         .toBe(true);
-      record(call(3000));
+      record(call(3000), true);
       await expect.poll(() => readFileSync(file, 'utf8').includes('"at":3000')).toBe(true);
       const lines = readFileSync(file, 'utf8').trim().split('\n');
       expect(lines.length).toBeLessThan(2400);
       expect(lines.length).toBeGreaterThan(1000);
       expect((JSON.parse(lines.at(-1)!) as BridgeCall).at).toBe(3000);
       expect((JSON.parse(lines[0]!) as BridgeCall).at).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never lets refusals push out calls that ran: they have a small log of their own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-log-'));
+    try {
+      const files = { calls: join(dir, 'calls.jsonl'), refusals: join(dir, 'refusals.jsonl') };
+      const record = callLogWriter(files);
+      record({ at: 1, command: 'php', exitCode: 0, durationMs: 5 }, true);
+      const refused = (n: number): BridgeCall => ({
+        at: 2 + n,
+        command: 'nope',
+        exitCode: undefined,
+        durationMs: 0,
+        refused: 'nope is not a command of the approved bridge.yaml',
+      });
+      for (let n = 0; n < 20_000; n++) record(refused(n), false);
+      await expect
+        .poll(() => readFileSync(files.refusals, 'utf8').includes('"at":20001'), { timeout: 30_000 })
+        .toBe(true);
+      expect(readFileSync(files.calls, 'utf8')).toBe(
+        `${JSON.stringify({ at: 1, command: 'php', exitCode: 0, durationMs: 5 })}\n`,
+      );
+      expect(statSync(files.refusals).size).toBeLessThanOrEqual(64 * 1024);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BridgeCall } from '../../src/bridge/call-log.js';
-import { readRecentCalls } from '../../src/bridge/recent-calls.js';
+import { readRecentBridgeCalls, readRecentCalls } from '../../src/bridge/recent-calls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctui-calls-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,5 +76,33 @@ describe('readRecentCalls', () => {
   it('keeps looking further back when the end holds fewer calls than asked for', async () => {
     const path = logFile(line(call(1)) + line(call(2)) + `${'junk'.repeat(5000)}\n`);
     expect((await readRecentCalls(path, 2)).map((c) => c.command)).toEqual(['cmd2', 'cmd1']);
+  });
+});
+
+describe('readRecentBridgeCalls', () => {
+  it('merges calls and refusals newest first, a run of refusals as one line with its count', async () => {
+    const refused = (i: number) =>
+      call(i, { command: 'nope', exitCode: undefined, refused: 'nope is not a command' });
+    const calls = logFile([call(1), call(50), call(65)].map(line).join(''));
+    const refusals = logFile(
+      [
+        ...Array.from({ length: 40 }, (_, i) => refused(10 + i)),
+        refused(60),
+        ...Array.from({ length: 3 }, (_, i) => refused(70 + i)),
+      ]
+        .map(line)
+        .join(''),
+    );
+    const shown = await readRecentBridgeCalls({ calls, refusals }, 10);
+    expect(shown.map((c) => [c.command, c.refused])).toEqual([
+      ['nope', 'nope is not a command (and 2 more refused calls before it)'],
+      ['cmd65', undefined],
+      ['nope', 'nope is not a command'],
+      ['cmd50', undefined],
+      ['nope', 'nope is not a command (and 39 more refused calls before it)'],
+      ['cmd1', undefined],
+    ]);
+    expect(shown[0]!.at).toBe(call(72).at);
+    expect(await readRecentBridgeCalls({ calls, refusals: join(dir, 'none.jsonl') }, 1)).toEqual([call(65)]);
   });
 });

@@ -136,3 +136,18 @@ describe('composeFileFor: the Engine create bodies of up as compose services', (
     expect(parse(text)).toEqual(composeFileFor(input({ agent: noRestart })));
   });
 });
+
+describe('renderComposeFile: the header', () => {
+  it('keeps every header line a comment, whatever line breaks a project path holds', () => {
+    const file = composeFileFor(input());
+    const breaks = ['\n', '\r', '\r\n', '\u0085', '\u2028', '\u2029', '\u000b', '\u000c'];
+    const header = breaks.map((b) => `The claude-tui project /home/ada/x${b}evil: {services: 1}`);
+    const text = renderComposeFile(file, header);
+    const lines = text.split(/\r\n|[\n\r\u0085\u2028\u2029]/);
+    expect(lines.slice(0, header.length).every((line) => line.startsWith('# '))).toBe(true);
+    expect(lines[header.length]).toBe('services:');
+    expect(text).toContain('# The claude-tui project /home/ada/x^Jevil: {services: 1}');
+    expect(text).toContain('x<U+2028>evil');
+    expect(parse(text)).toEqual(file);
+  });
+});

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { approvedBridgeSource } from '../../app/approved-bridge.js';
+import { servedBridgeSource } from '../../app/served-bridge-source.js';
 import { callLogWriter } from '../../bridge/call-log-writer.js';
-import { bridgeCallLogPath } from '../../bridge/call-log.js';
+import { bridgeCallLogPath, bridgeRefusalLogPath } from '../../bridge/call-log.js';
 import { bridgeRelayPaths } from '../../bridge/relay-files.js';
 import { serveBridgeRelay } from '../../bridge/relay-server.js';
 import { UserError } from '../../errors.js';
@@ -27,9 +27,9 @@ export const bridgeRelayCommand: CommandHandler = async (ctx) => {
   await serveBridgeRelay({
     paths,
     engine: ctx.engine,
-    policy: approvedBridgeSource(project.dir, stateDir),
+    policy: servedBridgeSource(project.dir, stateDir),
     defaultUser: `${agent.uid}:${agent.gid}`,
-    record: callLogWriter(bridgeCallLogPath(stateDir)),
+    record: callLogWriter({ calls: bridgeCallLogPath(stateDir), refusals: bridgeRefusalLogPath(stateDir) }),
     // Running as root, the socket is made the agent's user's: root's is closed to it.
     ...(asRoot ? { owner: agent } : {}),
   });

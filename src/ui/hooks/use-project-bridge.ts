@@ -81,7 +81,7 @@ export function useProjectBridge(domain: DashboardDomain, projectDir: string): P
     };
     // A broken stream is the Engine going away: the dashboard's banner says so, and the policy
     // reading every few seconds keeps the list from going stale meanwhile.
-    const stream = domain.followCompose(composeProject, reread, () => undefined);
+    const stream = domain.followCompose(projectDir, composeProject, reread, () => undefined);
     return () => {
       alive = false;
       clearTimeout(burst);

@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Sidecar, UnreachedTarget } from '../../bridge/sidecars.js';
 import {
   callAge,
@@ -15,6 +15,7 @@ import { useProjectBridge } from '../hooks/use-project-bridge.js';
 import { commandFor, firstKey, keyName, listStep } from '../keymap.js';
 import { stateColour, useTheme } from '../theme.js';
 import type { SubScreenProps } from './allowlist-screen.js';
+import { useNow } from '../hooks/use-now.js';
 
 type Pane = 'sidecars' | 'calls';
 type SidecarRow = { kind: 'sidecar'; sidecar: Sidecar } | { kind: 'unreached'; target: UnreachedTarget };
@@ -186,13 +187,4 @@ function Unreached({ target }: { target: UnreachedTarget }) {
       {`${target.commands.join(', ')} cannot run`}
     </Text>
   );
-}
-
-function useNow(everyMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
 }

@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
 import type { ProjectAlerts } from '../../app/project-alerts.js';
 import { summarizePending } from '../../policy/describe-pending.js';
 import type { ProjectStatus } from '../../project/status.js';
@@ -9,6 +8,8 @@ import { ListView } from '../components/list-view.js';
 import { SectionTitle } from '../components/section-title.js';
 import {
   attentionKey,
+  projectListRows,
+  type EngineView,
   needsReview,
   selectedProject,
   sessionsOf,
@@ -16,6 +17,7 @@ import {
   type DashboardState,
 } from '../state.js';
 import { stateColour, useTheme } from '../theme.js';
+import { useNow } from '../hooks/use-now.js';
 
 /** Wide enough for projects on the left and the sessions with their preview on the right. */
 const TWO_COLUMNS_FROM = 110;
@@ -44,6 +46,7 @@ export function ProjectsScreen({
   const theme = useTheme();
   const now = useNow(AGES_EVERY_MS);
   const projects = visibleProjects(state);
+  const listRows = projectListRows(state);
   const project = selectedProject(state);
   const sessions = sessionsOf(state, state.selectedProject);
   const selected = sessions.find((s) => s.name === state.selectedSession);
@@ -61,8 +64,10 @@ export function ProjectsScreen({
         }
       />
       <ListView
-        items={projects}
-        selectedIndex={projects.findIndex((p) => p.dir === state.selectedProject)}
+        items={listRows}
+        selectedIndex={listRows.findIndex(
+          (r) => r.kind === 'project' && r.project.dir === state.selectedProject,
+        )}
         height={rows}
         focused={state.focus === 'projects'}
         empty={
@@ -72,15 +77,21 @@ export function ProjectsScreen({
               : 'no projects yet: a adds one by path'
             : 'reading…'
         }
-        row={(p) => (
-          <ProjectRow
-            project={p}
-            review={needsReview(state.alerts[p.dir])}
-            firewall={state.firewall[p.dir]}
-            sessions={state.sessions[p.dir]}
-            width={listWidth}
-          />
-        )}
+        row={(r) =>
+          r.kind === 'engine' ? (
+            <EngineHeading engine={r.engine} />
+          ) : r.kind === 'engine-down' ? (
+            <Text color={theme.warn}>{`    ${r.engine.down?.reason ?? ''}`}</Text>
+          ) : (
+            <ProjectRow
+              project={r.project}
+              review={needsReview(state.alerts[r.project.dir])}
+              firewall={state.firewall[r.project.dir]}
+              sessions={state.sessions[r.project.dir]}
+              width={listWidth}
+            />
+          )
+        }
       />
     </Box>
   );
@@ -165,7 +176,7 @@ export function ProjectsScreen({
       </Box>
     );
   }
-  const projectRows = Math.max(2, Math.min(projects.length + 1, Math.floor((height - 3) / 3)));
+  const projectRows = Math.max(2, Math.min(listRows.length + 1, Math.floor((height - 3) / 3)));
   const sessionRows = Math.max(2, Math.min(sessions.length + 1, Math.floor((height - 3) / 4)));
   return (
     <Box flexDirection="column" height={height}>
@@ -203,6 +214,27 @@ function alertLine(alerts: ProjectAlerts | undefined): string | null {
   ].filter(Boolean);
   return parts.length ? parts.join(' · ') : null;
 }
+
+/** An Engine above its projects: its name, where it is, and whether it answers (why not, since when). */
+function EngineHeading({ engine }: { engine: EngineView }) {
+  const theme = useTheme();
+  const where = engine.endpoint === engine.id ? '' : ` · ${engine.endpoint}`;
+  // Unreachable: the reason, on the line below, names the address.
+  return engine.down ? (
+    <>
+      <Text bold>{`ENGINE ${engine.id}`}</Text>
+      <Text color={theme.warn}>{` · unreachable since ${clock(engine.down.since)}`}</Text>
+    </>
+  ) : (
+    <>
+      <Text bold>{`ENGINE ${engine.id}${where}`}</Text>
+      <Text dimColor={theme.dim}>{engine.read ? ' · reachable' : ' · reading…'}</Text>
+    </>
+  );
+}
+
+/** 14:03:07, local time. */
+const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
 
 function ProjectRow({
   project,
@@ -246,15 +278,6 @@ function ProjectRow({
 
 /** Ages on screen move on by themselves; a redraw this often keeps them true at no real cost. */
 const AGES_EVERY_MS = 10_000;
-
-function useNow(everyMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
-}
 
 function SessionRow({ session, attention, now }: { session: SessionInfo; attention: boolean; now: number }) {
   const theme = useTheme();
