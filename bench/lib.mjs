@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as pty from 'node-pty';
 
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -83,4 +84,48 @@ export function removeBenchProject(dir, env) {
     run('docker', ['volume', 'rm', volume], { allowFailure: true });
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A command in a pty of its own, its output read as it arrives: when the first byte came, and a
+ * wait for a text to appear after a point. How attach is timed (sessions.mjs, remote-attach.mjs).
+ */
+export function ptySession(file, args, env, size = { cols: 120, rows: 40 }) {
+  const started = performance.now();
+  const p = pty.spawn(file, args, { ...size, name: 'xterm-256color', env, encoding: null });
+  // latin1: one character per byte, no decoding state carried between reads.
+  let output = '';
+  let firstByte;
+  const waiters = [];
+  p.onData((d) => {
+    const now = performance.now();
+    firstByte ??= now - started;
+    output += d.toString('latin1');
+    for (const w of [...waiters]) {
+      if (output.includes(w.text, w.from)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(now);
+      } else {
+        // Look only at new bytes next time: rescanning all 4 MB on every read would make the
+        // bench itself the bottleneck, and more so for whichever side delivers smaller reads.
+        w.from = Math.max(w.from, output.length - w.text.length + 1);
+      }
+    }
+  });
+  const exit = new Promise((resolve) => p.onExit(() => resolve(performance.now())));
+  const waitFor = (text, from = output.length) =>
+    new Promise((resolve) => {
+      if (output.includes(text, from)) resolve(performance.now());
+      else waiters.push({ text, from, resolve });
+    });
+  return {
+    p,
+    exit,
+    waitFor,
+    startedAt: started,
+    firstByte: () => firstByte,
+    get length() {
+      return output.length;
+    },
+  };
 }

@@ -10,6 +10,7 @@ const scripts = [
   'firewall.mjs',
   'rejoin.mjs',
   'sessions.mjs',
+  'remote-attach.mjs',
   'credentials.mjs',
   'run.mjs',
   'logs.mjs',

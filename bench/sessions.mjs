@@ -5,8 +5,7 @@ import { spawn } from 'node:child_process';
 import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as pty from 'node-pty';
-import { benchProject, CLI, median, report, run } from './lib.mjs';
+import { benchProject, CLI, median, ptySession, report, run } from './lib.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 8);
 const project = benchProject('claude-tui-bench-s-', { notifications: { desktop: false } });
@@ -42,42 +41,7 @@ function session(kind, agent) {
             '=bench',
           ]),
         ];
-  const started = performance.now();
-  const p = pty.spawn(file, args, { cols: 120, rows: 40, name: 'xterm-256color', env, encoding: null });
-  // latin1: one character per byte, no decoding state carried between reads.
-  let output = '';
-  let firstByte;
-  const waiters = [];
-  p.onData((d) => {
-    const now = performance.now();
-    firstByte ??= now - started;
-    output += d.toString('latin1');
-    for (const w of [...waiters]) {
-      if (output.includes(w.text, w.from)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(now);
-      } else {
-        // Look only at new bytes next time: rescanning all 4 MB on every read would make the
-        // bench itself the bottleneck, and more so for whichever side delivers smaller reads.
-        w.from = Math.max(w.from, output.length - w.text.length + 1);
-      }
-    }
-  });
-  const exit = new Promise((resolve) => p.onExit(() => resolve(performance.now())));
-  const waitFor = (text, from = output.length) =>
-    new Promise((resolve) => {
-      if (output.includes(text, from)) resolve(performance.now());
-      else waiters.push({ text, from, resolve });
-    });
-  return {
-    p,
-    exit,
-    waitFor,
-    firstByte: () => firstByte,
-    get length() {
-      return output.length;
-    },
-  };
+  return ptySession(file, args, env);
 }
 
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,3 +1,4 @@
+import { publishEngineFiles } from '../project/engine-files.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -58,7 +59,13 @@ export async function editProjectAllowlist(
     await writeApprovedPolicy(projectStateDir(project, services.env), { ...review.approvedSnapshot, files });
   }
   const plan = await loadFirewallPlan(services, project, 'view');
-  const result = await applyFirewall(services.engine, project.names.gateway, plan.stateDir, plan.policy);
+  const result = await applyFirewall(
+    services.engine,
+    project.names.gateway,
+    plan.stateDir,
+    plan.policy,
+    remotePublisher(services.engine, project, plan.stateDir),
+  );
   return { changed, ...result };
 }
 
@@ -69,7 +76,13 @@ export async function applyProjectAllowlist(
   options: { approve?: boolean } = {},
 ): Promise<ApplyResult & { review: PolicyReview }> {
   const plan = await loadFirewallPlan(services, project, options.approve ? 'approve-all' : 'apply');
-  const result = await applyFirewall(services.engine, project.names.gateway, plan.stateDir, plan.policy);
+  const result = await applyFirewall(
+    services.engine,
+    project.names.gateway,
+    plan.stateDir,
+    plan.policy,
+    remotePublisher(services.engine, project, plan.stateDir),
+  );
   return { ...result, review: plan.review };
 }
 
@@ -87,4 +100,13 @@ function assertSomethingRemoved(values: readonly string[], removed: readonly str
       ? 'Defaults are turned off as a whole: firewall.defaults: false in .claude/claude-tui.yaml.'
       : 'See `claude-tui allow ls` for what is allowed and where it comes from.',
   );
+}
+
+/** A remote project's gateway reads the policy from its Engine: the written files are sent there. */
+function remotePublisher(
+  engine: AllowlistServices['engine'],
+  project: ProjectIdentity,
+  stateDir: string,
+): (() => Promise<boolean>) | undefined {
+  return engine.remote ? () => publishEngineFiles(engine, project, stateDir) : undefined;
 }

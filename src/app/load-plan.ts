@@ -40,7 +40,7 @@ export async function loadPlan(
   services: PlanServices,
   project: ProjectIdentity,
   use: PolicyUse,
-  options: { stateDir?: string } = {},
+  options: { stateDir?: string; remote?: { endpoint: string } } = {},
 ): Promise<{ review: PolicyReview; plan: ProjectPlan; app: AppSettings }> {
   const { review, app } = await policyAndSettings(services, project, use);
   const plan = await planProject(project, review.approved, app, {
@@ -48,6 +48,7 @@ export async function loadPlan(
     processes: services.processes,
     imagesDir: services.env.CLAUDE_TUI_IMAGES_DIR,
     stateDir: options.stateDir,
+    ...(options.remote ? { remote: options.remote } : {}),
   });
   return { review, plan, app };
 }
@@ -75,4 +76,11 @@ export function npmRegistryFor(
   config: ProjectConfig,
 ): () => Promise<string> {
   return () => resolveNpmRegistry(config.image?.npmRegistry, services.env, services.processes);
+}
+
+/** For a project on the Engine in use: a remote Engine's plan binds nothing of this machine. */
+export function placementOf(engine: Pick<HostServices['engine'], 'remote' | 'endpoint'>): {
+  remote?: { endpoint: string };
+} {
+  return engine.remote ? { remote: { endpoint: engine.endpoint } } : {};
 }

@@ -14,6 +14,9 @@ import { down } from '../project/down.js';
 import type { HostServices } from '../project/host-services.js';
 import { projectIdentity, type ProjectIdentity } from '../project/identity.js';
 import type { ProjectPlan } from '../project/project-runtime.js';
+import type { ProjectRuntime } from '../project/container-specs.js';
+import { engineFilesVolume, placeEngineFiles } from '../project/engine-files.js';
+import { placeOnEngine } from '../project/remote-project.js';
 import { projectStateDir } from '../project/project-state-dir.js';
 import { up, type UpDeps } from '../project/up.js';
 import { agentCommand } from '../session/agent-command.js';
@@ -128,8 +131,26 @@ async function loginPlan(
     { processes: services.processes, env: services.env, app },
   );
   const loginState = projectStateDir(login, services.env);
+  const { engine } = services;
   // The agent's own command, without yolo or the person's arguments: only its login.
   const agent = agentCommand({ agent: { command: config.agent?.command ?? 'claude' } }, ['setup-token'], {});
+  const runtime: ProjectRuntime = {
+    ...plan.runtime,
+    // Nothing of the project's folder, its networks or its settings but what the login needs.
+    // Nothing of the project's workspace either: its shadows, the check for them, and mounts
+    // into it would be made by Docker inside the login's own folder.
+    env: {},
+    protectedPaths: [],
+    networks: [],
+    secretShadows: undefined,
+    sshAgent: undefined,
+    mounts: plan.runtime.mounts
+      .filter((mount) => mount.target !== WORKSPACE && !mount.target.startsWith(`${WORKSPACE}/`))
+      .map((mount) => ({ ...mount, readOnly: true })),
+    policyDir: policyDir(loginState),
+    firewallStatusFile: firewallStatusPath(loginState),
+    resolvConf: resolvConfPath(loginState),
+  };
   return {
     command: agent,
     npmRegistry: npmRegistryFor(services, config),
@@ -137,23 +158,13 @@ async function loginPlan(
       ...plan,
       stateDir: loginState,
       firewall,
-      runtime: {
-        ...plan.runtime,
-        // Nothing of the project's folder, its networks or its settings but what the login needs.
-        // Nothing of the project's workspace either: its shadows, the check for them, and mounts
-        // into it would be made by Docker inside the login's own folder.
-        env: {},
-        protectedPaths: [],
-        networks: [],
-        secretShadows: undefined,
-        sshAgent: undefined,
-        mounts: plan.runtime.mounts
-          .filter((mount) => mount.target !== WORKSPACE && !mount.target.startsWith(`${WORKSPACE}/`))
-          .map((mount) => ({ ...mount, readOnly: true })),
-        policyDir: policyDir(loginState),
-        firewallStatusFile: firewallStatusPath(loginState),
-        resolvConf: resolvConfPath(loginState),
-      },
+      // On a remote Engine the login's files go to a volume of its own there, like a project's.
+      runtime: engine.remote
+        ? placeOnEngine(
+            { ...runtime, remote: true, mounts: [], firewallStatusFile: undefined, bridgeDir: undefined },
+            await placeEngineFiles(engine, login),
+          )
+        : runtime,
     },
   };
 }
@@ -213,6 +224,7 @@ async function removeLogin(services: HostServices, login: ProjectIdentity, dir: 
   const steps: [string, () => Promise<unknown>][] = [
     ['containers and network', () => down(services.engine, login)],
     ['home volume', () => services.engine.removeVolume(login.names.homeVolume)],
+    ['files volume', () => services.engine.removeVolume(engineFilesVolume(login))],
     ['state folder', () => rm(projectStateDir(login, services.env), { recursive: true, force: true })],
     ['folder', () => rm(dir, { recursive: true, force: true })],
   ];

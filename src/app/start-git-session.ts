@@ -19,7 +19,9 @@ import { nextSessionName, validateSessionName } from '../session/session-names.j
 import { gitSessionNames, gitTarget } from '../session/session-target.js';
 import { listSessions, startSession } from '../session/sessions.js';
 import { assertSessionCanStart, ensureNotifier } from '../session/start-agent-session.js';
-import { loadPlan } from './load-plan.js';
+import { loadPlan, placementOf } from './load-plan.js';
+import { placeEngineFiles, publishEngineFiles } from '../project/engine-files.js';
+import { placeOnEngine } from '../project/remote-project.js';
 
 export interface GitStartRequest {
   name?: string;
@@ -79,7 +81,7 @@ export async function startGitSession(
   const names = gitSessionNames(project, name);
   const target = gitTarget(project, name);
   const [{ review, plan }, agent, volume] = await Promise.all([
-    loadPlan(services, project, 'view'),
+    loadPlan(services, project, 'view', placementOf(engine)),
     engine.inspectContainer(project.names.agent),
     engine.inspectVolume(names.volume),
   ]);
@@ -99,6 +101,12 @@ export async function startGitSession(
     plan.runtime.hostUser,
     review.approved.config,
   );
+  // A remote project's files (its new git identity among them) are sent to its Engine.
+  const runtime = engine.remote
+    ? placeOnEngine({ ...plan.runtime, ...lent }, await placeEngineFiles(engine, project))
+    : { ...plan.runtime, ...lent };
+  if (engine.remote)
+    await publishEngineFiles(engine, project, stateDir, agent?.Config.Image ?? runtime.image);
   const git = createGitRunner(services.processes);
   const undo = new UndoStack();
   let seed: SeedPlan | undefined;
@@ -127,7 +135,7 @@ export async function startGitSession(
       { name, ...names },
       {
         image: agent?.Config.Image ?? plan.runtime.image,
-        runtime: { ...plan.runtime, ...lent },
+        runtime,
         undo,
       },
     );

@@ -10,7 +10,9 @@ import { lendBridge } from '../project/lend-bridge.js';
 import { lendHost, refreshGitIdentity } from '../project/lend-host.js';
 import { up, type UpDeps, type UpResult } from '../project/up.js';
 import { syncMcpSettings } from '../session/mcp-settings.js';
-import { loadPlan, npmRegistryFor, type PolicyUse } from './load-plan.js';
+import { loadPlan, npmRegistryFor, placementOf, type PolicyUse } from './load-plan.js';
+import { placeEngineFiles, publishEngineFiles } from '../project/engine-files.js';
+import { placeOnEngine } from '../project/remote-project.js';
 import { changedHostRunFiles, resetHostRunWatch } from './project-alerts.js';
 import { containerShadows, secretNotesAfterUp } from './secret-shadow-report.js';
 
@@ -36,7 +38,8 @@ export async function upProject(
   // Asked at once, answered in order: a policy that cannot be approved is said before Docker is.
   const agentAsked = services.engine.inspectContainer(project.names.agent);
   agentAsked.catch(() => undefined);
-  const { review, plan, app } = await loadPlan(services, project, use);
+  const { engine } = services;
+  const { review, plan, app } = await loadPlan(services, project, use, placementOf(engine));
   const agentBefore = await agentAsked;
   const measured = await changedHostRunFiles(services, project, app);
   const { notes, ...lent } = await lendHost(
@@ -49,20 +52,24 @@ export async function upProject(
     },
   );
   for (const note of notes) progress.note(note);
-  // Before the containers: they mount its folder.
-  const bridgeNotes = await lendBridge(
-    services,
-    project,
-    plan.runtime.hostUser,
-    review.approved.bridge !== undefined,
-  );
+  // Before the containers: they mount its folder (a remote project has no bridge: see planProject).
+  const bridgeNotes = engine.remote
+    ? []
+    : await lendBridge(services, project, plan.runtime.hostUser, review.approved.bridge !== undefined);
   for (const note of bridgeNotes) progress.note(note);
+  const lentRuntime = { ...plan.runtime, ...lent };
+  const runtime = engine.remote
+    ? placeOnEngine(lentRuntime, await placeEngineFiles(engine, project))
+    : lentRuntime;
   const result = await up(
-    { engine: services.engine, progress, npmRegistry: npmRegistryFor(services, review.approved.config) },
+    { engine, progress, npmRegistry: npmRegistryFor(services, review.approved.config) },
     project,
-    { ...plan, runtime: { ...plan.runtime, ...lent } },
+    { ...plan, runtime },
   );
-  if (result.changed) await refreshGitIdentity(services, project);
+  if (result.changed) {
+    await refreshGitIdentity(services, project);
+    if (engine.remote) await publishEngineFiles(engine, project, plan.stateDir, runtime.image);
+  }
   if (result.changed) await services.settings.rememberProject(project.dir, services.engineRef);
   const mcpNotes = await applyMcpServers(services, project, review.approved, plan.stateDir);
   // Told once, here, and measured from now on (a baseline that still holds is kept as it is).

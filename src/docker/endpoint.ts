@@ -90,6 +90,16 @@ function parseUrl(text: string, value: string, origin: string): URL {
   }
 }
 
+/**
+ * Whether the Engine is another machine as far as files go: a unix socket is this machine's
+ * kernel, so a bind mount names a file here; over tcp:// or ssh:// the Engine binds from its own
+ * machine, even at 127.0.0.1 (a VM's Engine forwarded to a local port sees the VM's files, not
+ * ours). So tcp:// and ssh:// count as remote whatever the address.
+ */
+export function isRemoteEndpoint(endpoint: DockerEndpoint): boolean {
+  return endpoint.kind !== 'socket';
+}
+
 export function describeEndpoint(endpoint: DockerEndpoint): string {
   switch (endpoint.kind) {
     case 'socket':

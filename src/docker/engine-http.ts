@@ -6,7 +6,7 @@ import { BuildStepError, DockerUnavailableError, EngineError, UserError } from '
 import { log } from '../log.js';
 import { connectionError } from './connection-error.js';
 import { resolveEngineTarget, type EngineTarget } from './docker-context.js';
-import { describeEndpoint } from './endpoint.js';
+import { describeEndpoint, isRemoteEndpoint } from './endpoint.js';
 import {
   DEFAULT_TIMEOUTS,
   EngineTransport,
@@ -100,15 +100,19 @@ type Resolution =
 class HttpDockerEngine implements DockerEngine {
   readonly endpoint: string;
   readonly context: string;
+  readonly remote: boolean;
 
   constructor(private readonly resolution: Resolution) {
     if ('error' in resolution) {
       this.endpoint = 'unknown (the Docker context could not be read)';
       this.context = resolution.context ?? 'unknown';
+      // Every call fails with the context's problem before anything could be bound.
+      this.remote = false;
       return;
     }
     const { endpoint, context, chosenBy } = resolution.target;
     this.endpoint = describeEndpoint(endpoint);
+    this.remote = isRemoteEndpoint(endpoint);
     this.context = chosenBy === 'default' ? context : `${context} (chosen by ${chosenBy})`;
   }
 
@@ -222,6 +226,10 @@ class HttpDockerEngine implements DockerEngine {
 
   async startExec(request: ExecRequest, onOutput: ExecOutput): Promise<ExecProcess> {
     return startExecProcess(this.transport, request, onOutput);
+  }
+
+  async putArchive(nameOrId: string, path: string, tar: Buffer): Promise<void> {
+    await this.call('PUT', `/containers/${enc(nameOrId)}/archive?path=${enc(path)}`, tar, [200]);
   }
 
   inspectNetwork(name: string): Promise<NetworkInspect | undefined> {

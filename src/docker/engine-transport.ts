@@ -85,14 +85,19 @@ export class EngineTransport {
     return this.pool;
   }
 
-  /** A request whose whole answer is read; a connection kept alive that the Engine closed meanwhile is retried once. */
+  /**
+   * A request whose whole answer is read; a connection kept alive that the Engine closed meanwhile
+   * is retried once. A body is sent as JSON, a Buffer as it is (a tar archive).
+   */
   async request(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<HttpResponse> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const raw = Buffer.isBuffer(body);
+    const payload = body === undefined ? undefined : raw ? body : Buffer.from(JSON.stringify(body));
+    const headers: Record<string, string> = raw ? { 'Content-Type': 'application/x-tar' } : {};
     try {
-      return await this.requestOnce(method, path, payload, timeoutMs ?? this.timeouts.requestMs);
+      return await this.requestOnce(method, path, payload, headers, timeoutMs ?? this.timeouts.requestMs);
     } catch (error) {
       if (!(error instanceof StaleConnection)) throw error;
-      return this.requestOnce(method, path, payload, timeoutMs ?? this.timeouts.requestMs);
+      return this.requestOnce(method, path, payload, headers, timeoutMs ?? this.timeouts.requestMs);
     }
   }
 
@@ -100,10 +105,11 @@ export class EngineTransport {
     method: string,
     path: string,
     payload: Buffer | undefined,
+    headers: Record<string, string>,
     timeoutMs: number,
   ): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      const req = this.send(method, path, payload, {});
+      const req = this.send(method, path, payload, headers);
       const timer = setTimeout(() => req.destroy(timedOut()), timeoutMs);
       const fail = (error: Error) => {
         clearTimeout(timer);

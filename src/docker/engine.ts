@@ -138,6 +138,8 @@ export interface DockerEngine {
   readonly endpoint: string;
   /** The Docker context that chose it, and what chose the context ("box (chosen by DOCKER_CONTEXT)"). */
   readonly context?: string;
+  /** The Engine binds from another machine's files (see isRemoteEndpoint): no folder of ours reaches it. */
+  readonly remote: boolean;
   ping(): Promise<void>;
   version(): Promise<EngineVersion>;
   info(): Promise<EngineInfo>;
@@ -168,6 +170,11 @@ export interface DockerEngine {
    * its exit code. Every exec claude-tui makes is this call (see exec.ts for the common uses).
    */
   startExec(request: ExecRequest, onOutput: ExecOutput): Promise<ExecProcess>;
+  /**
+   * Unpacks a tar archive at `path` in the container (which need not be running), through its
+   * mounts: how files reach a volume on an Engine that cannot see ours.
+   */
+  putArchive(nameOrId: string, path: string, tar: Buffer): Promise<void>;
 
   inspectNetwork(name: string): Promise<NetworkInspect | undefined>;
   createNetwork(name: string, labels: Labels): Promise<string>;

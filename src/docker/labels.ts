@@ -38,7 +38,9 @@ export type ResourceRole =
   | 'git-session'
   | 'git-agent'
   /** A short-lived container that opens a git session's clone while its own container is gone. */
-  | 'git-look';
+  | 'git-look'
+  /** A remote project's files from claude-tui (policy, resolv.conf, identity), and the container that fills it. */
+  | 'engine-files';
 
 export function managedLabels(role: ResourceRole, project?: { dir: string; id: string }): Labels {
   const labels: Labels = { [LABEL.managed]: 'true', [LABEL.role]: role, [LABEL.version]: VERSION };

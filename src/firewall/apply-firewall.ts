@@ -20,8 +20,10 @@ export async function applyFirewall(
   gateway: string,
   projectStateDir: string,
   policy: FirewallPolicy,
+  /** For a remote project: sends the written files to its Engine (see writePolicy). */
+  publish?: () => Promise<unknown>,
 ): Promise<ApplyResult> {
-  const written = await writePolicy(projectStateDir, policy);
+  const written = await writePolicy(projectStateDir, policy, publish);
   const container = await engine.inspectContainer(gateway);
   if (!container?.State.Running) {
     return { status: 'the project is not up; the gateway applies this when it starts', applied: false };

@@ -19,13 +19,15 @@ export async function readFirewallStatus(engine: DockerEngine, gateway: string):
 /**
  * The status for a session's go-ahead, without a process in the gateway: the copy the gateway
  * writes to a file of the host's, when it was written since the gateway last started (one from an
- * earlier run says nothing about this one). Otherwise, the gateway itself is asked.
+ * earlier run says nothing about this one). Otherwise, the gateway itself is asked; so too when
+ * there is no such file (a remote project's gateway writes its copy on its own machine).
  */
 export async function firewallStatusForStart(
   engine: DockerEngine,
   gateway: string,
-  statusFile: string,
+  statusFile: string | undefined,
 ): Promise<string> {
+  if (statusFile === undefined) return readFirewallStatus(engine, gateway);
   const [container, written] = await Promise.all([
     engine.inspectContainer(gateway).catch(() => undefined),
     readWrittenStatus(statusFile),

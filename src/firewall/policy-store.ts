@@ -22,7 +22,15 @@ export interface WrittenPolicy {
   restore: () => Promise<void>;
 }
 
-export async function writePolicy(projectStateDir: string, policy: FirewallPolicy): Promise<WrittenPolicy> {
+/**
+ * `publish` takes the files on from the state folder to where the gateway reads them, when that
+ * is not this machine (a remote project's volume): after the write, and again after a restore.
+ */
+export async function writePolicy(
+  projectStateDir: string,
+  policy: FirewallPolicy,
+  publish?: () => Promise<unknown>,
+): Promise<WrittenPolicy> {
   const dir = policyDir(projectStateDir);
   await mkdir(dir, { recursive: true });
   const previous = new Map<string, string | undefined>();
@@ -38,10 +46,12 @@ export async function writePolicy(projectStateDir: string, policy: FirewallPolic
   if ((await readFile(resolv, 'utf8').catch(() => undefined)) !== AGENT_RESOLV_CONF) {
     await writeFile(resolv, AGENT_RESOLV_CONF, { mode: 0o644 });
   }
+  await publish?.();
   return {
     changed: previous.size > 0,
     restore: async () => {
       for (const [path, content] of previous) await replaceFile(path, content ?? '');
+      await publish?.();
     },
   };
 }

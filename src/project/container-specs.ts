@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { BRIDGE_DIR_IN_AGENT } from '../bridge/relay-files.js';
 import type { ContainerCreateBody } from '../docker/engine.js';
 import { LABEL, managedLabels } from '../docker/labels.js';
@@ -10,6 +11,7 @@ import {
   type SecretShadows,
 } from './secret-shadows.js';
 import { lentEnv, lentMounts, type SshAgentLend } from './lent-from-host.js';
+import type { EngineFilesPlace } from './engine-files.js';
 import { PINNED_MOUNTS_ENV, pinnedMountsEnv, type SpecMount } from './pinned-mounts.js';
 
 /**
@@ -39,6 +41,13 @@ export interface ProjectRuntime {
   gitIdentity?: string;
   /** Host folder of the command bridge: its socket and command links (see bridge/relay-files.ts). */
   bridgeDir?: string;
+  /**
+   * A project on a remote Engine: no folder of this machine is bound (the workspace is a git
+   * session's clone), and the files above are paths in this volume on the Engine's machine
+   * (see remote-project.ts). Set when the plan is for a remote Engine.
+   */
+  remote?: boolean;
+  engineFiles?: EngineFilesPlace;
 }
 
 /**
@@ -69,6 +78,13 @@ export const GATEWAY_STATUS_FILE = '/var/lib/claude-tui-host/firewall-status';
 const restartPolicy = { Name: 'unless-stopped' };
 const noNewPrivileges = ['no-new-privileges'];
 
+/** A remote project's runtime must have its files placed on the Engine before any spec is made. */
+function placed(runtime: ProjectRuntime): EngineFilesPlace {
+  if (!runtime.engineFiles)
+    throw new Error("a remote project's specs were asked for before its files were placed");
+  return runtime.engineFiles;
+}
+
 export function gatewaySpec(project: ProjectIdentity, runtime: ProjectRuntime): ContainerCreateBody {
   return {
     Image: runtime.image,
@@ -79,6 +95,11 @@ export function gatewaySpec(project: ProjectIdentity, runtime: ProjectRuntime): 
       NetworkMode: project.names.network,
       Mounts: [
         { Type: 'bind', Source: runtime.policyDir, Target: GATEWAY_POLICY_DIR, ReadOnly: true },
+        // A remote project's files, whole: the gateway writes its status there, and updates to
+        // the rest are unpacked there in place (engine-files.ts).
+        ...(runtime.remote
+          ? [{ Type: 'volume', Source: placed(runtime).volume, Target: dirname(GATEWAY_STATUS_FILE) }]
+          : []),
         ...(runtime.firewallStatusFile
           ? [{ Type: 'bind', Source: runtime.firewallStatusFile, Target: GATEWAY_STATUS_FILE }]
           : []),
@@ -144,7 +165,8 @@ export function agentSpec(project: ProjectIdentity, runtime: ProjectRuntime): Co
 
 function agentMounts(project: ProjectIdentity, runtime: ProjectRuntime): SpecMount[] {
   return [
-    { Type: 'bind', Source: project.dir, Target: WORKSPACE },
+    // A remote project's Engine cannot see this folder: its sessions work on clones.
+    ...(runtime.remote && placed(runtime) ? [] : [{ Type: 'bind', Source: project.dir, Target: WORKSPACE }]),
     { Type: 'volume', Source: project.names.homeVolume, Target: AGENT_HOME },
     ...runtime.protectedPaths.map((path) => ({
       Type: 'bind',

@@ -16,6 +16,7 @@ import type { ProjectIdentity } from './identity.js';
 import { projectStateDir } from './project-state-dir.js';
 import type { SecretScan } from './secret-scan.js';
 import { planSecretShadows } from './secret-shadows.js';
+import { refuseOnRemoteEngine } from './remote-project.js';
 
 /** Everything `up` needs to know about a project before touching Docker. */
 export interface ProjectPlan {
@@ -36,6 +37,11 @@ export interface PlanOptions {
    * files); default the project's state folder. An export keeps its own, apart from `up`'s.
    */
   stateDir?: string;
+  /**
+   * The Engine is on another machine (DockerEngine.remote, named by `endpoint`): nothing of this
+   * machine is bound, and what only this machine can give is refused (remote-project.ts).
+   */
+  remote?: { endpoint: string };
 }
 
 /**
@@ -56,7 +62,7 @@ export async function planProject(
     agentVersion: config.image?.agentVersion,
     caCertificates: withoutRepeats([...policy.caCertificates, ...fromHost]),
   });
-  for (const mount of policy.mounts) {
+  for (const mount of options.remote ? [] : policy.mounts) {
     if (!existsSync(mount.source)) {
       throw new UserError(
         `The mount source ${mount.source} (from .claude/claude-tui.yaml mounts, as approved) does not exist.`,
@@ -70,6 +76,28 @@ export async function planProject(
     env: options.env,
     app,
   });
+  if (options.remote) {
+    refuseOnRemoteEngine(policy, firewall, options.remote.endpoint);
+    return {
+      inputs,
+      stateDir,
+      firewall,
+      secrets: NOTHING_SCANNED,
+      runtime: {
+        image: inputs.tag,
+        hostUser: hostUserFor(project.dir),
+        env: config.env ?? {},
+        mounts: [],
+        // No workspace is bound, so nothing in it needs a lock or a shadow: a git session's clone
+        // holds only the commits the person chose to hand over.
+        protectedPaths: [],
+        policyDir: policyDir(stateDir),
+        resolvConf: firewall.enabled ? resolvConfPath(stateDir) : undefined,
+        networks: config.networks ?? [],
+        remote: true,
+      },
+    };
+  }
   const protectedPaths = await protectedPathsIn(project.dir);
   const secrets = await planSecretShadows(
     project.dir,
@@ -98,6 +126,9 @@ export async function planProject(
     },
   };
 }
+
+/** A remote project's plan scans nothing: no folder of this machine reaches its containers. */
+const NOTHING_SCANNED: SecretScan = { shadows: [], notes: [], entries: 0, truncated: false };
 
 function withoutRepeats(certificates: readonly CaCertificate[]): CaCertificate[] {
   const seen = new Set<string>();

@@ -17,6 +17,7 @@ import { assertOwned } from './ownership.js';
 import type { ProjectPlan } from './project-runtime.js';
 import { writeInodeRecord } from './secret-inodes.js';
 import { ensureEmptyShadowFile } from './secret-shadows.js';
+import { publishEngineFiles } from './engine-files.js';
 import { startRefusal } from './start-refusal.js';
 import { agentLeftBehind, inspectPair } from './shared-namespace.js';
 import { UndoStack } from './undo-stack.js';
@@ -86,7 +87,7 @@ export async function up(deps: UpDeps, project: ProjectIdentity, plan: ProjectPl
   const planned = projectContainers(project, plan);
   const specs = { gateway: planned.gateway.spec, agent: planned.agent.spec };
   const replaced = await prepareShadowFiles(plan);
-  const policy = await writePolicy(plan.stateDir, plan.firewall);
+  const policy = await writePolicy(plan.stateDir, plan.firewall, publisherFor(engine, project, plan));
   try {
     // The list decides the common case; the pair's start times, asked at the same moment, whether
     // the agent must rejoin a gateway that restarted.
@@ -172,6 +173,9 @@ async function bringUp(
     { engine, progress: deps.progress, npmRegistry: deps.npmRegistry },
     plan.inputs,
   );
+  // A remote project's files go to its Engine once there is an image to carry them with.
+  const publish = publisherFor(engine, project, plan);
+  if (publish && !(await publish())) throw new Error(`the image ${image.tag} was built and is not there`);
   const actions: string[] = [];
   const undo = new UndoStack();
   const onSuccess: (() => Promise<void>)[] = [];
@@ -239,6 +243,16 @@ export async function assertNetworksExist(engine: DockerEngine, networks: readon
       );
     }
   }
+}
+
+/** How a remote project's files reach its Engine (engine-files.ts); a local project's are bound as they are. */
+function publisherFor(
+  engine: DockerEngine,
+  project: ProjectIdentity,
+  plan: ProjectPlan,
+): (() => Promise<boolean>) | undefined {
+  if (!plan.runtime.remote) return undefined;
+  return () => publishEngineFiles(engine, project, plan.stateDir, plan.runtime.image);
 }
 
 const REJOINED = "restarted the agent inside the gateway's new network namespace";

@@ -42,6 +42,7 @@ export async function startAgentSession(
   project: ProjectIdentity,
   request: StartRequest,
 ): Promise<{ name: string; command: string[]; end?: SessionEndWait }> {
+  if (services.engine.remote) throw folderSessionOnRemoteEngine(services.engine.endpoint);
   // What can be asked at once is (most of a start is waiting for the Engine), the answers taken in
   // order: a project that is down is said to be down first. The agent command and yolo as
   // approved: the workspace's copy is only a proposal. The script picks a default name itself.
@@ -84,12 +85,22 @@ export async function startAgentSession(
   return { ...started, command };
 }
 
+/** A folder session works in the project's folder, which an Engine on another machine cannot see. */
+export function folderSessionOnRemoteEngine(endpoint: string): UserError {
+  return new UserError(
+    `This project's Docker Engine (${endpoint}) is on another machine, which cannot see this folder: remote projects run git sessions.`,
+    'Start a git session: `claude-tui start --git` or `claude-tui run --git` (in the dashboard, `s` then `--git NAME`).',
+  );
+}
+
 /** A session starts only in a running agent, behind a working firewall (or one turned off). */
 export async function assertSessionCanStart(
   services: Pick<HostServices, 'engine' | 'env'>,
   project: ProjectIdentity,
 ): Promise<void> {
-  const statusFile = firewallStatusPath(projectStateDir(project, services.env));
+  const statusFile = services.engine.remote
+    ? undefined
+    : firewallStatusPath(projectStateDir(project, services.env));
   const [problem, firewall] = await Promise.all([
     agentUnavailable(services.engine, project),
     firewallStatusForStart(services.engine, project.names.gateway, statusFile),

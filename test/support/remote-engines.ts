@@ -148,10 +148,11 @@ export async function startSecondEngine(
   certs: Certificates,
   /** To start it again after a stop, on the same state and port (its contexts still reach it). */
   again?: { tlsPort: number },
+  options: { outbound?: boolean } = {},
 ): Promise<SecondEngine> {
   const socket = join(dir, 'docker.sock');
   const tlsPort = again?.tlsPort ?? (await freePort());
-  const bridge = await makeBridge();
+  const bridge = await makeBridge(options.outbound === true);
   const binary = join(dir, 'dockerd-test');
   if (!existsSync(binary)) symlinkSync('/usr/sbin/dockerd', binary);
   writeFileSync(join(dir, 'daemon.json'), '{}');
@@ -193,16 +194,45 @@ export async function startSecondEngine(
   };
 }
 
-/** A bridge interface for the second Engine, on a /24 of 10.213.0.0/16 that no interface uses yet. */
-async function makeBridge(): Promise<{ name: string; remove: () => Promise<void> }> {
+/**
+ * A bridge interface for the second Engine, on a /24 of 10.213.0.0/16 that no interface uses yet.
+ * With `outbound`, its containers reach out as this machine (an image build's package downloads):
+ * rules for this bridge and its /24 alone, made here and removed with it, since the second
+ * dockerd runs without iptables of its own.
+ */
+async function makeBridge(outbound: boolean): Promise<{ name: string; remove: () => Promise<void> }> {
   const name = `ctuibr${randomBytes(3).toString('hex')}`;
   const used = (await execa('ip', ['-4', '-o', 'addr', 'show'])).stdout;
-  const third = [...Array(254).keys()].map((i) => i + 1).find((i) => !used.includes(`10.213.${i}.`));
+  // From a random point: runs started at the same moment would otherwise take the same one.
+  const offset = randomBytes(1)[0] ?? 0;
+  const third = [...Array(254).keys()]
+    .map((i) => ((i + offset) % 254) + 1)
+    .find((i) => !used.includes(`10.213.${i}.`));
   if (third === undefined) throw new Error('no free 10.213.x.0/24 for the second Engine');
   await execa('ip', ['link', 'add', name, 'type', 'bridge']);
   await execa('ip', ['addr', 'add', `10.213.${third}.1/24`, 'dev', name]);
   await execa('ip', ['link', 'set', name, 'up']);
-  return { name, remove: () => execa('ip', ['link', 'del', name], { reject: false }).then(() => undefined) };
+  const rules = outbound
+    ? [
+        ['-t', 'nat', '%', 'POSTROUTING', '-s', `10.213.${third}.0/24`, '!', '-o', name, '-j', 'MASQUERADE'],
+        ['%', 'FORWARD', '-i', name, '!', '-o', name, '-j', 'ACCEPT'],
+        ['%', 'FORWARD', '-o', name, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT'],
+      ]
+    : [];
+  const iptables = (rule: string[], op: string) =>
+    execa(
+      'iptables',
+      rule.map((part) => (part === '%' ? op : part)),
+      { reject: op === '-D' ? false : true },
+    );
+  for (const rule of rules) await iptables(rule, '-I');
+  return {
+    name,
+    remove: async () => {
+      for (const rule of rules) await iptables(rule, '-D');
+      await execa('ip', ['link', 'del', name], { reject: false });
+    },
+  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
