@@ -11,6 +11,7 @@ const scripts = [
   'rejoin.mjs',
   'sessions.mjs',
   'remote-attach.mjs',
+  'dashboard-engines.mjs',
   'credentials.mjs',
   'run.mjs',
   'logs.mjs',
