@@ -95,8 +95,11 @@ describe.skipIf(!dockerAvailable())('the dashboard, end to end (built binary in 
   it('opens full screen and finds the project by its labels', async () => {
     await dash.waitForRaw('\x1b[?1049h');
     await dash.waitFor('claude-tui projects');
-    // Other projects may be up on this Engine: narrow the list to this one.
+    // Other projects may be up on this Engine: narrow the list to this one, once it is read (on a
+    // busy machine a key typed before then could meet a screen not yet listening).
+    await dash.waitFor(/\d+ projects?, \d+ up/);
     await keys('/');
+    await dash.waitFor('filter projects:');
     await keys(basename(project.dir));
     await keys('\r');
     await dash.waitFor(`filter: ${basename(project.dir)}`);
@@ -161,6 +164,7 @@ describe.skipIf(!dockerAvailable())('the dashboard, end to end (built binary in 
     await keys('c');
     await dash.waitFor('CLEANUP');
     await keys('/');
+    await dash.waitFor('filter (name, kind, project):');
     await keys(volume);
     await keys('\r');
     await dash.waitFor(`filter: ${volume} · 1 thing claude-tui made`);

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { docker } from './cli.js';
 
@@ -21,6 +22,21 @@ export async function buildTestHostsImage(): Promise<void> {
   await docker(['build', '-q', '-t', TEST_HOSTS_IMAGE, '--label', TEST_LABEL, context]);
 }
 
+/**
+ * The test's network, with IPv6 on a /64 of its own: test files that run at the same time each
+ * make one, and the Engine refuses a subnet another network holds ("Pool overlaps").
+ */
+async function createIpv6Network(name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const subnet = `fd00:c1a0:${randomInt(1, 0xffff).toString(16)}::/64`;
+    const created = await docker(
+      ['network', 'create', '--label', TEST_LABEL, '--ipv6', '--subnet', subnet, name],
+      { reject: attempt >= 5 },
+    );
+    if (created.exitCode === 0) return;
+  }
+}
+
 /** Starts the network, one HTTP server per alias group, and the logging resolver. */
 export async function startTestNetwork(
   name: string,
@@ -29,7 +45,7 @@ export async function startTestNetwork(
 ): Promise<TestNetwork> {
   // Hosts that must outlive a restart of the Docker Engine come back with it, as a real one would.
   const restart = options.restartWithEngine ? ['--restart', 'unless-stopped'] : [];
-  await docker(['network', 'create', '--label', TEST_LABEL, '--ipv6', '--subnet', 'fd00:c1a0::/64', name]);
+  await createIpv6Network(name);
   const containers: string[] = [];
   for (const [server, aliases] of Object.entries(servers)) {
     const container = `${name}-${server}`;
