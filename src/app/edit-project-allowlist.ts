@@ -59,14 +59,7 @@ export async function editProjectAllowlist(
     await writeApprovedPolicy(projectStateDir(project, services.env), { ...review.approvedSnapshot, files });
   }
   const plan = await loadFirewallPlan(services, project, 'view');
-  const result = await applyFirewall(
-    services.engine,
-    project.names.gateway,
-    plan.stateDir,
-    plan.policy,
-    remotePublisher(services.engine, project, plan.stateDir),
-  );
-  return { changed, ...result };
+  return { changed, ...(await applyPlan(services, project, plan)) };
 }
 
 /** Applies the policy as approved (or, with `approve`, approves the files as they are now first). */
@@ -76,14 +69,22 @@ export async function applyProjectAllowlist(
   options: { approve?: boolean } = {},
 ): Promise<ApplyResult & { review: PolicyReview }> {
   const plan = await loadFirewallPlan(services, project, options.approve ? 'approve-all' : 'apply');
-  const result = await applyFirewall(
+  return { ...(await applyPlan(services, project, plan)), review: plan.review };
+}
+
+/** The plan's policy applied in the project's gateway (sent to a remote Engine's files first). */
+function applyPlan(
+  services: AllowlistServices,
+  project: ProjectIdentity,
+  plan: Awaited<ReturnType<typeof loadFirewallPlan>>,
+): Promise<ApplyResult> {
+  return applyFirewall(
     services.engine,
     project.names.gateway,
     plan.stateDir,
     plan.policy,
     remotePublisher(services.engine, project, plan.stateDir),
   );
-  return { ...result, review: plan.review };
 }
 
 function touchesAllowlist(pending: PendingChange | null): boolean {
