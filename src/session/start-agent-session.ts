@@ -68,10 +68,13 @@ export async function startAgentSession(
   // settings since (no exec while the project has none of ours).
   await syncMcpSettings(services.engine, project, config, stateDir, 'session-start');
   const command = agentCommand(config, request.agentArgs, services.env);
-  // The SSH agent as this shell has it (`up` told what is missing).
-  await lendHost(services, project, hostUserFor(project.dir), config, { identity: 'if-missing' });
-  // A relay that died (or a host that restarted) is back for the new session.
-  await lendBridge(services, project, hostUserFor(project.dir), bridge !== undefined);
+  // The SSH agent as this shell has it (`up` told what is missing), and a bridge relay that died
+  // (or a host that restarted) back for the new session: apart from each other, so at once.
+  const hostUser = hostUserFor(project.dir);
+  await Promise.all([
+    lendHost(services, project, hostUser, config, { identity: 'if-missing' }),
+    lendBridge(services, project, hostUser, bridge !== undefined),
+  ]);
   const started = await startSession(
     services.engine,
     workspaceTarget(project),
