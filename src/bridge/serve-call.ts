@@ -94,6 +94,8 @@ class BridgeCallServer {
   private recorded = false;
   private unregister: (() => void) | undefined;
   private planned = false;
+  /** Output waits to be written to the caller: the command's output is paused meanwhile. */
+  private outputHeld = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -119,7 +121,6 @@ class BridgeCallServer {
     });
     this.client.on('error', () => this.client.destroy());
     this.client.on('close', () => this.hungUp());
-    this.client.on('drain', () => this.exec?.resume());
     this.client.resume();
   }
 
@@ -174,6 +175,7 @@ class BridgeCallServer {
           user: call.user,
           ...(call.workingDir ? { workingDir: call.workingDir } : {}),
           env: call.env,
+          lendOutput: true,
           // The Engine holds back keys that may start its detach sequence: one nobody types.
           ...(call.tty ? { tty: call.tty, detachKeys: 'ctrl-@,ctrl-@,ctrl-@' } : {}),
         },
@@ -220,14 +222,21 @@ class BridgeCallServer {
     if (this.client.destroyed) return;
     // Header and bytes written as they are (no copy into one buffer), sent together.
     this.client.cork();
-    let more = true;
     for (let at = 0; at < data.length || at === 0; at += CHUNK_BYTES) {
       const chunk = data.subarray(at, at + CHUNK_BYTES);
       this.client.write(frameHeader(type, chunk.length));
-      more = this.client.write(chunk);
+      this.client.write(chunk);
     }
     this.client.uncork();
-    if (!more) this.exec?.pause();
+    // Output is lent (exec-process): bytes the caller's socket could not take at once still point
+    // into the buffer the next read fills, so nothing more is read until they are written.
+    if (this.client.writableLength === 0 || this.outputHeld || !this.exec) return;
+    this.outputHeld = true;
+    this.exec.pause();
+    this.client.write(Buffer.alloc(0), () => {
+      this.outputHeld = false;
+      this.exec?.resume();
+    });
   }
 
   private onInput(data: Buffer): void {

@@ -1,5 +1,10 @@
 import { Writable } from 'node:stream';
-import { refusal as refused, type EngineTransport, type UpgradedConnection } from './engine-transport.js';
+import {
+  refusal as refused,
+  type EngineTransport,
+  type LentReads,
+  type UpgradedConnection,
+} from './engine-transport.js';
 
 /**
  * A command in a container, as one two-way stream and an exit code: the exec is created, its
@@ -22,6 +27,13 @@ export interface ExecRequest {
    * another) and holds back a key that may start one: name one our side never sends.
    */
   detachKeys?: string;
+  /**
+   * Output in bulk (a bridged `cat` of a large file): the connection reads into one buffer of
+   * its own, and each piece handed to onOutput is valid only until it returns. A consumer that
+   * cannot take a piece at once copies it, or pauses the process before returning and resumes it
+   * once the piece is gone.
+   */
+  lendOutput?: boolean;
 }
 
 export type ExecOutput = (stream: 'stdout' | 'stderr', data: Buffer) => void;
@@ -38,6 +50,9 @@ export interface ExecProcess {
   /** Cuts the connection from our side. */
   close(): void;
 }
+
+/** The one buffer a lending exec reads into: several of the Engine's 32 KiB frames a read. */
+const LENT_BUFFER_BYTES = 256 * 1024;
 
 export async function startExecProcess(
   transport: EngineTransport,
@@ -64,16 +79,29 @@ export async function startExecProcess(
   );
   if (created.statusCode !== 201) throw refused(created);
   const { Id: id } = JSON.parse(created.body.toString('utf8')) as { Id: string };
-  const started = await transport.upgrade('POST', `/exec/${id}/start`, {
-    Detach: false,
-    Tty: Boolean(tty),
-  });
+  const lend: LentReads | undefined = request.lendOutput
+    ? { buffer: Buffer.allocUnsafe(LENT_BUFFER_BYTES) }
+    : undefined;
+  const started = await transport.upgrade(
+    'POST',
+    `/exec/${id}/start`,
+    { Detach: false, Tty: Boolean(tty) },
+    lend,
+  );
   if (!('socket' in started)) throw refused(started);
   const { socket, head } = started;
   // Keystrokes are a few bytes each: send each at once (this matters over TCP only).
   if (tty) socket.setNoDelay?.(true);
   const read = tty ? (chunk: Buffer) => onOutput('stdout', chunk) : demultiplexer(onOutput);
   if (head.length) read(head);
+  let paused = false;
+  if (lend) {
+    lend.take = (bytes) => {
+      read(bytes);
+      return !paused;
+    };
+  }
+  // A connection that could not lend its reads (TLS, ssh) hands over Buffers of its own.
   socket.on('data', read);
   socket.on('error', () => socket.destroy());
   // node:http hands the connection over as it left it, which may be paused.
@@ -92,8 +120,14 @@ export async function startExecProcess(
     resize: ({ rows, cols }) => {
       void transport.request('POST', `/exec/${id}/resize?h=${rows}&w=${cols}`).catch(() => undefined);
     },
-    pause: () => socket.pause(),
-    resume: () => socket.resume(),
+    pause: () => {
+      paused = true;
+      socket.pause();
+    },
+    resume: () => {
+      paused = false;
+      socket.resume();
+    },
     exit,
     close: () => socket.destroy(),
   };
@@ -138,7 +172,11 @@ export function demultiplexer(onFrame: ExecOutput): (chunk: Buffer) => void {
         ? Buffer.concat([header, chunk.subarray(at, at + needed)])
         : chunk.subarray(at, at + 8);
       at += Math.min(needed, chunk.length - at);
-      if (header.length < 8) break;
+      // Part of a header waits for the next read: a copy, as the chunk may be a lent buffer.
+      if (header.length < 8) {
+        header = Buffer.from(header);
+        break;
+      }
       stream = header[0] === 2 ? 'stderr' : 'stdout';
       remaining = header.readUInt32BE(4);
       header = Buffer.alloc(0);

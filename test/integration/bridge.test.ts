@@ -233,6 +233,12 @@ describe.skipIf(!dockerAvailable())('the command bridge (real Engine, compose-la
     );
     const [here, there] = input.stdout.trim().split('\n');
     expect(there).toBe(here);
+    // A caller that reads slowly: the relay holds output it could not write, and reads no more
+    // of the command's meanwhile (its reads reuse one buffer), so nothing is overwritten.
+    const slow = await inAgent(
+      `sh-a -c "cat /big" | perl -e 'while (sysread(STDIN, $b, 65536)) { print $b; select(undef, undef, undef, 0.002) }' | sha256sum`,
+    );
+    expect(slow.stdout.split(' ')[0]).toBe(direct.stdout.split(' ')[0]);
   });
 
   it('runs in workdir, or as far below it as the caller is below the workspace', async () => {

@@ -68,6 +68,22 @@ describe('demultiplexer (a stream as it arrives)', () => {
       expect(Buffer.concat(got.stderr).toString(), `reads of ${step}`).toBe('err');
     }
   });
+
+  it('keeps a header cut across reads when every read lands in the same buffer (lent reads)', () => {
+    const whole = Buffer.concat([frame(1, 'a'.repeat(20)), frame(2, 'bc'), frame(1, 'd'.repeat(30))]);
+    for (const step of [3, 5, 7, 11]) {
+      const lent = Buffer.alloc(step);
+      const got = { stdout: '', stderr: '' };
+      // The consumer takes each piece before returning, as a lending exec's consumer must.
+      const read = demultiplexer((stream, data) => (got[stream] += data.toString()));
+      for (let at = 0; at < whole.length; at += step) {
+        const size = whole.copy(lent, 0, at, at + step);
+        read(lent.subarray(0, size));
+        lent.fill(0xff);
+      }
+      expect(got, `reads of ${step}`).toEqual({ stdout: 'a'.repeat(20) + 'd'.repeat(30), stderr: 'bc' });
+    }
+  });
 });
 
 describe('times for the Engine', () => {
