@@ -37,6 +37,9 @@ await build({
   // native addons that cannot be bundled. Ink loads the React devtools only when DEV=true, and
   // claude-tui does not ship them.
   external: ['dockerode', 'react-devtools-core'],
+  // Ink and its text helpers measure text through src/ui/text-width.ts, which spares the
+  // dashboard's start string-width's emoji pattern (it says why).
+  alias: { 'string-width': './src/ui/text-width.ts' },
   // React's production build: its development checks cost start-up time and memory.
   define: {
     'process.env.NODE_ENV': '"production"',
