@@ -12,10 +12,23 @@ import { openSshConnection } from './ssh-connection.js';
  * a request (TLS: after the handshake), or with the one message for why it cannot, within the
  * connect timeout.
  */
+/**
+ * What one Engine's TLS connections share: the secure context (its certificates parsed once;
+ * with a CA of its own, Node builds its whole root store for the first) and the last session
+ * the Engine gave, so that the next connection resumes it instead of a full handshake (as
+ * node:https does). A dashboard opens several connections to a remote Engine at once. One belongs
+ * to one endpoint; a session resumes only with the Engine that gave it (its ticket is the proof).
+ */
+export interface TlsReuse {
+  context?: Tls.SecureContext;
+  session?: Buffer;
+}
+
 export async function openEngineConnection(
   endpoint: DockerEndpoint,
   env: NodeJS.ProcessEnv,
   connectTimeoutMs: number,
+  reuse: TlsReuse = {},
 ): Promise<Duplex> {
   switch (endpoint.kind) {
     case 'socket':
@@ -25,16 +38,23 @@ export async function openEngineConnection(
       if (!tls)
         return whenOpen(endpoint, connectNet(endpoint.port, endpoint.host), 'connect', connectTimeoutMs);
       // Loaded only here, and with require for the reason engine-transport.ts gives for node:http.
-      const { connect: connectTls } = createRequire(import.meta.url)('node:tls') as typeof Tls;
+      const { connect: connectTls, createSecureContext } = createRequire(import.meta.url)(
+        'node:tls',
+      ) as typeof Tls;
+      reuse.context ??= createSecureContext({
+        ...(tls.ca ? { ca: tls.ca } : {}),
+        ...(tls.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
+      });
       const socket = connectTls({
         host: endpoint.host,
         port: endpoint.port,
         // A name is checked against the certificate's names; an address against its IP entries.
         ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }),
-        ...(tls.ca ? { ca: tls.ca } : {}),
-        ...(tls.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
+        secureContext: reuse.context,
+        ...(reuse.session ? { session: reuse.session } : {}),
         rejectUnauthorized: tls.verify,
       });
+      socket.on('session', (session: Buffer) => (reuse.session = session));
       return whenOpen(endpoint, socket, 'secureConnect', connectTimeoutMs);
     }
     case 'ssh':

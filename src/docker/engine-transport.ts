@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { DockerUnavailableError, EngineError } from '../errors.js';
 import { connectionError, TIMED_OUT, WANTS_TLS } from './connection-error.js';
 import type { DockerEndpoint } from './endpoint.js';
-import { openEngineConnection } from './engine-connection.js';
+import { openEngineConnection, type TlsReuse } from './engine-connection.js';
 
 /**
  * HTTP to the Engine over node:http, on whatever connection the endpoint needs (a unix socket,
@@ -75,6 +75,7 @@ function engineAgent(open: () => Promise<Duplex>, options: AgentOptions): Http.A
 
 export class EngineTransport {
   private pool: Http.Agent | undefined;
+  private readonly tlsReuse: TlsReuse = {};
   private readonly hostHeader: string;
 
   constructor(
@@ -91,7 +92,8 @@ export class EngineTransport {
   /** The connections to the Engine; also given to dockerode for the image build, so that it goes the same way. */
   get agent(): Http.Agent {
     const { endpoint, env, timeouts } = this;
-    this.pool ??= engineAgent(() => openEngineConnection(endpoint, env, timeouts.connectMs), {
+    const reuse = this.tlsReuse;
+    this.pool ??= engineAgent(() => openEngineConnection(endpoint, env, timeouts.connectMs, reuse), {
       keepAlive: endpoint.kind !== 'socket',
       maxFreeSockets: 4,
     });
