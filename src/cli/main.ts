@@ -93,6 +93,9 @@ async function openDashboard(context: CommandContext): Promise<number> {
     cwd: context.cwd,
     startDir,
   });
+  // The first look at each Engine goes out before the screen's code loads (a remote Engine's
+  // handshake then runs beside the loading, not after it).
+  await domain.engines();
   const { runDashboard } = await withoutFetch(() => import('../ui/run-dashboard.js'));
   return runDashboard(context, terminal, domain, startDir);
 }

@@ -38,8 +38,15 @@ export function groupOf(groups: readonly EngineGroup[], dir: string): EngineGrou
 /** How long an Engine may take to answer a ping before it counts as unreachable. */
 export const REACH_TIMEOUT_MS = 3000;
 
-/** Resolves when the Engine answers a ping, rejects with why not, within `timeoutMs`. */
-export function reach(handle: EngineHandle, timeoutMs = REACH_TIMEOUT_MS): Promise<void> {
+/**
+ * Resolves when the Engine answers a ping (or `asked`, a request already on its way to it),
+ * rejects with why not, within `timeoutMs`.
+ */
+export function reach(
+  handle: EngineHandle,
+  timeoutMs = REACH_TIMEOUT_MS,
+  asked: Promise<unknown> = handle.engine.ping(),
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -52,7 +59,7 @@ export function reach(handle: EngineHandle, timeoutMs = REACH_TIMEOUT_MS): Promi
       timeoutMs,
     );
   });
-  return Promise.race([handle.engine.ping(), late]).finally(() => clearTimeout(timer));
+  return Promise.race([asked.then(() => undefined), late]).finally(() => clearTimeout(timer));
 }
 
 export type EngineListing =

@@ -10,7 +10,13 @@ import { applyProjectAllowlist, editProjectAllowlist } from '../app/edit-project
 import { peekFirewallStatus, readRefused } from '../firewall/gateway-control.js';
 import { down } from '../project/down.js';
 import type { HostServices } from '../project/host-services.js';
-import { engineGroups, groupOf, reach, type EngineGroup } from '../project/engine-projects.js';
+import {
+  engineGroups,
+  groupOf,
+  reach,
+  REACH_TIMEOUT_MS,
+  type EngineGroup,
+} from '../project/engine-projects.js';
 import { onEngine } from '../project/project-engine.js';
 import type { EngineRegistry } from '../docker/engine-registry.js';
 import { deepestContaining, projectFolderAround } from '../project/enclosing-project.js';
@@ -32,6 +38,7 @@ import { startAgentSession } from '../session/start-agent-session.js';
 import { followSessions } from '../session/watch-sessions.js';
 import type { DashboardDomain } from './dashboard-domain.js';
 import { applyOverrides } from './keymap.js';
+import { screenAhead, type ScreenAhead } from './screen-ahead.js';
 
 export interface HostTerminal {
   stdin: NodeJS.ReadStream;
@@ -71,26 +78,41 @@ export function createHostDomain(
   const on = (dir: string): HostServices =>
     onEngine(services, known.length ? groupOf(known, dir).handle : registry.current);
   const engineOf = (dir: string) => on(dir).engine;
+  const listGroup = async ({ handle, known: dirs, current }: EngineGroup) => {
+    if (!current || !startDir || !here || dirs.includes(here)) return listProjects(handle.engine, dirs);
+    return withoutNeedlessGuess(await listProjects(handle.engine, [...dirs, here]), here, startDir);
+  };
   const readProjects = async (id: string) => {
     const group = (await readGroups()).find((g) => g.handle.id === id);
     // No project remembers that Engine any more (moved since the dashboard opened): nothing there.
-    if (!group) return [];
-    const { handle, known: dirs, current } = group;
-    if (!current || !startDir || !here || dirs.includes(here)) return listProjects(handle.engine, dirs);
-    return withoutNeedlessGuess(await listProjects(handle.engine, [...dirs, here]), here, startDir);
+    return group ? listGroup(group) : [];
   };
   // The first look at every Engine is asked for now, each on its own: a slow one delays no other.
   const ahead = new Map<
     string,
     { ping: () => Promise<void> | undefined; list: () => Promise<ProjectStatus[]> | undefined }
   >();
+  let previewAhead: ScreenAhead | undefined;
   void groups.then(
     (all) => {
+      if (here) {
+        const { engine } = groupOf(all, here).handle;
+        previewAhead = screenAhead(engine, project(here), projectStateDir(project(here), services.env));
+      }
       for (const g of all) {
-        ahead.set(g.handle.id, {
-          ping: askedAhead(() => reach(g.handle)),
-          list: askedAhead(() => readProjects(g.handle.id)),
+        // The settings were just read: the first list goes out at once, not after a re-read.
+        let listing: Promise<unknown> = Promise.resolve();
+        const list = askedAhead(() => {
+          const asked = listGroup(g);
+          listing = asked;
+          return asked;
         });
+        // A remote Engine's first list is its ping too: every request at the start opens a
+        // connection of its own, and over TLS (or ssh) each is one handshake (or login) more.
+        const ping = askedAhead(() =>
+          g.handle.engine.remote ? reach(g.handle, REACH_TIMEOUT_MS, listing) : reach(g.handle),
+        );
+        ahead.set(g.handle.id, { ping, list });
       }
     },
     () => undefined,
@@ -145,6 +167,8 @@ export function createHostDomain(
       return { stop: watcher.stop };
     },
     followScreen(dir, name, onScreen) {
+      const early = previewAhead?.take(dir, name, onScreen);
+      if (early) return early;
       // A git session's screen is read in its own container: where it runs is looked up first.
       let stopped = false;
       let follower: { stop: () => void } | undefined;
