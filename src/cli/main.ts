@@ -73,6 +73,9 @@ function setLogLevelFrom(args: ParsedArgs): void {
   }
 }
 
+/** How long the dashboard's first look may hold back loading its screen. */
+const FIRST_LOOK_WAIT_MS = 150;
+
 /**
  * `claude-tui` alone: the dashboard. Its domain is made (and starts asking the Engine) before the
  * screen's code, the larger part of the start, is loaded.
@@ -93,9 +96,15 @@ async function openDashboard(context: CommandContext): Promise<number> {
     cwd: context.cwd,
     startDir,
   });
-  // The first look at each Engine goes out before the screen's code loads (a remote Engine's
-  // handshake then runs beside the loading, not after it).
-  await domain.engines();
+  // The first look is sent, and mostly answered, before the screen's code loads: loading it keeps
+  // Node busy for a tenth of a second or more, in which no answer is read (a remote Engine's
+  // handshake, the preview's exec would each wait it out). Not waited for longer than that.
+  let wait: NodeJS.Timeout | undefined;
+  await Promise.race([
+    domain.firstLook,
+    new Promise((resolve) => (wait = setTimeout(resolve, FIRST_LOOK_WAIT_MS))),
+  ]);
+  clearTimeout(wait);
   const { runDashboard } = await withoutFetch(() => import('../ui/run-dashboard.js'));
   return runDashboard(context, terminal, domain, startDir);
 }

@@ -69,20 +69,26 @@ export function streamExec(
   engine: DockerEngine,
   request: Omit<ExecRequest, 'tty' | 'stdin'>,
   onOutput: (text: string) => void,
-): { done: Promise<void>; close: () => void } {
+): { done: Promise<void>; started: Promise<void>; close: () => void } {
   let process: ExecProcess | undefined;
   let closed = false;
   // A character may straddle two reads.
   const decoder = new TextDecoder();
+  const starting = engine.startExec({ ...request, stdin: true }, (stream, data) => {
+    if (stream === 'stdout') onOutput(decoder.decode(data, { stream: true }));
+  });
   const done = (async () => {
-    process = await engine.startExec({ ...request, stdin: true }, (stream, data) => {
-      if (stream === 'stdout') onOutput(decoder.decode(data, { stream: true }));
-    });
+    process = await starting;
     if (closed) process.close();
     await process.exit;
   })();
   return {
     done,
+    // Settles once the command runs, or could not start (`done` says why).
+    started: starting.then(
+      () => undefined,
+      () => undefined,
+    ),
     close: () => {
       closed = true;
       process?.close();

@@ -94,7 +94,7 @@ export function streamRecords(
   command: string[],
   end: string,
   onRecord: (record: string) => void,
-): { done: Promise<void>; stop: () => void } {
+): { done: Promise<void>; started: Promise<void>; stop: () => void } {
   let buffer = '';
   const stream = streamExec(engine, { ...place, command, user: AGENT_USER }, (text) => {
     buffer += text;
@@ -104,5 +104,5 @@ export function streamRecords(
       buffer = buffer.slice(at + end.length);
     }
   });
-  return { done: stream.done, stop: () => stream.close() };
+  return { done: stream.done, started: stream.started, stop: () => stream.close() };
 }

@@ -31,7 +31,7 @@ export function followScreen(
   target: SessionTarget,
   name: string,
   onScreen: (text: string) => void,
-): { done: Promise<void>; stop: () => void } {
+): { done: Promise<void>; started: Promise<void>; stop: () => void } {
   return streamRecords(
     engine,
     { container: target.container, workingDir: target.workdir },

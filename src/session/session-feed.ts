@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { log } from '../log.js';
@@ -61,7 +61,25 @@ type Feed = { pid: number; listText: string } | { pid: number; broken: string };
 
 async function readFeed(file: string): Promise<Feed | undefined> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
+  return text === undefined ? undefined : parseFeed(text);
+}
+
+/**
+ * The project's session list as its feed has it now, read at once and not followed (the
+ * dashboard's first look); undefined when there is no feed with a living writer.
+ */
+export function sessionListNow(stateDir: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(stateDir, FEED_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const feed = parseFeed(text);
+  return feed && 'listText' in feed && processAlive(feed.pid) ? feed.listText : undefined;
+}
+
+function parseFeed(text: string): Feed | undefined {
   const newline = text.indexOf('\n');
   const header = newline < 0 ? text : text.slice(0, newline);
   if (header.startsWith(`${FEED_BROKEN} `)) {

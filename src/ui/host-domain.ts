@@ -58,7 +58,7 @@ export function createHostDomain(
   services: HostServices,
   terminal: HostTerminal,
   paths: { cliPath: string; cwd: string; startDir?: string },
-): DashboardDomain {
+): DashboardDomain & { firstLook: Promise<void> } {
   const { cliPath, cwd, startDir } = paths;
   const { settings } = services;
   const registry = services.engines ?? singleEngine(services);
@@ -68,12 +68,14 @@ export function createHostDomain(
   // Which Engine each project is on, from the app settings: read at once, and again with every
   // list (a project added meanwhile is listed on the current Engine).
   let known: EngineGroup[] = [];
-  const readGroups = () => {
-    const read = settings.read().then((settingsNow) => (known = engineGroups(registry, settingsNow)));
+  const readGroups = (settingsRead = settings.read()) => {
+    const read = settingsRead.then((settingsNow) => (known = engineGroups(registry, settingsNow)));
     read.catch(() => undefined);
     return read;
   };
-  const groups = readGroups();
+  // The first read serves the start: the Engines to look at and the keys (read once, not twice).
+  const firstRead = settings.read();
+  const groups = readGroups(firstRead);
   /** A project's operations run on the Engine it lives on (where it is remembered, else the current one). */
   const on = (dir: string): HostServices =>
     onEngine(services, known.length ? groupOf(known, dir).handle : registry.current);
@@ -93,11 +95,18 @@ export function createHostDomain(
     { ping: () => Promise<void> | undefined; list: () => Promise<ProjectStatus[]> | undefined }
   >();
   let previewAhead: ScreenAhead | undefined;
+  let firewallAhead: (() => Promise<string> | undefined) | undefined;
+  /** The first look's answers (pings, the preview's start), awaited by `firstLook`. */
+  const looks: Promise<unknown>[] = [];
   void groups.then(
     (all) => {
+      // The start project's preview and firewall state: the last parts of the first full frame.
       if (here) {
         const { engine } = groupOf(all, here).handle;
         previewAhead = screenAhead(engine, project(here), projectStateDir(project(here), services.env));
+        let reading: Promise<string> = Promise.resolve('');
+        firewallAhead = askedAhead(() => (reading = peekFirewallStatus(engine, project(here).names.gateway)));
+        looks.push(reading);
       }
       for (const g of all) {
         // The settings were just read: the first list goes out at once, not after a re-read.
@@ -109,15 +118,23 @@ export function createHostDomain(
         });
         // A remote Engine's first list is its ping too: every request at the start opens a
         // connection of its own, and over TLS (or ssh) each is one handshake (or login) more.
-        const ping = askedAhead(() =>
-          g.handle.engine.remote ? reach(g.handle, REACH_TIMEOUT_MS, listing) : reach(g.handle),
-        );
+        const ping = askedAhead(() => {
+          const asked = g.handle.engine.remote ? reach(g.handle, REACH_TIMEOUT_MS, listing) : reach(g.handle);
+          looks.push(asked);
+          return asked;
+        });
         ahead.set(g.handle.id, { ping, list });
       }
+      if (previewAhead) looks.push(previewAhead.ready);
     },
     () => undefined,
   );
   return {
+    /** Settles when every Engine answered its first ping (or failed to), and the preview is read. */
+    firstLook: groups.then(
+      () => Promise.allSettled(looks).then(() => undefined),
+      () => undefined,
+    ),
     async engines() {
       // A settings file that cannot be read: the current Engine all the same (its list says why).
       const all = await groups.catch(() => [{ handle: registry.current, current: true, known: [] }]);
@@ -128,7 +145,9 @@ export function createHostDomain(
       const handle = (await groups).find((g) => g.handle.id === id)?.handle ?? registry.current;
       return ahead.get(id)?.ping() ?? reach(handle);
     },
-    firewallStatus: (dir) => peekFirewallStatus(engineOf(dir), project(dir).names.gateway),
+    firewallStatus: (dir) =>
+      (dir === here ? firewallAhead?.() : undefined) ??
+      peekFirewallStatus(engineOf(dir), project(dir).names.gateway),
     async addProject(path) {
       const expanded = path.replace(/^~(?=$|\/)/, services.env.HOME ?? '~');
       const { dir } = locateProject(expanded, cwd);
@@ -245,7 +264,7 @@ export function createHostDomain(
       return handle.engine.events(everythingManaged, () => onChange(), onEnd);
     },
     async keyBindings() {
-      const { bindings, problems } = applyOverrides((await settings.read()).keys);
+      const { bindings, problems } = applyOverrides((await firstRead).keys);
       const file = join(settingsDir(services.env), 'config.json');
       return { bindings, problems: problems.map((problem) => `${file}: ${problem}`) };
     },

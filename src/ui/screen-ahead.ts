@@ -1,9 +1,9 @@
 import type { DockerEngine } from '../docker/engine.js';
 import type { ProjectIdentity } from '../project/identity.js';
 import { followScreen } from '../session/follow-screen.js';
-import { followSessionFeed } from '../session/session-feed.js';
+import { sessionListNow } from '../session/session-feed.js';
 import { parseSessionList } from '../session/session-state.js';
-import { sessionTarget } from '../session/session-target.js';
+import { sessionTarget, workspaceTarget } from '../session/session-target.js';
 
 /**
  * The preview the dashboard opens on, asked for while the screen's code still loads: the start
@@ -20,6 +20,8 @@ export interface ScreenAhead {
     session: string,
     onScreen: (text: string) => void,
   ): { stop: () => void } | undefined;
+  /** Settles once the pane is being read (its exec runs), or nothing will be. */
+  ready: Promise<void>;
 }
 
 export function screenAhead(
@@ -40,15 +42,16 @@ export function screenAhead(
   const expiry = setTimeout(() => listener ?? stop(), freshForMs);
   expiry.unref();
 
-  void (async () => {
-    let list: string | undefined;
-    const feed = await followSessionFeed(stateDir, (text) => (list ??= text));
-    feed?.stop();
+  const ready = (async () => {
+    const list = sessionListNow(stateDir);
     if (list === undefined || over) return;
     const first = parseSessionList(list, Date.now())[0];
     if (!first?.running) return;
     session = first.name;
-    const target = await sessionTarget(engine, project, first.name);
+    // A session the list calls a workspace one runs in the agent container: no git session's
+    // container to look for first (were the list wrong, the pane read would say the session ended).
+    const target =
+      first.kind === 'git' ? await sessionTarget(engine, project, first.name) : workspaceTarget(project);
     if (over) return;
     const following = followScreen(engine, target, first.name, (text) => {
       latest = text;
@@ -56,9 +59,11 @@ export function screenAhead(
     });
     following.done.catch(() => undefined);
     follower = following;
+    await following.started;
   })().catch(() => stop());
 
   return {
+    ready,
     take(projectDir, name, onScreen) {
       if (over || listener || projectDir !== project.dir || name !== session) {
         if (!listener) stop();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lastStatusInLog } from '../../src/firewall/gateway-control.js';
-import { followSessionFeed, sessionFeedWriter } from '../../src/session/session-feed.js';
+import { followSessionFeed, sessionFeedWriter, sessionListNow } from '../../src/session/session-feed.js';
 import { sessionJudge, type StateChange } from '../../src/session/watch-sessions.js';
 
 const dirs: string[] = [];
@@ -29,6 +29,21 @@ const line = (name: string, state: string, source = 'hook') =>
   [name, state, '1700000000', source, 'yes', '1700000000', '1700000000', '-'].join('\t');
 
 describe('the session feed', () => {
+  it('gives its list at once to the first look, only while its writer lives', async () => {
+    const dir = tempDir();
+    expect(sessionListNow(dir)).toBeUndefined();
+    const writer = sessionFeedWriter(dir);
+    writer.publish(line('s1', 'working'));
+    await until(() => readdirSync(dir).includes('sessions.feed'));
+    expect(sessionListNow(dir)).toBe(line('s1', 'working'));
+    // A feed whose writer is gone (killed without a word) is no news.
+    writeFileSync(join(dir, 'sessions.feed'), `claude-tui session feed 1 999999999\n${line('s1', 'idle')}`);
+    expect(sessionListNow(dir)).toBeUndefined();
+    writeFileSync(join(dir, 'sessions.feed'), `claude-tui session feed broken ${process.pid}\nfull disk`);
+    expect(sessionListNow(dir)).toBeUndefined();
+    await writer.close();
+  });
+
   it('passes each list from the writer to a reader, in order, and ends when the writer closes it', async () => {
     const dir = tempDir();
     const writer = sessionFeedWriter(dir);
