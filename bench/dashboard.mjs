@@ -25,7 +25,8 @@ function openDashboard() {
   const term = new xterm.Terminal({ cols: 120, rows: 40, allowProposedApi: true });
   const started = performance.now();
   // Started in the first project, as a person would be: the dashboard opens on it.
-  const p = pty.spawn(process.execPath, [CLI], {
+  // BENCH_CLI: another build's dashboard against the same projects (a baseline in the same run).
+  const p = pty.spawn(process.execPath, [process.env.BENCH_CLI ?? CLI], {
     cols: 120,
     rows: 40,
     name: 'xterm-256color',
