@@ -100,7 +100,9 @@ try {
   report('bridge: `true` round trip, direct docker exec', d, 'ms');
   report('bridge: round trip, bridged / direct', b / d, 'x', { text: '<= 1.3x', test: (v) => v <= 1.3 });
 
-  const catRounds = Math.max(3, Math.round(rounds / 4));
+  // Either side's throughput varies by a third from one transfer to the next on a shared 2-core
+  // machine: nine alternating transfers each, so that one slow transfer does not move the median.
+  const catRounds = Math.max(3, Math.round((rounds * 9) / 20));
   const bridgedCat = [];
   const directCat = [];
   for (let i = 0; i < catRounds; i++) {
