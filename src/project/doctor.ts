@@ -18,7 +18,8 @@ export interface CheckResult {
 }
 
 export const MIN_API_VERSION = '1.41';
-export const MIN_NODE_MAJOR = 22;
+/** The oldest Node claude-tui runs on: 22.12 loads an ES module with require() (src/ui/text-width.ts). */
+export const MIN_NODE = [22, 12] as const;
 
 export function compareApiVersions(a: string, b: string): number {
   const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
@@ -40,15 +41,16 @@ export interface DoctorDeps {
 /** Checks in order; a check that cannot run because an earlier one failed is not run. */
 export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  const nodeMajor = Number(deps.nodeVersion.replace(/^v/, '').split('.')[0]);
+  const [major = 0, minor = 0] = deps.nodeVersion.replace(/^v/, '').split('.').map(Number);
+  const minimum = MIN_NODE.join('.');
   results.push(
-    nodeMajor >= MIN_NODE_MAJOR
+    major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1])
       ? { name: 'node', outcome: 'ok', detail: deps.nodeVersion }
       : {
           name: 'node',
           outcome: 'fail',
-          detail: `${deps.nodeVersion} is older than ${MIN_NODE_MAJOR}`,
-          fix: `Install Node ${MIN_NODE_MAJOR} or newer.`,
+          detail: `${deps.nodeVersion} is older than ${minimum}`,
+          fix: `Install Node ${minimum} or newer.`,
         },
   );
 

@@ -236,9 +236,13 @@ describe('runDoctor', () => {
     });
     const node = byName(await runDoctor(deps(engine, { nodeVersion: 'v20.11.1' })), 'node')!;
     expect(node.outcome).toBe('fail');
-    expect(node.fix).toContain('22');
-    const ok = byName(await runDoctor(deps(engine, { nodeVersion: 'v22.0.0' })), 'node')!;
-    expect(ok.outcome).toBe('ok');
+    expect(node.fix).toContain('22.12');
+    const older = byName(await runDoctor(deps(engine, { nodeVersion: 'v22.11.0' })), 'node')!;
+    expect(older.outcome).toBe('fail');
+    for (const version of ['v22.12.0', 'v23.0.0', 'v24.1.0']) {
+      const ok = byName(await runDoctor(deps(engine, { nodeVersion: version })), 'node')!;
+      expect(ok.outcome, version).toBe('ok');
+    }
   });
 
   it('reports a project that cannot be planned as a failed check with its hint', async () => {
