@@ -90,12 +90,9 @@ export function createHostDomain(
     return group ? listGroup(group) : [];
   };
   // The first look at every Engine is asked for now, each on its own: a slow one delays no other.
-  const ahead = new Map<
-    string,
-    { ping: () => Promise<void> | undefined; list: () => Promise<ProjectStatus[]> | undefined }
-  >();
+  const ahead = new Map<string, { ping: Ahead<void>; list: Ahead<ProjectStatus[]> }>();
   let previewAhead: ScreenAhead | undefined;
-  let firewallAhead: (() => Promise<string> | undefined) | undefined;
+  let firewallAhead: Ahead<string> | undefined;
   /** The first look's answers (pings, the preview's start), awaited by `firstLook`. */
   const looks: Promise<unknown>[] = [];
   void groups.then(
@@ -103,26 +100,20 @@ export function createHostDomain(
       // The start project's preview and firewall state: the last parts of the first full frame.
       if (here) {
         const { engine } = groupOf(all, here).handle;
-        previewAhead = screenAhead(engine, project(here), projectStateDir(project(here), services.env));
-        let reading: Promise<string> = Promise.resolve('');
-        firewallAhead = askedAhead(() => (reading = peekFirewallStatus(engine, project(here).names.gateway)));
-        looks.push(reading);
+        const start = project(here);
+        previewAhead = screenAhead(engine, start, projectStateDir(start, services.env));
+        firewallAhead = askedAhead(() => peekFirewallStatus(engine, start.names.gateway));
+        looks.push(firewallAhead.asked);
       }
       for (const g of all) {
         // The settings were just read: the first list goes out at once, not after a re-read.
-        let listing: Promise<unknown> = Promise.resolve();
-        const list = askedAhead(() => {
-          const asked = listGroup(g);
-          listing = asked;
-          return asked;
-        });
+        const list = askedAhead(() => listGroup(g));
         // A remote Engine's first list is its ping too: every request at the start opens a
         // connection of its own, and over TLS (or ssh) each is one handshake (or login) more.
-        const ping = askedAhead(() => {
-          const asked = g.handle.engine.remote ? reach(g.handle, REACH_TIMEOUT_MS, listing) : reach(g.handle);
-          looks.push(asked);
-          return asked;
-        });
+        const ping = askedAhead(() =>
+          g.handle.engine.remote ? reach(g.handle, REACH_TIMEOUT_MS, list.asked) : reach(g.handle),
+        );
+        looks.push(ping.asked);
         ahead.set(g.handle.id, { ping, list });
       }
       if (previewAhead) looks.push(previewAhead.ready);
@@ -140,13 +131,13 @@ export function createHostDomain(
       const all = await groups.catch(() => [{ handle: registry.current, current: true, known: [] }]);
       return all.map((g) => ({ id: g.handle.id, endpoint: g.handle.endpoint, current: g.current }));
     },
-    listProjects: (id) => ahead.get(id)?.list() ?? readProjects(id),
+    listProjects: (id) => ahead.get(id)?.list.take() ?? readProjects(id),
     ping: async (id) => {
       const handle = (await groups).find((g) => g.handle.id === id)?.handle ?? registry.current;
-      return ahead.get(id)?.ping() ?? reach(handle);
+      return ahead.get(id)?.ping.take() ?? reach(handle);
     },
     firewallStatus: (dir) =>
-      (dir === here ? firewallAhead?.() : undefined) ??
+      (dir === here ? firewallAhead?.take() : undefined) ??
       peekFirewallStatus(engineOf(dir), project(dir).names.gateway),
     async addProject(path) {
       const expanded = path.replace(/^~(?=$|\/)/, services.env.HOME ?? '~');
@@ -296,17 +287,27 @@ function withoutNeedlessGuess(projects: ProjectStatus[], guess: string, startDir
 }
 
 /**
- * Starts `read` now and hands its promise to the first caller only; later callers (and a first
- * caller that comes after a while, when the answer may be stale) get undefined and ask again.
+ * Starts `read` now (its promise is `asked`) and hands that promise to the first `take` only;
+ * later callers (and a first caller that comes after a while, when the answer may be stale) get
+ * undefined and ask again.
  */
-function askedAhead<T>(read: () => Promise<T>, freshForMs = 2000): () => Promise<T> | undefined {
-  const asked = Date.now();
-  let early: Promise<T> | undefined = read();
+interface Ahead<T> {
+  asked: Promise<T>;
+  take: () => Promise<T> | undefined;
+}
+
+function askedAhead<T>(read: () => Promise<T>, freshForMs = 2000): Ahead<T> {
+  const at = Date.now();
+  const asked = read();
   // Nobody may ever take it (no terminal, say): its failure must not be reported as unhandled.
-  early.catch(() => undefined);
-  return () => {
-    const taken = Date.now() - asked < freshForMs ? early : undefined;
-    early = undefined;
-    return taken;
+  asked.catch(() => undefined);
+  let taken = false;
+  return {
+    asked,
+    take: (): Promise<T> | undefined => {
+      const fresh = !taken && Date.now() - at < freshForMs;
+      taken = true;
+      return fresh ? asked : undefined;
+    },
   };
 }

@@ -44,7 +44,7 @@ export function screenAhead(
 
   const ready = (async () => {
     const list = sessionListNow(stateDir);
-    if (list === undefined || over) return;
+    if (list === undefined) return;
     const first = parseSessionList(list, Date.now())[0];
     if (!first?.running) return;
     session = first.name;
