@@ -36,12 +36,12 @@ export interface HttpResponse {
  * Reads of an upgraded connection into one buffer instead of a new one each (Node's usual way),
  * for a stream of many megabytes: at some 128 MB a second the usual way's allocations cost the
  * process more in garbage collection than the copying (bench/bridge.mjs). Once the connection is
- * upgraded, `take` gets each read's bytes, which are valid only until it returns; returning false
- * stops reading until the connection's `resume()`.
+ * upgraded, `take` gets each read's bytes, which are valid only until it returns; the
+ * connection's `pause()` meanwhile stops the next read until its `resume()`.
  */
 export interface LentReads {
   buffer: Buffer;
-  take?: (bytes: Buffer) => boolean;
+  take?: (bytes: Buffer) => void;
 }
 
 /** A connection the Engine handed over (exec start): raw bytes both ways. */
@@ -248,8 +248,8 @@ export class EngineTransport {
           buffer: lend.buffer,
           callback(this: Socket, size: number, buffer: Uint8Array) {
             const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, size);
-            if (lend.take) return lend.take(bytes);
-            this.emit('data', Buffer.from(bytes));
+            if (lend.take) lend.take(bytes);
+            else this.emit('data', Buffer.from(bytes));
             return true;
           },
         },

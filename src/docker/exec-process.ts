@@ -94,13 +94,8 @@ export async function startExecProcess(
   if (tty) socket.setNoDelay?.(true);
   const read = tty ? (chunk: Buffer) => onOutput('stdout', chunk) : demultiplexer(onOutput);
   if (head.length) read(head);
-  let paused = false;
-  if (lend) {
-    lend.take = (bytes) => {
-      read(bytes);
-      return !paused;
-    };
-  }
+  // pause() during a read stops the next one (node:net does so for a connection that lends).
+  if (lend) lend.take = read;
   // A connection that could not lend its reads (TLS, ssh) hands over Buffers of its own.
   socket.on('data', read);
   socket.on('error', () => socket.destroy());
@@ -120,14 +115,8 @@ export async function startExecProcess(
     resize: ({ rows, cols }) => {
       void transport.request('POST', `/exec/${id}/resize?h=${rows}&w=${cols}`).catch(() => undefined);
     },
-    pause: () => {
-      paused = true;
-      socket.pause();
-    },
-    resume: () => {
-      paused = false;
-      socket.resume();
-    },
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
     exit,
     close: () => socket.destroy(),
   };
