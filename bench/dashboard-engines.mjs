@@ -7,9 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import xterm from '@xterm/headless';
-import * as pty from 'node-pty';
-import { benchProject, CLI, median, removeBenchProject, report, run } from './lib.mjs';
+import { benchProject, CLI, dashboardInPty, median, removeBenchProject, report, run } from './lib.mjs';
 // Node runs the test support's TypeScript as it is (type stripping).
 import { makeCertificates, removeDir, startSecondEngine, tempDir } from '../test/support/remote-engines.ts';
 
@@ -21,35 +19,14 @@ const { dir: root, env: baseEnv } = benchProject('claude-tui-bench-de-', {
 });
 const context = `ctui-bench-${process.pid}`;
 
-/** Start to the first frame that `full` accepts, in a pty of 120x40 read back through a headless xterm. */
+/** Start to the first frame that `full` accepts (the dashboard in a pty of 120x40). */
 async function firstFrame(env, cwd, full) {
-  const term = new xterm.Terminal({ cols: 120, rows: 40, allowProposedApi: true });
-  const started = performance.now();
-  const p = pty.spawn(process.execPath, [process.env.BENCH_CLI ?? CLI], {
-    cols: 120,
-    rows: 40,
-    name: 'xterm-256color',
-    env,
-    cwd,
-  });
-  let pending = Promise.resolve();
-  p.onData((data) => (pending = pending.then(() => new Promise((resolve) => term.write(data, resolve)))));
-  const exited = new Promise((resolve) => p.onExit(resolve));
-  const screen = () => {
-    const lines = [];
-    for (let i = 0; i < term.rows; i++) lines.push(term.buffer.active.getLine(i)?.translateToString(true));
-    return lines.join('\n');
-  };
+  const d = dashboardInPty(env, cwd);
   try {
-    for (const deadline = started + 30_000; ;) {
-      await pending;
-      if (full(screen())) return performance.now() - started;
-      if (performance.now() > deadline) throw new Error(`dashboard: timed out; screen:\n${screen()}`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    return (await d.waitFor(full)) - d.started;
   } finally {
-    p.write('q');
-    await exited;
+    d.p.write('q');
+    await d.exited;
   }
 }
 

@@ -4,9 +4,7 @@
 import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import xterm from '@xterm/headless';
-import * as pty from 'node-pty';
-import { benchProject, CLI, median, report, run, timeRun } from './lib.mjs';
+import { benchProject, CLI, dashboardInPty, median, report, run, timeRun } from './lib.mjs';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 20);
 const SESSIONS_PER_PROJECT = 5;
@@ -19,44 +17,6 @@ const env = { ...baseEnv, TERM: 'xterm-256color' };
 const fakeAgent = fileURLToPath(new URL('../test/fixtures/fake-agent', import.meta.url));
 const cli = (...args) => run(process.execPath, [CLI, ...args], { env });
 const say = (text) => process.env.BENCH_DEBUG && console.error(text);
-
-/** The dashboard in a pty of 120x40, its screen read back through a headless xterm. */
-function openDashboard() {
-  const term = new xterm.Terminal({ cols: 120, rows: 40, allowProposedApi: true });
-  const started = performance.now();
-  // Started in the first project, as a person would be: the dashboard opens on it.
-  // BENCH_CLI: another build's dashboard against the same projects (a baseline in the same run).
-  const p = pty.spawn(process.execPath, [process.env.BENCH_CLI ?? CLI], {
-    cols: 120,
-    rows: 40,
-    name: 'xterm-256color',
-    env,
-    cwd: projects[0],
-  });
-  let pending = Promise.resolve();
-  p.onData((data) => {
-    pending = pending.then(() => new Promise((resolve) => term.write(data, resolve)));
-  });
-  const screen = () => {
-    const buffer = term.buffer.active;
-    const lines = [];
-    for (let i = 0; i < term.rows; i++)
-      lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true));
-    return lines.join('\n');
-  };
-  /** Resolves with the time (ms since spawn) at which `test(screen)` first held. */
-  const waitFor = async (test, timeoutMs = 30_000) => {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      await pending;
-      if (test(screen())) return performance.now();
-      if (performance.now() > deadline) throw new Error(`dashboard: timed out; screen:\n${screen()}`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  };
-  const exited = new Promise((resolve) => p.onExit(resolve));
-  return { p, started, screen, waitFor, exited };
-}
 
 /**
  * A full first frame: every project counted with its firewall state and sessions (no "…" left
@@ -130,7 +90,8 @@ try {
   for (let r = 0; r < rounds; r++) {
     nodeStart.push(timeRun(process.execPath, ['-e', '0']));
     version.push(timeRun(process.execPath, [CLI, '--version'], { env }));
-    const d = openDashboard();
+    // Started in the first project, as a person would be: the dashboard opens on it.
+    const d = dashboardInPty(env, projects[0]);
     firstFrame.push((await d.waitFor(fullFrame)) - d.started);
     // Idle: nothing pressed, nothing changing; the preview of one session refreshes.
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
 
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -128,4 +129,43 @@ export function ptySession(file, args, env, size = { cols: 120, rows: 40 }) {
       return output.length;
     },
   };
+}
+
+/**
+ * The dashboard in a pty of 120x40, started in `cwd`, its screen read back through a headless
+ * xterm. BENCH_CLI: another build's dashboard (a baseline in the same run).
+ */
+export function dashboardInPty(env, cwd) {
+  const term = new xterm.Terminal({ cols: 120, rows: 40, allowProposedApi: true });
+  const started = performance.now();
+  const p = pty.spawn(process.execPath, [process.env.BENCH_CLI ?? CLI], {
+    cols: 120,
+    rows: 40,
+    name: 'xterm-256color',
+    env,
+    cwd,
+  });
+  let pending = Promise.resolve();
+  p.onData((data) => {
+    pending = pending.then(() => new Promise((resolve) => term.write(data, resolve)));
+  });
+  const screen = () => {
+    const buffer = term.buffer.active;
+    const lines = [];
+    for (let i = 0; i < term.rows; i++)
+      lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true));
+    return lines.join('\n');
+  };
+  /** Resolves with the time (ms since spawn) at which `test(screen)` first held. */
+  const waitFor = async (test, timeoutMs = 30_000) => {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      await pending;
+      if (test(screen())) return performance.now();
+      if (performance.now() > deadline) throw new Error(`dashboard: timed out; screen:\n${screen()}`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
+  const exited = new Promise((resolve) => p.onExit(resolve));
+  return { p, started, screen, waitFor, exited };
 }
