@@ -1,4 +1,4 @@
-import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { managedLabels } from '../../src/docker/labels.js';
 import { DEFAULT_BASE_IMAGE } from '../../src/image/image-inputs.js';
 import type { ProjectIdentity } from '../../src/project/identity.js';
 import { dockerAvailable, makeProject, runCli, testEnv } from '../support/cli.js';
-import { FAKE_AGENT_CONFIG } from '../support/project-files.js';
+import { FAKE_AGENT_CONFIG, writePolicyFiles } from '../support/project-files.js';
 import {
   makeCertificates,
   removeDir,
@@ -91,18 +91,16 @@ describe.skipIf(!dockerAvailable())('the dashboard over two Engines (built binar
     );
 
     local = makeProject(`${token}-local`);
-    mkdirSync(join(local.dir, '.claude'));
-    writeFileSync(
-      join(local.dir, '.claude', 'claude-tui.yaml'),
-      [
+    writePolicyFiles(local, {
+      config: [
         'firewall:',
         '  defaults: false',
         '  selfCheck: { blocked: [], allowed: [] }',
         ...FAKE_AGENT_CONFIG,
         '',
       ].join('\n'),
-    );
-    for (const path of ['.claude', '.claude/claude-tui.yaml']) chownSync(join(local.dir, path), 1234, 1234);
+      allowlist: '# none\n',
+    });
     const up = await runCli(['up', local.dir, '--yes'], { env: env() });
     expect(up.exitCode, up.stderr).toBe(0);
 

@@ -13,6 +13,7 @@ import type { ProjectIdentity } from '../../src/project/identity.js';
 import { gitSessionNames } from '../../src/session/session-target.js';
 import { dockerAvailable, makeProject, runCli, type CliResult } from '../support/cli.js';
 import { gitHome, hostGit } from '../support/git-project.js';
+import { writePolicyFiles } from '../support/project-files.js';
 import {
   makeCertificates,
   removeDir,
@@ -63,10 +64,8 @@ const engines: RemoteEngine[] = [
 /** A repository whose agent is the fake agent, committed in it; the firewall on, nothing allowed. */
 async function remoteTestProject(name: string, extraConfig: string[] = []): Promise<ProjectIdentity> {
   const project = makeProject(name);
-  mkdirSync(join(project.dir, '.claude'));
-  writeFileSync(
-    join(project.dir, '.claude', 'claude-tui.yaml'),
-    [
+  writePolicyFiles(project, {
+    config: [
       'firewall:',
       '  defaults: false',
       '  selfCheck: { blocked: [], allowed: [] }',
@@ -75,8 +74,8 @@ async function remoteTestProject(name: string, extraConfig: string[] = []): Prom
       ...extraConfig,
       '',
     ].join('\n'),
-  );
-  writeFileSync(join(project.dir, '.claude', 'allowed-domains.txt'), '# none\n');
+    allowlist: '# none\n',
+  });
   mkdirSync(join(project.dir, 'tools'));
   copyFileSync(fakeAgent, join(project.dir, 'tools', 'fake-agent'));
   chmodSync(join(project.dir, 'tools', 'fake-agent'), 0o755);
