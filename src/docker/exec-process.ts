@@ -51,8 +51,13 @@ export interface ExecProcess {
   close(): void;
 }
 
-/** The one buffer a lending exec reads into: several of the Engine's 32 KiB frames a read. */
-const LENT_BUFFER_BYTES = 256 * 1024;
+/**
+ * The one buffer a lending exec reads into: three of the Engine's largest frames (32 KiB and a
+ * header). Small enough that two reads fit in a local socket's default send buffer (208 KiB), so
+ * a bridge caller's socket takes a read whole while it still drains the one before: the relay
+ * reads on, instead of pausing until the caller catches up.
+ */
+const LENT_BUFFER_BYTES = 3 * (32 * 1024 + 8);
 
 export async function startExecProcess(
   transport: EngineTransport,
@@ -92,7 +97,8 @@ export async function startExecProcess(
   const { socket, head } = started;
   // Keystrokes are a few bytes each: send each at once (this matters over TCP only).
   if (tty) socket.setNoDelay?.(true);
-  const read = tty ? (chunk: Buffer) => onOutput('stdout', chunk) : demultiplexer(onOutput);
+  // The reads are this connection's own (lent or fresh): the demultiplexer may join frames in them.
+  const read = tty ? (chunk: Buffer) => onOutput('stdout', chunk) : demultiplexer(onOutput, true);
   if (head.length) read(head);
   // pause() during a read stops the next one (node:net does so for a connection that lends).
   if (lend) lend.take = read;
@@ -139,21 +145,43 @@ function socketInput(socket: UpgradedConnection): Writable {
 /**
  * Splits Docker's multiplexed stdout/stderr stream (8-byte frame headers) as it arrives. A frame's
  * bytes are handed on as they come, in as many pieces as the reads cut them into, so nothing is
- * copied to join them (a bridged `cat` of a large file is mostly this); only a header that
- * straddles two reads is joined. The one place that knows the framing.
+ * copied to join frames across reads (a bridged `cat` of a large file is mostly this); only a
+ * header that straddles two reads is joined. The one place that knows the framing.
+ *
+ * `joinInPlace`: the reads are the caller's to change. The frames of one stream that came in one
+ * read are handed on as one piece, their bytes moved over the headers between them in the read's
+ * own buffer (a piece already handed on is never written over). The Engine cuts output into
+ * frames of 4 to 32 KiB; this makes it a piece a read, so a bridged `cat` costs one write a read
+ * on each side of the relay instead of one a frame.
  */
-export function demultiplexer(onFrame: ExecOutput): (chunk: Buffer) => void {
+export function demultiplexer(onFrame: ExecOutput, joinInPlace = false): (chunk: Buffer) => void {
   let header: Buffer = Buffer.alloc(0);
   let stream: 'stdout' | 'stderr' = 'stdout';
   let remaining = 0;
   return (chunk) => {
     let at = 0;
+    // The piece being gathered: chunk[joinedFrom, joinedTo) of stream `joinedStream`.
+    let joinedFrom = 0;
+    let joinedTo = 0;
+    let joinedStream = stream;
+    const handOn = () => {
+      if (joinedTo > joinedFrom) onFrame(joinedStream, chunk.subarray(joinedFrom, joinedTo));
+      joinedFrom = joinedTo;
+    };
     while (at < chunk.length) {
       if (remaining > 0) {
-        const piece = chunk.subarray(at, at + remaining);
-        at += piece.length;
-        remaining -= piece.length;
-        onFrame(stream, piece);
+        const size = Math.min(remaining, chunk.length - at);
+        if (!joinInPlace) onFrame(stream, chunk.subarray(at, at + size));
+        else {
+          if (stream !== joinedStream) {
+            handOn();
+            joinedStream = stream;
+          }
+          if (joinedTo !== at) chunk.copyWithin(joinedTo, at, at + size);
+          joinedTo += size;
+        }
+        at += size;
+        remaining -= size;
         continue;
       }
       const needed = 8 - header.length;
@@ -171,5 +199,6 @@ export function demultiplexer(onFrame: ExecOutput): (chunk: Buffer) => void {
       header = Buffer.alloc(0);
       // An empty frame says nothing; a consumer waiting on the stream sees no empty piece.
     }
+    handOn();
   };
 }

@@ -71,17 +71,56 @@ describe('demultiplexer (a stream as it arrives)', () => {
 
   it('keeps a header cut across reads when every read lands in the same buffer (lent reads)', () => {
     const whole = Buffer.concat([frame(1, 'a'.repeat(20)), frame(2, 'bc'), frame(1, 'd'.repeat(30))]);
-    for (const step of [3, 5, 7, 11]) {
-      const lent = Buffer.alloc(step);
-      const got = { stdout: '', stderr: '' };
-      // The consumer takes each piece before returning, as a lending exec's consumer must.
-      const read = demultiplexer((stream, data) => (got[stream] += data.toString()));
-      for (let at = 0; at < whole.length; at += step) {
-        const size = whole.copy(lent, 0, at, at + step);
-        read(lent.subarray(0, size));
-        lent.fill(0xff);
+    for (const joinInPlace of [false, true]) {
+      for (const step of [3, 5, 7, 11, 40]) {
+        const lent = Buffer.alloc(step);
+        const got = { stdout: '', stderr: '' };
+        // The consumer takes each piece before returning, as a lending exec's consumer must.
+        const read = demultiplexer((stream, data) => (got[stream] += data.toString()), joinInPlace);
+        for (let at = 0; at < whole.length; at += step) {
+          const size = whole.copy(lent, 0, at, at + step);
+          read(lent.subarray(0, size));
+          lent.fill(0xff);
+        }
+        expect(got, `reads of ${step}`).toEqual({ stdout: 'a'.repeat(20) + 'd'.repeat(30), stderr: 'bc' });
       }
-      expect(got, `reads of ${step}`).toEqual({ stdout: 'a'.repeat(20) + 'd'.repeat(30), stderr: 'bc' });
+    }
+  });
+});
+
+describe('demultiplexer joining in place (reads that are its own)', () => {
+  const lines = [frame(1, 'ab'), frame(1, 'cd'), frame(2, 'e'), frame(1, ''), frame(1, 'f'), frame(1, 'gh')];
+
+  it('hands on one piece for each run of one stream in a read, in order, and never writes over one', () => {
+    const pieces: Array<[string, Buffer]> = [];
+    demultiplexer((stream, data) => pieces.push([stream, data]), true)(Buffer.concat(lines));
+    // Read after the whole read was taken: a piece handed on early is still what it was.
+    expect(pieces.map(([stream, data]) => [stream, data.toString()])).toEqual([
+      ['stdout', 'abcd'],
+      ['stderr', 'e'],
+      ['stdout', 'fgh'],
+    ]);
+  });
+
+  it('hands on the same bytes whatever the reads cut, a piece at most for each stream change', () => {
+    const whole = Buffer.concat([frame(1, 'x'.repeat(40_000)), ...lines, frame(2, 'z'.repeat(9_000))]);
+    for (const step of [1, 7, 8, 9, 4096, 65_536, whole.length]) {
+      const got = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+      let reads = 0;
+      let pieces = 0;
+      const read = demultiplexer((stream, data) => {
+        expect(data.length).toBeGreaterThan(0);
+        got[stream].push(data);
+        pieces++;
+      }, true);
+      for (let at = 0; at < whole.length; at += step) {
+        read(Buffer.from(whole.subarray(at, at + step)));
+        reads++;
+      }
+      expect(Buffer.concat(got.stdout).toString(), `reads of ${step}`).toBe('x'.repeat(40_000) + 'abcdfgh');
+      expect(Buffer.concat(got.stderr).toString(), `reads of ${step}`).toBe('e' + 'z'.repeat(9_000));
+      // Four runs of one stream: each read adds at most the runs it holds a part of.
+      expect(pieces, `reads of ${step}`).toBeLessThanOrEqual(reads + 3);
     }
   });
 });
