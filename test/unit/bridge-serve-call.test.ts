@@ -29,12 +29,18 @@ interface FakeEngine {
   resizes: { rows: number; cols: number }[];
   /** Ends the command's exec with this code. */
   finish(code: number): void;
+  /** Output from the command (after its pid line). */
+  output(stream: 'stdout' | 'stderr', data: Buffer): void;
+  /** The command's pause() and resume() calls, in order. */
+  reading: Array<'pause' | 'resume'>;
 }
 
 function fakeEngine(): FakeEngine {
   const execs: ExecRequest[] = [];
   const resizes: { rows: number; cols: number }[] = [];
   let finish: (code: number) => void = () => undefined;
+  let output: FakeEngine['output'] = () => undefined;
+  const reading: FakeEngine['reading'] = [];
   const engine = {
     listContainers: () =>
       Promise.resolve([
@@ -54,6 +60,7 @@ function fakeEngine(): FakeEngine {
       const exit = new Promise<number | null>((resolve) => (settle = resolve));
       if (first) {
         finish = settle;
+        output = onOutput;
         setImmediate(() => onOutput(request.tty ? 'stdout' : 'stderr', Buffer.from(`${PID_MARK}42\n`)));
       } else {
         // A kill exec: takes a while, as a real one does.
@@ -62,15 +69,22 @@ function fakeEngine(): FakeEngine {
       const process: ExecProcess = {
         stdin: new Writable({ write: (_c, _e, callback) => callback() }),
         resize: (size) => void resizes.push(size),
-        pause: () => undefined,
-        resume: () => undefined,
+        pause: () => void (first && reading.push('pause')),
+        resume: () => void (first && reading.push('resume')),
         exit,
         close: () => settle(null),
       };
       return Promise.resolve(process);
     },
   } as unknown as DockerEngine;
-  return { engine, execs, resizes, finish: (code) => finish(code) };
+  return {
+    engine,
+    execs,
+    resizes,
+    finish: (code) => finish(code),
+    output: (stream, data) => output(stream, data),
+    reading,
+  };
 }
 
 const dirs: string[] = [];
@@ -153,5 +167,56 @@ describe('serveCall: signals and resizes a caller floods', () => {
     expect(fake.resizes.length).toBeLessThanOrEqual(3);
     expect(fake.resizes.at(-1)).toEqual({ rows: 500, cols: 80 });
     fake.finish(0);
+  });
+});
+
+describe('serveCall: reading a command’s output', () => {
+  /** Everything the caller got as stdout frames, once the exit frame came. */
+  function stdoutOf(client: Socket): Promise<string> {
+    return new Promise((resolve) => {
+      let pending = Buffer.alloc(0);
+      let out = '';
+      client.on('data', (chunk: Buffer) => {
+        pending = Buffer.concat([pending, chunk]);
+        while (pending.length >= 5 && pending.length >= 5 + pending.readUInt32BE(1)) {
+          const type = pending[0];
+          const payload = pending.subarray(5, 5 + pending.readUInt32BE(1));
+          pending = pending.subarray(5 + payload.length);
+          if (type === FRAME.stdout) out += payload.toString();
+          if (type === FRAME.exit) resolve(out);
+        }
+      });
+    });
+  }
+
+  it('reads on at once after output that comes alone or in large pieces', async () => {
+    const fake = fakeEngine();
+    const { client } = await connected(fake, []);
+    const got = stdoutOf(client);
+    client.write(Buffer.concat([encodeFrame(FRAME.command, 'sh'), encodeFrame(FRAME.go)]));
+    await sleep(50);
+    fake.output('stdout', Buffer.from('one line\n'));
+    await sleep(10);
+    fake.output('stdout', Buffer.from('another\n'));
+    fake.output('stdout', Buffer.alloc(60 * 1024, 'x'));
+    expect(fake.reading).toEqual([]);
+    fake.finish(0);
+    expect(await got).toBe('one line\nanother\n' + 'x'.repeat(60 * 1024));
+  });
+
+  it('waits a moment before the next read while small pieces stream, then reads on', async () => {
+    const fake = fakeEngine();
+    const { client } = await connected(fake, []);
+    const got = stdoutOf(client);
+    client.write(Buffer.concat([encodeFrame(FRAME.command, 'sh'), encodeFrame(FRAME.go)]));
+    await sleep(50);
+    fake.output('stdout', Buffer.from('a'.repeat(4096)));
+    fake.output('stdout', Buffer.from('b'.repeat(4096)));
+    // The second piece is sent at once; only the read after it waits.
+    expect(fake.reading).toEqual(['pause']);
+    await sleep(20);
+    expect(fake.reading).toEqual(['pause', 'resume']);
+    fake.finish(0);
+    expect(await got).toBe('a'.repeat(4096) + 'b'.repeat(4096));
   });
 });
