@@ -19,9 +19,10 @@ export interface CheckResult {
 
 export const MIN_API_VERSION = '1.41';
 /** The oldest Node claude-tui runs on: 22.12 loads an ES module with require() (src/ui/text-width.ts). */
-export const MIN_NODE = [22, 12] as const;
+export const MIN_NODE = '22.12';
 
-export function compareApiVersions(a: string, b: string): number {
+/** Orders two versions by their major and minor numbers (an Engine API's, Node's). */
+export function compareVersions(a: string, b: string): number {
   const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
   const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
   return aMajor - bMajor || aMinor - bMinor;
@@ -41,16 +42,14 @@ export interface DoctorDeps {
 /** Checks in order; a check that cannot run because an earlier one failed is not run. */
 export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  const [major = 0, minor = 0] = deps.nodeVersion.replace(/^v/, '').split('.').map(Number);
-  const minimum = MIN_NODE.join('.');
   results.push(
-    major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1])
+    compareVersions(deps.nodeVersion.replace(/^v/, ''), MIN_NODE) >= 0
       ? { name: 'node', outcome: 'ok', detail: deps.nodeVersion }
       : {
           name: 'node',
           outcome: 'fail',
-          detail: `${deps.nodeVersion} is older than ${minimum}`,
-          fix: `Install Node ${minimum} or newer.`,
+          detail: `${deps.nodeVersion} is older than ${MIN_NODE}`,
+          fix: `Install Node ${MIN_NODE} or newer.`,
         },
   );
 
@@ -70,7 +69,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
   }
 
   const version = await deps.engine.version();
-  const apiOk = compareApiVersions(version.ApiVersion, MIN_API_VERSION) >= 0;
+  const apiOk = compareVersions(version.ApiVersion, MIN_API_VERSION) >= 0;
   results.push({
     name: 'docker engine',
     outcome: apiOk ? 'ok' : 'fail',

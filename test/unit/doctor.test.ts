@@ -6,7 +6,7 @@ import { LABEL } from '../../src/docker/labels.js';
 import { DockerUnavailableError, UserError } from '../../src/errors.js';
 import {
   MIN_API_VERSION,
-  compareApiVersions,
+  compareVersions,
   runDoctor,
   type CheckResult,
   type DoctorDeps,
@@ -109,19 +109,19 @@ describe('the credential check', () => {
   });
 });
 
-describe('compareApiVersions', () => {
+describe('compareVersions', () => {
   it('compares major then minor numerically', () => {
-    expect(compareApiVersions('1.41', '1.41')).toBe(0);
-    expect(compareApiVersions('1.40', '1.41')).toBeLessThan(0);
-    expect(compareApiVersions('1.47', '1.41')).toBeGreaterThan(0);
-    expect(compareApiVersions('1.9', '1.41')).toBeLessThan(0);
-    expect(compareApiVersions('1.100', '1.41')).toBeGreaterThan(0);
-    expect(compareApiVersions('2.0', '1.99')).toBeGreaterThan(0);
+    expect(compareVersions('1.41', '1.41')).toBe(0);
+    expect(compareVersions('1.40', '1.41')).toBeLessThan(0);
+    expect(compareVersions('1.47', '1.41')).toBeGreaterThan(0);
+    expect(compareVersions('1.9', '1.41')).toBeLessThan(0);
+    expect(compareVersions('1.100', '1.41')).toBeGreaterThan(0);
+    expect(compareVersions('2.0', '1.99')).toBeGreaterThan(0);
   });
 
   it('treats a missing minor as 0', () => {
-    expect(compareApiVersions('2', '2.0')).toBe(0);
-    expect(compareApiVersions('1', '1.41')).toBeLessThan(0);
+    expect(compareVersions('2', '2.0')).toBe(0);
+    expect(compareVersions('1', '1.41')).toBeLessThan(0);
   });
 });
 
