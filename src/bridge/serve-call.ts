@@ -13,6 +13,7 @@ import {
   STDIN_WINDOW_BYTES,
   type Frame,
 } from './frames.js';
+import { outputPace, type OutputPace } from './output-pace.js';
 import { planCall, printable, PID_MARK, SIDECAR_SHELL, type PlannedCall } from './plan-call.js';
 import { parseSize, requestCollector, type BridgeRequest } from './request.js';
 import { resolveContainer } from './resolve-container.js';
@@ -51,15 +52,6 @@ const SIGNALS = new Set(['INT', 'TERM', 'HUP', 'QUIT']);
  */
 const SIGNAL_GAP_MS = 100;
 const RESIZE_GAP_MS = 50;
-/**
- * Output pieces this close together, each under half a read (exec-process reads up to three of
- * the Engine's 32 KiB frames), are a stream the relay keeps up with: its next read waits a moment.
- * Typed keys and their echo come further apart, and a bulk command that outruns the relay fills
- * its reads, so neither waits.
- */
-const STREAMING_GAP_MS = 2;
-const SMALL_PIECE_BYTES = 48 * 1024;
-const OUTPUT_WAIT_MS = 1;
 
 /** Signals the command's process group (its pid: the exec made it a session leader) as its user. */
 const KILL_SCRIPT = 'kill -s "$1" -- "-$2" 2>/dev/null || kill -s "$1" -- "$2" 2>/dev/null';
@@ -103,11 +95,8 @@ class BridgeCallServer {
   private recorded = false;
   private unregister: (() => void) | undefined;
   private planned = false;
-  /** Output waits to be written to the caller: the command's output is paused meanwhile. */
-  private outputHeld = false;
-  /** The command streams output in small pieces: its next read waits for more to gather. */
-  private outputWait: NodeJS.Timeout | undefined;
-  private lastOutputAt = 0;
+  /** When the command's next output is read (set once it runs). */
+  private pace: OutputPace | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -196,6 +185,7 @@ class BridgeCallServer {
     } catch (error) {
       return this.refuse(`${call.command} could not start in ${found.name}: ${(error as Error).message}`);
     }
+    this.pace = outputPace(this.client, this.exec);
     if (this.over) return this.hangUpCommand('the caller hung up');
     const code = await this.exec.exit;
     if (this.over) return;
@@ -213,7 +203,7 @@ class BridgeCallServer {
       if (!data.length) return;
     }
     this.send(stream === 'stdout' ? FRAME.stdout : FRAME.stderr, data);
-    this.paceOutput(data.length);
+    this.pace?.sent(data.length);
   }
 
   /** Takes the shell's first line (its pid) off the output; what follows is the command's. */
@@ -241,38 +231,6 @@ class BridgeCallServer {
       this.client.write(chunk);
     }
     this.client.uncork();
-  }
-
-  /**
-   * After each piece of output, when the command's next output is read. Output is lent
-   * (exec-process): bytes the caller's socket could not take at once still point into the buffer
-   * the next read fills, so nothing more is read until they are written. And while a command
-   * streams output in small pieces (the relay has caught up with the Engine's frames of 4 to 32
-   * KiB), the next read waits OUTPUT_WAIT_MS and takes several frames at once: on a busy machine
-   * the wake-ups of the relay and of the caller, one each a read, set the pace more than the
-   * copying does. A piece is never held back, only the read after it.
-   */
-  private paceOutput(size: number): void {
-    const exec = this.exec;
-    if (!exec || this.outputHeld) return;
-    const now = performance.now();
-    const streaming = size < SMALL_PIECE_BYTES && now - this.lastOutputAt < STREAMING_GAP_MS;
-    this.lastOutputAt = now;
-    if (this.client.writableLength > 0) {
-      this.outputHeld = true;
-      clearTimeout(this.outputWait);
-      this.outputWait = undefined;
-      this.client.write(Buffer.alloc(0), () => {
-        this.outputHeld = false;
-        exec.resume();
-      });
-    } else if (streaming && !this.outputWait) {
-      this.outputWait = setTimeout(() => {
-        this.outputWait = undefined;
-        exec.resume();
-      }, OUTPUT_WAIT_MS);
-    } else return;
-    exec.pause();
   }
 
   private onInput(data: Buffer): void {
@@ -418,7 +376,7 @@ class BridgeCallServer {
   private record(exitCode: number | undefined, refused?: string): void {
     if (this.recorded) return;
     this.recorded = true;
-    clearTimeout(this.outputWait);
+    this.pace?.stop();
     this.unregister?.();
     this.deps.record(
       {
