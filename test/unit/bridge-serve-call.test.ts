@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BridgeCall } from '../../src/bridge/call-log.js';
 import { encodeFrame, FRAME } from '../../src/bridge/frames.js';
 import { PID_MARK } from '../../src/bridge/plan-call.js';
 import { serveCall } from '../../src/bridge/serve-call.js';
@@ -92,8 +91,13 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A client socket talking to serveCall over a real Unix socket. */
-async function connected(fake: FakeEngine, calls: BridgeCall[]): Promise<{ client: Socket }> {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A caller talking to serveCall over a real Unix socket, which asked for `sh` (`before`: frames
+ * ahead of `go`), once the relay has started it.
+ */
+async function callOfSh(fake: FakeEngine, before: Buffer[] = []): Promise<Socket> {
   const dir = mkdtempSync(join(tmpdir(), 'bridge-serve-'));
   dirs.push(dir);
   const path = join(dir, 's');
@@ -102,7 +106,7 @@ async function connected(fake: FakeEngine, calls: BridgeCall[]): Promise<{ clien
       engine: fake.engine,
       policy: () => Promise.resolve({ policy, withheld: new Map<string, string>() }),
       defaultUser: '1000:1000',
-      record: (call) => calls.push(call),
+      record: () => undefined,
       hangupGraceMs: 200,
     });
   });
@@ -110,18 +114,15 @@ async function connected(fake: FakeEngine, calls: BridgeCall[]): Promise<{ clien
   const client = connect(path);
   await new Promise((resolve) => client.once('connect', resolve));
   server.close();
-  return { client };
+  client.write(Buffer.concat([encodeFrame(FRAME.command, 'sh'), ...before, encodeFrame(FRAME.go)]));
+  await sleep(50);
+  return client;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('serveCall: signals and resizes a caller floods', () => {
   it('sends one kill exec at a time, collapsing repeats; a hang-up goes out at once', async () => {
     const fake = fakeEngine();
-    const calls: BridgeCall[] = [];
-    const { client } = await connected(fake, calls);
-    client.write(Buffer.concat([encodeFrame(FRAME.command, 'sh'), encodeFrame(FRAME.go)]));
-    await sleep(50);
+    const client = await callOfSh(fake);
     const flood = ['INT', 'TERM', 'INT', 'QUIT'].flatMap((name) =>
       Array.from({ length: 100 }, () => encodeFrame(FRAME.signal, name)),
     );
@@ -139,10 +140,7 @@ describe('serveCall: signals and resizes a caller floods', () => {
 
   it('collapses a signal repeated while one is in flight into one more', async () => {
     const fake = fakeEngine();
-    const calls: BridgeCall[] = [];
-    const { client } = await connected(fake, calls);
-    client.write(Buffer.concat([encodeFrame(FRAME.command, 'sh'), encodeFrame(FRAME.go)]));
-    await sleep(50);
+    const client = await callOfSh(fake);
     client.write(Buffer.concat(Array.from({ length: 300 }, () => encodeFrame(FRAME.signal, 'INT'))));
     await sleep(400);
     expect(fake.execs.slice(1).map((e) => e.command.at(-2))).toEqual(['INT', 'INT']);
@@ -151,16 +149,7 @@ describe('serveCall: signals and resizes a caller floods', () => {
 
   it('passes on only the newest terminal size, a few times a second at most', async () => {
     const fake = fakeEngine();
-    const calls: BridgeCall[] = [];
-    const { client } = await connected(fake, calls);
-    client.write(
-      Buffer.concat([
-        encodeFrame(FRAME.command, 'sh'),
-        encodeFrame(FRAME.tty, '24 80 xterm'),
-        encodeFrame(FRAME.go),
-      ]),
-    );
-    await sleep(50);
+    const client = await callOfSh(fake, [encodeFrame(FRAME.tty, '24 80 xterm')]);
     const sizes = Array.from({ length: 500 }, (_, n) => encodeFrame(FRAME.resize, `${n + 1} 80`));
     client.write(Buffer.concat(sizes));
     await sleep(200);
@@ -191,10 +180,8 @@ describe('serveCall: reading a command’s output', () => {
 
   it('reads on at once after output that comes alone or in large pieces', async () => {
     const fake = fakeEngine();
-    const { client } = await connected(fake, []);
+    const client = await callOfSh(fake);
     const got = stdoutOf(client);
-    client.write(Buffer.concat([encodeFrame(FRAME.command, 'sh'), encodeFrame(FRAME.go)]));
-    await sleep(50);
     fake.output('stdout', Buffer.from('one line\n'));
     await sleep(10);
     fake.output('stdout', Buffer.from('another\n'));
@@ -206,10 +193,8 @@ describe('serveCall: reading a command’s output', () => {
 
   it('waits a moment before the next read while small pieces stream, then reads on', async () => {
     const fake = fakeEngine();
-    const { client } = await connected(fake, []);
+    const client = await callOfSh(fake);
     const got = stdoutOf(client);
-    client.write(Buffer.concat([encodeFrame(FRAME.command, 'sh'), encodeFrame(FRAME.go)]));
-    await sleep(50);
     fake.output('stdout', Buffer.from('a'.repeat(4096)));
     fake.output('stdout', Buffer.from('b'.repeat(4096)));
     // The second piece is sent at once; only the read after it waits.
