@@ -132,6 +132,35 @@ export function ptySession(file, args, env, size = { cols: 120, rows: 40 }) {
 }
 
 /**
+ * A headless xterm fed by `write`: its screen as text once all that was written is drawn, and
+ * `waitFor(test)`, which resolves with the time (performance.now()) at which `test(screen)` first
+ * held, looking every `pollMs`.
+ */
+export function xtermScreen(term, { label, timeoutMs, pollMs }) {
+  let pending = Promise.resolve();
+  const write = (data) => {
+    pending = pending.then(() => new Promise((resolve) => term.write(data, resolve)));
+  };
+  const screen = () => {
+    const buffer = term.buffer.active;
+    const lines = [];
+    for (let i = 0; i < term.rows; i++)
+      lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true));
+    return lines.join('\n');
+  };
+  const waitFor = async (test) => {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      await pending;
+      if (test(screen())) return performance.now();
+      if (performance.now() > deadline) throw new Error(`${label}: timed out; screen:\n${screen()}`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  };
+  return { write, screen, waitFor };
+}
+
+/**
  * The dashboard in a pty of 120x40, started in `cwd`, its screen read back through a headless
  * xterm. BENCH_CLI: another build's dashboard (a baseline in the same run).
  */
@@ -145,27 +174,8 @@ export function dashboardInPty(env, cwd) {
     env,
     cwd,
   });
-  let pending = Promise.resolve();
-  p.onData((data) => {
-    pending = pending.then(() => new Promise((resolve) => term.write(data, resolve)));
-  });
-  const screen = () => {
-    const buffer = term.buffer.active;
-    const lines = [];
-    for (let i = 0; i < term.rows; i++)
-      lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true));
-    return lines.join('\n');
-  };
-  /** Resolves with the time (ms since spawn) at which `test(screen)` first held. */
-  const waitFor = async (test, timeoutMs = 30_000) => {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      await pending;
-      if (test(screen())) return performance.now();
-      if (performance.now() > deadline) throw new Error(`dashboard: timed out; screen:\n${screen()}`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  };
+  const { write, screen, waitFor } = xtermScreen(term, { label: 'dashboard', timeoutMs: 30_000, pollMs: 2 });
+  p.onData(write);
   const exited = new Promise((resolve) => p.onExit(resolve));
   return { p, started, screen, waitFor, exited };
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median, report } from './lib.mjs';
+import { median, report, xtermScreen } from './lib.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const SIZES = [100, 10_000];
@@ -159,12 +159,15 @@ async function measure(bundlePath, lines) {
   };
 
   const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true, convertEol: true });
-  let pending = Promise.resolve();
+  const { write, screen, waitFor } = xtermScreen(term, {
+    label: 'merge screen',
+    timeoutMs: 10_000,
+    pollMs: 1,
+  });
   const stdout = Object.assign(
     new Writable({
       write(chunk, _encoding, done) {
-        const data = chunk.toString('utf8');
-        pending = pending.then(() => new Promise((resolve) => term.write(data, resolve)));
+        write(chunk.toString('utf8'));
         done();
       },
     }),
@@ -183,23 +186,6 @@ async function measure(bundlePath, lines) {
       return this;
     },
   });
-  const screen = () => {
-    const buffer = term.buffer.active;
-    const rows = [];
-    for (let i = 0; i < term.rows; i++)
-      rows.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true));
-    return rows.join('\n');
-  };
-  const waitFor = async (test) => {
-    const deadline = performance.now() + 10_000;
-    for (;;) {
-      await pending;
-      if (test(screen())) return performance.now();
-      if (performance.now() > deadline) throw new Error(`timed out; screen:\n${screen()}`);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-  };
-
   const h = ui.createElement;
   const instance = ui.render(
     h(
